@@ -1,0 +1,222 @@
+//! `veille list`, `veille show` and `veille check`: reading the corpus as it is.
+
+use std::io::{self, Write};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use serde::Serialize;
+
+use super::{Context, Status};
+use crate::corpus::{Article, Corpus, Kind, PubDate, StoredArticle};
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  veille list                          every article, newest first
+  veille list --site la-lime --limit 5
+  veille list --kind communique --since 2025-01-01
+  veille list --json | jq -r .title";
+
+/// List the articles of the corpus, newest first
+#[derive(Debug, Args)]
+#[command(after_help = LIST_EXAMPLES)]
+pub struct ListArgs {
+    /// Only this site (source id)
+    #[arg(long, value_name = "ID")]
+    pub site: Option<String>,
+    /// Only this kind: article, communique, document, other
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<Kind>,
+    /// Only articles published on or after this date (2025-01-01)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<PubDate>,
+    /// At most N articles
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per line instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Print one article: its file, or its fields as JSON
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  veille show 3f2a9c0d1e2b4a5c\n  veille show 3f2a        (a unique id prefix is enough)\n  veille show --json 3f2a | jq .links"
+)]
+pub struct ShowArgs {
+    /// The article id, or a unique prefix of it (4 characters at least)
+    pub id: String,
+    /// Print the fields and body as one JSON object
+    #[arg(long, conflicts_with = "path")]
+    pub json: bool,
+    /// Print only the path of the article file
+    #[arg(long)]
+    pub path: bool,
+}
+
+/// Check the home: settings, sources, themes and every article file
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Every problem is reported with its file and line; the exit status is 1 when\nthere is any, so `veille check` fits a git pre-commit hook.\n\nExamples:\n  veille check\n  veille --home ~/archive check -q && echo ok"
+)]
+pub struct CheckArgs {}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn parse_date(s: &str) -> Result<PubDate, String> {
+    PubDate::parse(s)
+}
+
+/// An article as `--json` prints it.
+#[derive(Serialize)]
+struct JsonArticle<'a> {
+    path: String,
+    #[serde(flatten)]
+    article: &'a Article,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+fn load(corpus: &Corpus) -> anyhow::Result<(Vec<StoredArticle>, usize)> {
+    let (articles, errors) = corpus.load()?;
+    for error in &errors {
+        tracing::warn!("{error}; skipped");
+    }
+    Ok((articles, errors.len()))
+}
+
+pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let (mut articles, broken) = load(&home.corpus())?;
+    articles.retain(|s| {
+        let a = &s.article;
+        args.site.as_ref().is_none_or(|site| &a.site == site)
+            && args.kind.is_none_or(|kind| a.kind == kind)
+            && args
+                .since
+                .is_none_or(|since| a.published.is_some_and(|p| p.date() >= since.date()))
+    });
+    // Newest first; undated last; ties in path order.
+    articles.sort_by_key(|s| std::cmp::Reverse(s.article.published.map(|p| p.timestamp())));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for stored in articles.iter().take(args.limit.unwrap_or(usize::MAX)) {
+        let a = &stored.article;
+        if args.json {
+            let path = stored
+                .path
+                .strip_prefix(home.root())
+                .unwrap_or(&stored.path)
+                .display()
+                .to_string();
+            serde_json::to_writer(
+                &mut out,
+                &JsonArticle {
+                    path,
+                    article: a,
+                    body: None,
+                },
+            )?;
+            writeln!(out)?;
+        } else {
+            let date = a
+                .published
+                .map_or("----------".to_string(), |p| p.date().to_string());
+            writeln!(
+                out,
+                "{}  {}  {:<10}  {:<16}  {}",
+                date,
+                context.out.dim(&a.id),
+                a.kind,
+                a.site,
+                context.out.bold(&a.title)
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(if broken == 0 {
+        Status::Success
+    } else {
+        Status::Partial
+    })
+}
+
+pub fn show(context: &Context, args: ShowArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let Some(stored) = home.corpus().find(&args.id)? else {
+        bail!("no article with id {:?} (try `veille list`)", args.id);
+    };
+    let mut out = io::stdout().lock();
+    if args.path {
+        writeln!(out, "{}", stored.path.display())?;
+    } else if args.json {
+        let path = stored
+            .path
+            .strip_prefix(home.root())
+            .unwrap_or(&stored.path)
+            .display()
+            .to_string();
+        let json = JsonArticle {
+            path,
+            article: &stored.article,
+            body: Some(&stored.article.body),
+        };
+        serde_json::to_writer_pretty(&mut out, &json)?;
+        writeln!(out)?;
+    } else {
+        let text = std::fs::read_to_string(&stored.path)
+            .with_context(|| format!("cannot read {}", stored.path.display()))?;
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(Status::Success)
+}
+
+pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let mut problems: Vec<String> = Vec::new();
+    if let Err(e) = home.settings() {
+        problems.push(e.to_string());
+    }
+    let sources = home
+        .sources()
+        .map_err(|e| problems.push(e.to_string()))
+        .unwrap_or_default();
+    let themes = home
+        .themes()
+        .map_err(|e| problems.push(e.to_string()))
+        .unwrap_or_default();
+    let corpus = home.corpus();
+    let (articles, errors) = corpus.load()?;
+    problems.extend(errors.iter().map(ToString::to_string));
+    // Duplicate ids make two files claim one article.
+    let (_, id_errors) = corpus.writer()?;
+    problems.extend(
+        id_errors
+            .iter()
+            .filter(|e| matches!(e, crate::corpus::Error::Conflict { .. }))
+            .map(ToString::to_string),
+    );
+    for problem in &problems {
+        tracing::error!("{problem}");
+    }
+    if !context.global.quiet {
+        writeln!(
+            io::stdout().lock(),
+            "{} articles, {} sources, {} themes; {} {}",
+            articles.len(),
+            sources.len(),
+            themes.len(),
+            problems.len(),
+            if problems.len() == 1 {
+                "problem"
+            } else {
+                "problems"
+            }
+        )?;
+    }
+    Ok(if problems.is_empty() {
+        Status::Success
+    } else {
+        Status::Partial
+    })
+}

@@ -1,0 +1,168 @@
+//! The command line: clap definitions, logging set-up, exit codes.
+//!
+//! Each subcommand lives in its own file and returns a [`Status`]; this
+//! module turns statuses and errors into exit codes (0 success, 1 partial
+//! failure, 2 usage or fatal error) and makes a closed pipe a quiet exit.
+
+mod articles;
+mod import;
+mod init;
+mod logging;
+mod output;
+mod shell;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::home::{Home, Lookup};
+pub use output::ColorChoice;
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything asked was done.
+    Success,
+    /// Done, but some items were skipped (bad lines, broken files).
+    Partial,
+}
+
+pub const EXIT_SUCCESS: u8 = 0;
+pub const EXIT_PARTIAL: u8 = 1;
+pub const EXIT_FATAL: u8 = 2;
+
+const ABOUT: &str = "Press archive for technocritical collectives: crawl, archive, search in French, print brochures";
+
+const LONG_ABOUT: &str = "\
+veille keeps a collective's press archive: the articles and communiqués of the sites it follows,
+stored as Markdown files with TOML front matter under corpus/articles/, in a directory called
+the home (found from --home, VEILLE_HOME, or the current directory and its parents).";
+
+const EXAMPLES: &str = "\
+Examples:
+  veille init ~/archive                 create a home
+  veille --home ~/archive import a.jsonl  bring an existing archive in
+  veille list --site la-lime            list a site's articles, newest first
+  veille show 3f2a9c                    print an article (id or id prefix)
+  veille check                          find broken files and settings
+
+Exit status: 0 success, 1 some items skipped, 2 usage or fatal error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "veille", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The veille home to use (default: VEILLE_HOME, else the current
+    /// directory or the nearest parent holding a veille.toml)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "VEILLE_HOME",
+        hide_env_values = true
+    )]
+    pub home: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: -v for progress notes, -vv for debugging, -vvv for tracing
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to use colours
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::InitArgs),
+    Import(import::ImportArgs),
+    List(articles::ListArgs),
+    Show(articles::ShowArgs),
+    Check(articles::CheckArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
+}
+
+/// What every command gets: the global options, resolved.
+pub struct Context {
+    pub global: GlobalArgs,
+    pub out: output::Output,
+}
+
+impl Context {
+    /// The home the command works in.
+    pub fn home(&self) -> anyhow::Result<Home> {
+        let lookup = Lookup {
+            explicit: self.global.home.clone(),
+            env: None, // clap already read VEILLE_HOME into --home
+            cwd: std::env::current_dir()?,
+        };
+        Ok(Home::discover(&lookup)?)
+    }
+}
+
+/// The clap command, for completions and the man page.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Runs veille with the process arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Runs veille with `args`; the exit code follows the table in `--help`.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors.
+            let code = if e.use_stderr() {
+                EXIT_FATAL
+            } else {
+                EXIT_SUCCESS
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    logging::init(cli.global.quiet, cli.global.verbose);
+    let out = output::Output::new(cli.global.color);
+    let context = Context {
+        global: cli.global,
+        out,
+    };
+    let result = match cli.command {
+        Command::Init(args) => init::run(&context, args),
+        Command::Import(args) => import::run(&context, args),
+        Command::List(args) => articles::list(&context, args),
+        Command::Show(args) => articles::show(&context, args),
+        Command::Check(args) => articles::check(&context, args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
+    };
+    match result {
+        Ok(Status::Success) => ExitCode::from(EXIT_SUCCESS),
+        Ok(Status::Partial) => ExitCode::from(EXIT_PARTIAL),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_SUCCESS),
+        Err(e) => {
+            eprintln!("veille: error: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! `veille.toml`: the home's settings. Every key is optional.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{ConfigError, parse_toml, read_optional};
+
+/// The text `veille init` writes: every setting with its default, explained.
+pub const TEMPLATE: &str = include_str!("veille.toml");
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub archive: Archive,
+    pub crawl: Crawl,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Archive {
+    /// The collective's name, printed on brochure covers.
+    pub name: String,
+    /// Language of the archive, for analysis and typography.
+    pub lang: String,
+}
+
+impl Default for Archive {
+    fn default() -> Self {
+        Archive {
+            name: String::new(),
+            lang: "fr".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Crawl {
+    /// URL or e-mail address sent in the User-Agent so that site admins can reach the archive.
+    pub contact: String,
+    /// Minimum delay between two requests to one host, in seconds.
+    pub delay_seconds: f64,
+    /// Hosts fetched at the same time (one connection per host).
+    pub concurrency: usize,
+    /// Give up on a request after this many seconds.
+    pub timeout_seconds: f64,
+}
+
+impl Default for Crawl {
+    fn default() -> Self {
+        Crawl {
+            contact: String::new(),
+            delay_seconds: 1.0,
+            concurrency: 4,
+            timeout_seconds: 30.0,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `veille.toml`; a missing file means all defaults.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let Some(text) = read_optional(path)? else {
+            return Ok(Settings::default());
+        };
+        let settings: Settings = parse_toml(path, &text)?;
+        let invalid = |key: &str, message: &str| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: format!("`crawl.{key}`: {message}"),
+            }
+        };
+        if !(settings.crawl.delay_seconds >= 0.0 && settings.crawl.delay_seconds.is_finite()) {
+            return Err(invalid("delay_seconds", "must be a number of seconds ≥ 0"));
+        }
+        if settings.crawl.concurrency == 0 {
+            return Err(invalid("concurrency", "must be at least 1"));
+        }
+        if !(settings.crawl.timeout_seconds > 0.0 && settings.crawl.timeout_seconds.is_finite()) {
+            return Err(invalid(
+                "timeout_seconds",
+                "must be a number of seconds > 0",
+            ));
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_gives_the_defaults() {
+        let parsed: Settings = toml::from_str(TEMPLATE).unwrap();
+        assert_eq!(parsed.crawl, Crawl::default());
+        assert_eq!(parsed.archive.lang, "fr");
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.toml");
+        std::fs::write(&path, "[archive]\nname = \"x\"\n\n[crawl]\ndelai = 2\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("veille.toml:5:") && err.contains("delai"),
+            "{err}"
+        );
+        std::fs::write(&path, "[crawl]\nconcurrency = 0\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains("veille.toml:2:"), "{err}");
+    }
+}

@@ -1,0 +1,220 @@
+//! `corpus/sources.toml`: the sites the archive follows, one `[[source]]` each.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ConfigError, check_id, invalid_at, parse_toml, read_optional};
+
+/// How article pages of a site are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Spip,
+    Wordpress,
+    #[default]
+    Generic,
+    /// CSS selectors given in `[source.selectors]`.
+    Custom,
+}
+
+/// CSS selectors of the `custom` profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selectors {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub date: Option<String>,
+    pub authors: Option<String>,
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// When an already archived article is fetched again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recrawl {
+    /// Fetched once; feeds and sitemaps still reveal updates.
+    #[default]
+    Never,
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+/// One followed site.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub homepage: String,
+    #[serde(default)]
+    pub feeds: Vec<String>,
+    #[serde(default)]
+    pub sitemaps: Vec<String>,
+    #[serde(default)]
+    pub start: Vec<String>,
+    /// Regular expressions; a URL in scope matches one (when any are given).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Regular expressions; a URL matching one is never fetched.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default = "default_depth")]
+    pub max_depth: u32,
+    #[serde(default)]
+    pub profile: Profile,
+    pub selectors: Option<Selectors>,
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// Seconds between requests to this site, overriding veille.toml.
+    pub crawl_delay: Option<f64>,
+    #[serde(default)]
+    pub recrawl: Recrawl,
+}
+
+fn default_depth() -> u32 {
+    2
+}
+
+fn default_lang() -> String {
+    "fr".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    source: Vec<Spanned<Source>>,
+}
+
+/// Reads and validates the sources file; a missing file means no sources.
+pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
+    let Some(text) = read_optional(path)? else {
+        return Ok(Vec::new());
+    };
+    let file: File = parse_toml(path, &text)?;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut sources = Vec::with_capacity(file.source.len());
+    for spanned in file.source {
+        let span = spanned.span();
+        let source = spanned.into_inner();
+        let fail = |message: String| {
+            invalid_at(
+                path,
+                &text,
+                span.clone(),
+                format!("source {:?}: {message}", source.id),
+            )
+        };
+        check_id(&source.id).map_err(&fail)?;
+        let line = super::line_at(&text, span.start);
+        if let Some(first) = seen.insert(source.id.clone(), line) {
+            return Err(fail(format!(
+                "id already used by the source on line {first}"
+            )));
+        }
+        check_url("homepage", &source.homepage).map_err(&fail)?;
+        for (field, urls) in [
+            ("feeds", &source.feeds),
+            ("sitemaps", &source.sitemaps),
+            ("start", &source.start),
+        ] {
+            for url in urls {
+                check_url(field, url).map_err(&fail)?;
+            }
+        }
+        for (field, patterns) in [("include", &source.include), ("exclude", &source.exclude)] {
+            for pattern in patterns {
+                regex::Regex::new(pattern).map_err(|e| {
+                    fail(format!(
+                        "`{field}` pattern {pattern:?} is not a regular expression: {e}"
+                    ))
+                })?;
+            }
+        }
+        match (source.profile, &source.selectors) {
+            (Profile::Custom, None) => {
+                return Err(fail(
+                    "profile \"custom\" needs a [source.selectors] table".into(),
+                ));
+            }
+            (Profile::Custom, Some(s)) if s.body.is_none() => {
+                return Err(fail(
+                    "profile \"custom\" needs at least `selectors.body`".into(),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(delay) = source.crawl_delay {
+            if !(delay >= 0.0 && delay.is_finite()) {
+                return Err(fail("`crawl_delay` must be a number of seconds ≥ 0".into()));
+            }
+        }
+        sources.push(source);
+    }
+    Ok(sources)
+}
+
+fn check_url(field: &str, value: &str) -> Result<(), String> {
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        Ok(_) => Err(format!("`{field}`: {value:?} is not an http(s) URL")),
+        Err(e) => Err(format!("`{field}`: {value:?} is not a URL ({e})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Vec<Source>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&path).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn minimal_source_gets_defaults() {
+        let sources =
+            load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example/\"\n").unwrap();
+        assert_eq!(sources[0].profile, Profile::Generic);
+        assert_eq!(sources[0].lang, "fr");
+        assert_eq!(sources[0].max_depth, 2);
+    }
+
+    #[test]
+    fn errors_name_line_and_field() {
+        let err = load_text("# x\n[[source]]\nid = \"a\"\nhomepage = \"ftp://a\"\n").unwrap_err();
+        assert!(
+            err.contains("sources.toml:2:") && err.contains("homepage"),
+            "{err}"
+        );
+        let err = load_text(
+            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofil = \"spip\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("sources.toml:4:") && err.contains("profil"),
+            "{err}"
+        );
+        let two = "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\n[[source]]\nid = \"a\"\nhomepage = \"https://b.example\"\n";
+        let err = load_text(two).unwrap_err();
+        assert!(err.contains(":4:") && err.contains("line 1"), "{err}");
+        let err = load_text(
+            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\ninclude = [\"(\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("include"), "{err}");
+        let err = load_text(
+            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofile = \"custom\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("selectors"), "{err}");
+    }
+}

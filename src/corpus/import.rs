@@ -1,0 +1,364 @@
+//! Importing an existing archive from JSON Lines: one article per line.
+//!
+//! A line is `{"id": …, "title": …, "body": …}` with optional `url`, `site`,
+//! `subtitle`, `published`, `authors`, `kind`, `lang`, `tags`; other fields
+//! are kept as extra front-matter keys. A bad line is reported with its
+//! number and skipped; the others are imported. Lines are parsed on all
+//! cores and written in batches with one filesystem flush each.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use super::{Article, Corpus, Error, Kind, Outcome, PubDate};
+
+/// Lines parsed and written together.
+const BATCH_LINES: usize = 4096;
+
+/// A line that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub failed: Vec<LineError>,
+    /// Problems with files already in the corpus, met while looking up ids.
+    pub corpus_errors: Vec<String>,
+}
+
+impl Report {
+    pub fn imported(&self) -> usize {
+        self.created + self.updated + self.unchanged
+    }
+}
+
+/// Options of an import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Site given to lines that have none.
+    pub default_site: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            default_site: "import".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdField {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        let items = match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        };
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+struct Record {
+    id: Option<IdField>,
+    title: Option<String>,
+    body: Option<String>,
+    url: Option<String>,
+    site: Option<String>,
+    subtitle: Option<String>,
+    published: Option<String>,
+    authors: Option<OneOrMany>,
+    kind: Option<String>,
+    lang: Option<String>,
+    tags: Option<OneOrMany>,
+    #[serde(flatten)]
+    other: serde_json::Map<String, Json>,
+}
+
+/// Converts one JSON line into an article.
+pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
+    let record: Record = serde_json::from_str(line).map_err(|e| {
+        let message = e.to_string();
+        // serde_json ends messages with "at line 1 column N": keep the column only.
+        match message.rsplit_once(" at line 1 column ") {
+            Some((what, column)) => format!("invalid JSON at column {column}: {what}"),
+            None => format!("invalid JSON: {message}"),
+        }
+    })?;
+    let id = match record.id {
+        Some(IdField::Text(s)) => s.trim().to_string(),
+        Some(IdField::Number(n)) => n.to_string(),
+        None => return Err("missing `id`".into()),
+    };
+    if id.is_empty() {
+        return Err("`id` is empty".into());
+    }
+    if id.len() > 512 || id.chars().any(char::is_control) {
+        return Err("`id` must be at most 512 bytes without control characters".into());
+    }
+    let body = record.body.unwrap_or_default();
+    let mut title = record
+        .title
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
+    if title.is_empty() {
+        // A record without a title is named by the start of its text.
+        title = body
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+    }
+    if title.is_empty() {
+        return Err("neither `title` nor `body` has any text".into());
+    }
+    let site = record
+        .site
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let mut article = Article::new(
+        id,
+        site.unwrap_or_else(|| options.default_site.clone()),
+        title,
+    );
+    article.body = body;
+    article.url = record.url.filter(|u| !u.trim().is_empty());
+    article.subtitle = record.subtitle.filter(|s| !s.trim().is_empty());
+    article.published = match record.published.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(PubDate::parse(s).map_err(|e| format!("`published`: {e}"))?),
+    };
+    article.authors = record.authors.map(OneOrMany::into_vec).unwrap_or_default();
+    article.tags = record.tags.map(OneOrMany::into_vec).unwrap_or_default();
+    article.kind = match record.kind.as_deref() {
+        None | Some("") => Kind::Article,
+        Some(kind) => kind.parse::<Kind>().map_err(|e| format!("`kind`: {e}"))?,
+    };
+    article.lang = record.lang.filter(|l| !l.trim().is_empty());
+    for (key, value) in record.other {
+        if let Some(value) = json_to_toml(value) {
+            article.extra.insert(key, value);
+        }
+    }
+    Ok(article)
+}
+
+/// JSON values as TOML ones; `null` (which TOML lacks) is dropped.
+fn json_to_toml(value: Json) -> Option<toml::Value> {
+    Some(match value {
+        Json::Null => return None,
+        Json::Bool(b) => toml::Value::Boolean(b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => toml::Value::String(s),
+        Json::Array(items) => {
+            toml::Value::Array(items.into_iter().filter_map(json_to_toml).collect())
+        }
+        Json::Object(map) => toml::Value::Table(
+            map.into_iter()
+                .filter_map(|(k, v)| Some((k, json_to_toml(v)?)))
+                .collect(),
+        ),
+    })
+}
+
+/// Imports every line of `input` into `corpus`. Only an I/O failure of the
+/// input or of the corpus as a whole is an error; bad lines are in the report.
+pub fn import(
+    corpus: &Corpus,
+    mut input: impl BufRead,
+    options: &Options,
+    mut progress: impl FnMut(&Report),
+) -> Result<Report, Error> {
+    let (mut writer, corpus_errors) = corpus.writer()?;
+    let mut report = Report {
+        corpus_errors: corpus_errors.iter().map(ToString::to_string).collect(),
+        ..Report::default()
+    };
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
+    let mut line_number = 0usize;
+    let mut buffer = Vec::new();
+    loop {
+        let mut lines = Vec::with_capacity(BATCH_LINES);
+        while lines.len() < BATCH_LINES {
+            buffer.clear();
+            let read = input
+                .read_until(b'\n', &mut buffer)
+                .map_err(|source| Error::Io {
+                    path: "<input>".into(),
+                    source,
+                })?;
+            if read == 0 {
+                break;
+            }
+            line_number += 1;
+            let bytes = if line_number == 1 {
+                buffer.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buffer)
+            } else {
+                &buffer
+            };
+            match std::str::from_utf8(bytes) {
+                Ok(text) if text.trim().is_empty() => {}
+                Ok(text) => lines.push((line_number, text.to_string())),
+                Err(e) => report.failed.push(LineError {
+                    line: line_number,
+                    message: format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+                }),
+            }
+        }
+        if lines.is_empty() {
+            break;
+        }
+        let parsed: Vec<(usize, Result<Article, String>)> = lines
+            .into_par_iter()
+            .map(|(n, text)| (n, parse_line(&text, options)))
+            .collect();
+        let mut batch = Vec::with_capacity(parsed.len());
+        let mut batch_lines = Vec::with_capacity(parsed.len());
+        for (n, result) in parsed {
+            match result {
+                Ok(article) => match first_line_of.get(&article.id) {
+                    Some(first) => report.failed.push(LineError {
+                        line: n,
+                        message: format!("id {:?} already given on line {first}", article.id),
+                    }),
+                    None => {
+                        first_line_of.insert(article.id.clone(), n);
+                        batch_lines.push(n);
+                        batch.push(article);
+                    }
+                },
+                Err(message) => report.failed.push(LineError { line: n, message }),
+            }
+        }
+        for (n, result) in batch_lines.into_iter().zip(writer.save_all(batch)) {
+            match result {
+                Ok(Outcome::Created) => report.created += 1,
+                Ok(Outcome::Updated) => report.updated += 1,
+                Ok(Outcome::Unchanged) => report.unchanged += 1,
+                Err(e) => report.failed.push(LineError {
+                    line: n,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        progress(&report);
+    }
+    report.failed.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> Options {
+        Options::default()
+    }
+
+    #[test]
+    fn a_full_line_becomes_an_article() {
+        let line = r#"{"id": "k1", "title": "Titre", "body": "Corps", "url": "https://x.example/a", "site": "kali",
+            "published": "2024-05-01", "authors": "Une Autrice", "kind": "communiqué", "lang": "fr",
+            "tags": ["eau", "travail"], "source_rank": 3, "nothing": null}"#;
+        let a = parse_line(line, &opts()).unwrap();
+        assert_eq!(a.id, "k1");
+        assert_eq!(a.site, "kali");
+        assert_eq!(a.authors, ["Une Autrice"]);
+        assert_eq!(a.kind, Kind::Communique);
+        assert_eq!(a.published.unwrap().to_string(), "2024-05-01");
+        assert_eq!(a.extra.get("source_rank"), Some(&toml::Value::Integer(3)));
+        assert!(!a.extra.contains_key("nothing"));
+    }
+
+    #[test]
+    fn minimal_lines_and_numeric_ids() {
+        let a = parse_line(r#"{"id": 42, "body": "Première ligne\nsuite"}"#, &opts()).unwrap();
+        assert_eq!(
+            (a.id.as_str(), a.title.as_str(), a.site.as_str()),
+            ("42", "Première ligne", "import")
+        );
+    }
+
+    #[test]
+    fn bad_lines_say_why() {
+        let cases = [
+            (r#"{"title": "x"}"#, "missing `id`"),
+            (r#"{"id": "", "title": "x"}"#, "empty"),
+            (
+                r#"{"id": "a", "title": "x", "published": "hier"}"#,
+                "published",
+            ),
+            (r#"{"id": "a", "title": "x", "kind": "tract"}"#, "kind"),
+            (r#"{"id": "a"}"#, "neither"),
+            (r#"{"id": "a", "title": 3}"#, "invalid JSON"),
+            (r#"{"id": "a\u0000b", "title": "x"}"#, "control"),
+            ("{nope", "column"),
+        ];
+        for (line, expected) in cases {
+            let err = parse_line(line, &opts()).unwrap_err();
+            assert!(err.contains(expected), "{line} -> {err}");
+        }
+    }
+
+    #[test]
+    fn import_reports_bad_lines_and_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let input = "{\"id\":\"a\",\"title\":\"Un\",\"body\":\"x\"}\n\nnot json\n{\"id\":\"b\",\"title\":\"Deux\"}\n{\"id\":\"a\",\"title\":\"Encore\"}\n";
+        let report = import(&corpus, input.as_bytes(), &opts(), |_| {}).unwrap();
+        assert_eq!(report.created, 2);
+        let lines: Vec<_> = report.failed.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 5]);
+        assert!(report.failed[1].message.contains("line 1"));
+        let report = import(&corpus, input.as_bytes(), &opts(), |_| {}).unwrap();
+        assert_eq!(
+            (report.created, report.updated, report.unchanged),
+            (0, 0, 2)
+        );
+        assert_eq!(corpus.article_paths().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_line_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let input: &[u8] = b"{\"id\":\"a\",\"title\":\"\xff\"}\n{\"id\":\"b\",\"title\":\"ok\"}\n";
+        let report = import(&corpus, input, &opts(), |_| {}).unwrap();
+        assert_eq!(report.created, 1);
+        assert_eq!(report.failed[0].line, 1);
+        assert!(report.failed[0].message.contains("UTF-8"));
+    }
+}

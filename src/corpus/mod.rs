@@ -1,0 +1,536 @@
+//! The corpus: article files under `corpus/articles/`, the record of the archive.
+//!
+//! This module owns where articles live on disk
+//! (`articles/<site>/<yyyy>/<mm>/<slug>.md`), listing and reading them
+//! (a broken file is reported, never fatal to a listing), and writing them
+//! atomically without ever giving two articles the same file.
+
+mod article;
+pub mod atomic;
+pub mod import;
+pub mod slug;
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use article::{
+    Article, FormatError, Kind, PubDate, WarcRef, canonical_body, id_from_url, sha256_hex,
+};
+
+/// A corpus error always names the file it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}:{}: {}", path.display(), error.line, error.message)]
+    Format { path: PathBuf, error: FormatError },
+    #[error("{}: {message}", path.display())]
+    Conflict { path: PathBuf, message: String },
+}
+
+impl Error {
+    fn io(path: &Path, source: io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// An article together with the file it was read from.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    pub path: PathBuf,
+    pub article: Article,
+}
+
+/// What saving an article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The `corpus/` directory of a home.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    dir: PathBuf,
+}
+
+impl Corpus {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Corpus { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn articles_dir(&self) -> PathBuf {
+        self.dir.join("articles")
+    }
+
+    /// Every article file, sorted by path. Temporary files (names starting
+    /// with a dot) and non-`.md` files are not articles.
+    pub fn article_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        let root = self.articles_dir();
+        if !root.exists() {
+            return Ok(Vec::new());
+        }
+        let mut paths = Vec::new();
+        let walker = walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&root).to_path_buf();
+                Error::Io {
+                    path,
+                    source: e.into(),
+                }
+            })?;
+            if entry.file_type().is_file()
+                && entry.path().extension().is_some_and(|ext| ext == "md")
+            {
+                paths.push(entry.into_path());
+            }
+        }
+        Ok(paths)
+    }
+
+    /// Reads one article file.
+    pub fn read(path: &Path) -> Result<Article, Error> {
+        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+            Error::Format {
+                path: path.to_path_buf(),
+                error: FormatError {
+                    line,
+                    message: "not valid UTF-8".into(),
+                },
+            }
+        })?;
+        Article::parse(&text).map_err(|error| Error::Format {
+            path: path.to_path_buf(),
+            error,
+        })
+    }
+
+    /// Reads every article, in path order, on all cores. Files that cannot be
+    /// read are returned apart so the caller can report them and go on.
+    pub fn load(&self) -> Result<(Vec<StoredArticle>, Vec<Error>), Error> {
+        let paths = self.article_paths()?;
+        let results: Vec<_> = paths
+            .into_par_iter()
+            .map(|path| Corpus::read(&path).map(|article| StoredArticle { path, article }))
+            .collect();
+        let mut articles = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(stored) => articles.push(stored),
+                Err(e) => errors.push(e),
+            }
+        }
+        Ok((articles, errors))
+    }
+
+    /// Finds an article by id, or by a unique id prefix of at least 4 characters.
+    pub fn find(&self, id: &str) -> Result<Option<StoredArticle>, Error> {
+        let (articles, _) = self.load()?;
+        if let Some(found) = articles.iter().find(|s| s.article.id == id) {
+            return Ok(Some(found.clone()));
+        }
+        if id.len() < 4 {
+            return Ok(None);
+        }
+        let mut matches = articles
+            .into_iter()
+            .filter(|s| s.article.id.starts_with(id));
+        match (matches.next(), matches.next()) {
+            (Some(one), None) => Ok(Some(one)),
+            (Some(_), Some(_)) => Err(Error::Conflict {
+                path: self.articles_dir(),
+                message: format!("id prefix {id:?} matches several articles; give more characters"),
+            }),
+            _ => Ok(None),
+        }
+    }
+
+    /// Opens a writer, which needs to know which ids and files exist.
+    pub fn writer(&self) -> Result<(Writer<'_>, Vec<Error>), Error> {
+        Writer::open(self)
+    }
+
+    /// Where an article belongs: `articles/<site>/<yyyy>/<mm>/` (or
+    /// `<site>/undated/`) and its slug, before collisions are resolved.
+    fn home_of(&self, article: &Article) -> (PathBuf, String) {
+        let mut dir = self.articles_dir();
+        dir.push(slug::slugify(&article.site, 64, "site"));
+        match &article.published {
+            Some(date) => {
+                let date = date.date();
+                dir.push(format!(
+                    "{:04}",
+                    chrono::Datelike::year(&date).clamp(0, 9999)
+                ));
+                dir.push(format!("{:02}", chrono::Datelike::month(&date)));
+            }
+            None => dir.push("undated"),
+        }
+        let stem = if article.title.trim().is_empty() {
+            slug::slugify(&article.id, slug::MAX_SLUG_LEN, "article")
+        } else {
+            slug::slugify(&article.title, slug::MAX_SLUG_LEN, "article")
+        };
+        (dir, stem)
+    }
+}
+
+/// Reads the id of an article file cheaply: the `id = "…"` line when it is a
+/// plain string, else a full parse.
+fn read_id(path: &Path) -> Result<String, Error> {
+    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let quick = text
+        .lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != "+++")
+        .find_map(|line| {
+            let value = line.strip_prefix("id = \"")?.strip_suffix('"')?;
+            (!value.contains(['\\', '"'])).then(|| value.to_string())
+        });
+    match quick {
+        Some(id) => Ok(id),
+        None => Article::parse(&text)
+            .map(|a| a.id)
+            .map_err(|error| Error::Format {
+                path: path.to_path_buf(),
+                error,
+            }),
+    }
+}
+
+/// Saves articles into the corpus: one file per id, never two articles in one
+/// file, an existing article's unknown keys kept.
+pub struct Writer<'c> {
+    corpus: &'c Corpus,
+    by_id: HashMap<String, PathBuf>,
+    taken: HashSet<PathBuf>,
+    /// Next collision suffix to try per (dir, stem), so that thousands of
+    /// equal titles do not cost a quadratic search.
+    next_suffix: HashMap<PathBuf, u32>,
+}
+
+struct Placement {
+    target: PathBuf,
+    previous: Option<PathBuf>,
+}
+
+impl<'c> Writer<'c> {
+    fn open(corpus: &'c Corpus) -> Result<(Writer<'c>, Vec<Error>), Error> {
+        let paths = corpus.article_paths()?;
+        let ids: Vec<_> = paths.par_iter().map(|p| read_id(p)).collect();
+        let mut writer = Writer {
+            corpus,
+            by_id: HashMap::with_capacity(paths.len()),
+            taken: HashSet::with_capacity(paths.len()),
+            next_suffix: HashMap::new(),
+        };
+        let mut errors = Vec::new();
+        for (path, id) in paths.into_iter().zip(ids) {
+            match id {
+                Ok(id) => {
+                    if let Some(first) = writer.by_id.get(&id) {
+                        errors.push(Error::Conflict {
+                            path: path.clone(),
+                            message: format!("id {id:?} is also used by {}", first.display()),
+                        });
+                    } else {
+                        writer.by_id.insert(id, path.clone());
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+            writer.taken.insert(path);
+        }
+        Ok((writer, errors))
+    }
+
+    /// The file of an article already in the corpus.
+    pub fn path_of(&self, id: &str) -> Option<&Path> {
+        self.by_id.get(id).map(PathBuf::as_path)
+    }
+
+    /// Chooses the file for `article`: its existing file if it stays in the
+    /// same directory (so paths are stable when a title is corrected), else a
+    /// fresh name in the right directory.
+    fn place(&mut self, article: &Article) -> Placement {
+        let (dir, stem) = self.corpus.home_of(article);
+        let previous = self.by_id.get(&article.id).cloned();
+        if let Some(prev) = &previous {
+            if prev.parent() == Some(dir.as_path()) {
+                return Placement {
+                    target: prev.clone(),
+                    previous,
+                };
+            }
+        }
+        let key = dir.join(&stem);
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(1);
+        let target = loop {
+            let name = if n == 1 {
+                format!("{stem}.md")
+            } else {
+                format!("{stem}-{n}.md")
+            };
+            let candidate = dir.join(name);
+            n += 1;
+            if !self.taken.contains(&candidate) && !candidate.exists() {
+                break candidate;
+            }
+        };
+        self.next_suffix.insert(key, n);
+        self.taken.insert(target.clone());
+        self.by_id.insert(article.id.clone(), target.clone());
+        Placement { target, previous }
+    }
+
+    /// Saves one article durably.
+    pub fn save(&mut self, article: Article) -> Result<Outcome, Error> {
+        self.save_all(vec![article])
+            .pop()
+            .expect("one result per article")
+    }
+
+    /// Saves many articles with one filesystem flush. Results are in input order.
+    pub fn save_all(&mut self, articles: Vec<Article>) -> Vec<Result<Outcome, Error>> {
+        let mut seen = HashSet::with_capacity(articles.len());
+        let planned: Vec<_> = articles
+            .into_iter()
+            .map(|article| {
+                if !seen.insert(article.id.clone()) {
+                    return Err(Error::Conflict {
+                        path: self.corpus.articles_dir(),
+                        message: format!("id {:?} given twice in one batch", article.id),
+                    });
+                }
+                let placement = self.place(&article);
+                Ok((article, placement))
+            })
+            .collect();
+        let prepared: Vec<Result<(Outcome, Option<atomic::Staged>), Error>> = planned
+            .into_par_iter()
+            .map(|planned| {
+                let (article, placement) = planned?;
+                prepare(article, placement)
+            })
+            .collect();
+        let mut batch = atomic::Batch::new(self.corpus.dir());
+        let mut results = Vec::with_capacity(prepared.len());
+        for result in prepared {
+            results.push(result.map(|(outcome, staged)| {
+                if let Some(staged) = staged {
+                    batch.push(staged);
+                }
+                outcome
+            }));
+        }
+        if let Err(e) = batch.commit() {
+            let path = self.corpus.articles_dir();
+            let message = e.to_string();
+            for result in &mut results {
+                if matches!(result, Ok(Outcome::Created | Outcome::Updated)) {
+                    *result = Err(Error::Io {
+                        path: path.clone(),
+                        source: io::Error::new(e.kind(), message.clone()),
+                    });
+                }
+            }
+        }
+        results
+    }
+}
+
+/// Merges with the existing file (its unknown keys survive) and stages the
+/// new content, or reports that nothing changed.
+fn prepare(
+    mut article: Article,
+    placement: Placement,
+) -> Result<(Outcome, Option<atomic::Staged>), Error> {
+    let mut outcome = Outcome::Created;
+    let mut old_text = None;
+    if let Some(prev) = &placement.previous {
+        let text = fs::read_to_string(prev).map_err(|e| Error::io(prev, e))?;
+        let existing = Article::parse(&text).map_err(|error| Error::Format {
+            path: prev.clone(),
+            error,
+        })?;
+        let mut extra = existing.extra;
+        extra.extend(std::mem::take(&mut article.extra));
+        article.extra = extra;
+        outcome = Outcome::Updated;
+        old_text = Some(text);
+    }
+    let text = article.to_file_string();
+    if placement.previous.as_ref() == Some(&placement.target)
+        && old_text.as_deref() == Some(text.as_str())
+    {
+        return Ok((Outcome::Unchanged, None));
+    }
+    let staged = atomic::stage(&placement.target, text.as_bytes(), placement.previous)
+        .map_err(|e| Error::io(&placement.target, e))?;
+    Ok((outcome, Some(staged)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str, title: &str, date: Option<&str>) -> Article {
+        let mut a = Article::new(id, "site", title);
+        a.published = date.map(|d| PubDate::parse(d).unwrap());
+        a.body = format!("Corps de {id}.");
+        a
+    }
+
+    #[test]
+    fn articles_are_filed_by_site_and_month() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        assert_eq!(
+            w.save(article("1", "L’eau", Some("2025-03-11"))).unwrap(),
+            Outcome::Created
+        );
+        assert_eq!(
+            w.save(article("2", "Sans date", None)).unwrap(),
+            Outcome::Created
+        );
+        let paths: Vec<_> = corpus
+            .article_paths()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "articles/site/2025/03/l-eau.md",
+                "articles/site/undated/sans-date.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_titles_get_distinct_files_and_saving_again_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        for id in ["a", "b", "c"] {
+            assert_eq!(
+                w.save(article(id, "Même titre", Some("2025-01-01")))
+                    .unwrap(),
+                Outcome::Created
+            );
+        }
+        assert_eq!(corpus.article_paths().unwrap().len(), 3);
+        // A new writer (a new run) finds each id in its own file.
+        let (mut w, errors) = corpus.writer().unwrap();
+        assert!(errors.is_empty());
+        for id in ["a", "b", "c"] {
+            assert_eq!(
+                w.save(article(id, "Même titre", Some("2025-01-01")))
+                    .unwrap(),
+                Outcome::Unchanged
+            );
+        }
+        let mut changed = article("b", "Même titre", Some("2025-01-01"));
+        changed.body = "Nouveau corps.".into();
+        assert_eq!(w.save(changed).unwrap(), Outcome::Updated);
+        let (articles, _) = corpus.load().unwrap();
+        assert_eq!(articles.len(), 3);
+        assert_eq!(
+            articles
+                .iter()
+                .find(|s| s.article.id == "b")
+                .unwrap()
+                .article
+                .body,
+            "Nouveau corps."
+        );
+    }
+
+    #[test]
+    fn an_article_that_changes_month_moves_and_keeps_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Titre", Some("2025-01-01"))).unwrap();
+        let path = corpus.article_paths().unwrap().pop().unwrap();
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replacen("+++\n\n", "lu = true\n+++\n\n", 1);
+        fs::write(&path, text).unwrap();
+        let (mut w, _) = corpus.writer().unwrap();
+        assert_eq!(
+            w.save(article("a", "Titre", Some("2024-06-01"))).unwrap(),
+            Outcome::Updated
+        );
+        let (articles, _) = corpus.load().unwrap();
+        assert_eq!(articles.len(), 1);
+        assert!(articles[0].path.ends_with("site/2024/06/titre.md"));
+        assert_eq!(
+            articles[0].article.extra.get("lu"),
+            Some(&toml::Value::Boolean(true))
+        );
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_and_the_rest_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Bon", None)).unwrap();
+        let broken = corpus.articles_dir().join("site/undated/casse.md");
+        fs::write(&broken, "+++\nid = \"b\"\ntitle = [\n+++\n").unwrap();
+        fs::write(
+            corpus.articles_dir().join("site/undated/.veille-x.tmp"),
+            "partial",
+        )
+        .unwrap();
+        let (articles, errors) = corpus.load().unwrap();
+        assert_eq!(articles.len(), 1);
+        assert_eq!(errors.len(), 1);
+        let message = errors[0].to_string();
+        assert!(message.contains("casse.md:"), "{message}");
+    }
+
+    #[test]
+    fn find_by_id_or_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("abcdef12", "Un", None)).unwrap();
+        w.save(article("abcdff34", "Deux", None)).unwrap();
+        assert_eq!(
+            corpus.find("abcdef12").unwrap().unwrap().article.title,
+            "Un"
+        );
+        assert_eq!(corpus.find("abcdf").unwrap().unwrap().article.title, "Deux");
+        assert!(corpus.find("abcd").is_err());
+        assert!(corpus.find("zzzz").unwrap().is_none());
+    }
+}
