@@ -93,9 +93,7 @@ pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
         let a = &s.article;
         args.site.as_ref().is_none_or(|site| &a.site == site)
             && args.kind.is_none_or(|kind| a.kind == kind)
-            && args
-                .since
-                .is_none_or(|since| a.published.is_some_and(|p| p.date() >= since.date()))
+            && args.since.is_none_or(|since| a.published.is_some_and(|p| p.date() >= since.date()))
     });
     // Newest first; undated last; ties in path order.
     articles.sort_by_key(|s| std::cmp::Reverse(s.article.published.map(|p| p.timestamp())));
@@ -103,25 +101,11 @@ pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
     for stored in articles.iter().take(args.limit.unwrap_or(usize::MAX)) {
         let a = &stored.article;
         if args.json {
-            let path = stored
-                .path
-                .strip_prefix(home.root())
-                .unwrap_or(&stored.path)
-                .display()
-                .to_string();
-            serde_json::to_writer(
-                &mut out,
-                &JsonArticle {
-                    path,
-                    article: a,
-                    body: None,
-                },
-            )?;
+            let path = stored.path.strip_prefix(home.root()).unwrap_or(&stored.path).display().to_string();
+            serde_json::to_writer(&mut out, &JsonArticle { path, article: a, body: None })?;
             writeln!(out)?;
         } else {
-            let date = a
-                .published
-                .map_or("----------".to_string(), |p| p.date().to_string());
+            let date = a.published.map_or("----------".to_string(), |p| p.date().to_string());
             writeln!(
                 out,
                 "{}  {}  {:<10}  {:<16}  {}",
@@ -134,11 +118,7 @@ pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
         }
     }
     out.flush()?;
-    Ok(if broken == 0 {
-        Status::Success
-    } else {
-        Status::Partial
-    })
+    Ok(if broken == 0 { Status::Success } else { Status::Partial })
 }
 
 pub fn show(context: &Context, args: ShowArgs) -> anyhow::Result<Status> {
@@ -150,17 +130,8 @@ pub fn show(context: &Context, args: ShowArgs) -> anyhow::Result<Status> {
     if args.path {
         writeln!(out, "{}", stored.path.display())?;
     } else if args.json {
-        let path = stored
-            .path
-            .strip_prefix(home.root())
-            .unwrap_or(&stored.path)
-            .display()
-            .to_string();
-        let json = JsonArticle {
-            path,
-            article: &stored.article,
-            body: Some(&stored.article.body),
-        };
+        let path = stored.path.strip_prefix(home.root()).unwrap_or(&stored.path).display().to_string();
+        let json = JsonArticle { path, article: &stored.article, body: Some(&stored.article.body) };
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
     } else {
@@ -177,14 +148,8 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
     if let Err(e) = home.settings() {
         problems.push(e.to_string());
     }
-    let sources = home
-        .sources()
-        .map_err(|e| problems.push(e.to_string()))
-        .unwrap_or_default();
-    let themes = home
-        .themes()
-        .map_err(|e| problems.push(e.to_string()))
-        .unwrap_or_default();
+    let sources = home.sources().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
+    let themes = home.themes().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
     let corpus = home.corpus();
     let (articles, errors) = corpus.load()?;
     problems.extend(errors.iter().map(ToString::to_string));
@@ -207,16 +172,8 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
             sources.len(),
             themes.len(),
             problems.len(),
-            if problems.len() == 1 {
-                "problem"
-            } else {
-                "problems"
-            }
+            if problems.len() == 1 { "problem" } else { "problems" }
         )?;
     }
-    Ok(if problems.is_empty() {
-        Status::Success
-    } else {
-        Status::Partial
-    })
+    Ok(if problems.is_empty() { Status::Success } else { Status::Partial })
 }

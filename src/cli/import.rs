@@ -54,15 +54,12 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
     let bar = (context.out.stderr_is_terminal && !context.global.quiet).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} ({per_sec})")
-                .expect("valid template"),
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({per_sec})").expect("valid template"),
         );
         bar
     });
     let started = Instant::now();
-    let options = Options {
-        default_site: args.site,
-    };
+    let options = Options { default_site: args.site };
     let report = import::import(&corpus, input, &options, |report| {
         if let Some(bar) = &bar {
             bar.set_position((report.imported() + report.failed.len()) as u64);
@@ -73,11 +70,7 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let shown = if context.global.verbose > 0 {
-        usize::MAX
-    } else {
-        SHOWN_ERRORS
-    };
+    let shown = if context.global.verbose > 0 { usize::MAX } else { SHOWN_ERRORS };
     for problem in &report.corpus_errors {
         tracing::warn!("{problem}");
     }
@@ -85,10 +78,7 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
         tracing::warn!("{name}:{}: {}; line skipped", failure.line, failure.message);
     }
     if report.failed.len() > shown {
-        tracing::warn!(
-            "{} more lines skipped (-v lists them all)",
-            report.failed.len() - shown
-        );
+        tracing::warn!("{} more lines skipped (-v lists them all)", report.failed.len() - shown);
     }
     if !context.global.quiet {
         writeln!(
@@ -106,9 +96,5 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
             },
         )?;
     }
-    Ok(if report.failed.is_empty() {
-        Status::Success
-    } else {
-        Status::Partial
-    })
+    Ok(if report.failed.is_empty() { Status::Success } else { Status::Partial })
 }

@@ -31,12 +31,7 @@ pub fn run(context: &Context, args: InitArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let mut out = std::io::stdout().lock();
-    let shown = |p: &std::path::Path| {
-        p.strip_prefix(home.root())
-            .unwrap_or(p)
-            .display()
-            .to_string()
-    };
+    let shown = |p: &std::path::Path| p.strip_prefix(home.root()).unwrap_or(p).display().to_string();
     for path in &report.created {
         if path != home.root() {
             writeln!(out, "created  {}", shown(path))?;
@@ -46,17 +41,10 @@ pub fn run(context: &Context, args: InitArgs) -> anyhow::Result<Status> {
         writeln!(out, "updated  {}", shown(path))?;
     }
     if report.created.is_empty() && report.amended.is_empty() {
-        writeln!(
-            out,
-            "{} is already a veille home; nothing to do",
-            home.root().display()
-        )?;
+        writeln!(out, "{} is already a veille home; nothing to do", home.root().display())?;
     } else {
         writeln!(out, "veille home ready in {}", home.root().display())?;
-        writeln!(
-            out,
-            "next: edit corpus/sources.toml, or `veille import FILE.jsonl`"
-        )?;
+        writeln!(out, "next: edit corpus/sources.toml, or `veille import FILE.jsonl`")?;
     }
     Ok(Status::Success)
 }

@@ -33,7 +33,8 @@ pub const EXIT_SUCCESS: u8 = 0;
 pub const EXIT_PARTIAL: u8 = 1;
 pub const EXIT_FATAL: u8 = 2;
 
-const ABOUT: &str = "Press archive for technocritical collectives: crawl, archive, search in French, print brochures";
+const ABOUT: &str =
+    "Press archive for technocritical collectives: crawl, archive, search in French, print brochures";
 
 const LONG_ABOUT: &str = "\
 veille keeps a collective's press archive: the articles and communiqués of the sites it follows,
@@ -52,11 +53,7 @@ Exit status: 0 success, 1 some items skipped, 2 usage or fatal error.";
 
 #[derive(Debug, Parser)]
 #[command(name = "veille", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
-#[command(
-    propagate_version = true,
-    arg_required_else_help = true,
-    max_term_width = 100
-)]
+#[command(propagate_version = true, arg_required_else_help = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -68,13 +65,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// The veille home to use (default: VEILLE_HOME, else the current
     /// directory or the nearest parent holding a veille.toml)
-    #[arg(
-        long,
-        global = true,
-        value_name = "DIR",
-        env = "VEILLE_HOME",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, value_name = "DIR", env = "VEILLE_HOME", hide_env_values = true)]
     pub home: Option<PathBuf>,
     /// Print only errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -132,21 +123,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
-            let code = if e.use_stderr() {
-                EXIT_FATAL
-            } else {
-                EXIT_SUCCESS
-            };
+            let code = if e.use_stderr() { EXIT_FATAL } else { EXIT_SUCCESS };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
     logging::init(cli.global.quiet, cli.global.verbose);
     let out = output::Output::new(cli.global.color);
-    let context = Context {
-        global: cli.global,
-        out,
-    };
+    let context = Context { global: cli.global, out };
     let result = match cli.command {
         Command::Init(args) => init::run(&context, args),
         Command::Import(args) => import::run(&context, args),

@@ -31,36 +31,23 @@ impl Output {
                     && std::env::var("TERM").map_or(true, |t| t != "dumb")
             }
         };
-        Output {
-            color,
-            stderr_is_terminal: io::stderr().is_terminal(),
-        }
+        Output { color, stderr_is_terminal: io::stderr().is_terminal() }
     }
 
     /// `text` in bold when colours are on.
     pub fn bold(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[1m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        if self.color { format!("\x1b[1m{text}\x1b[0m") } else { text.to_string() }
     }
 
     /// `text` dimmed when colours are on.
     pub fn dim(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[2m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        if self.color { format!("\x1b[2m{text}\x1b[0m") } else { text.to_string() }
     }
 }
 
 /// A reader closing the pipe (`veille list | head`) is not an error.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }

@@ -18,9 +18,7 @@ pub struct CompletionsArgs {
 
 /// Print the man page (roff), or write one page per command into a directory
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  veille man | man -l -\n  veille man --dir ~/.local/share/man/man1"
-)]
+#[command(after_help = "Examples:\n  veille man | man -l -\n  veille man --dir ~/.local/share/man/man1")]
 pub struct ManArgs {
     /// Write veille.1 and a page per subcommand (veille-import.1, …) into DIR
     #[arg(long, value_name = "DIR")]

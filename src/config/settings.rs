@@ -27,10 +27,7 @@ pub struct Archive {
 
 impl Default for Archive {
     fn default() -> Self {
-        Archive {
-            name: String::new(),
-            lang: "fr".into(),
-        }
+        Archive { name: String::new(), lang: "fr".into() }
     }
 }
 
@@ -49,12 +46,7 @@ pub struct Crawl {
 
 impl Default for Crawl {
     fn default() -> Self {
-        Crawl {
-            contact: String::new(),
-            delay_seconds: 1.0,
-            concurrency: 4,
-            timeout_seconds: 30.0,
-        }
+        Crawl { contact: String::new(), delay_seconds: 1.0, concurrency: 4, timeout_seconds: 30.0 }
     }
 }
 
@@ -66,10 +58,7 @@ impl Settings {
         };
         let settings: Settings = parse_toml(path, &text)?;
         let invalid = |key: &str, message: &str| {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(key))
-                .map_or(1, |i| i + 1);
+            let line = text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
@@ -83,10 +72,7 @@ impl Settings {
             return Err(invalid("concurrency", "must be at least 1"));
         }
         if !(settings.crawl.timeout_seconds > 0.0 && settings.crawl.timeout_seconds.is_finite()) {
-            return Err(invalid(
-                "timeout_seconds",
-                "must be a number of seconds > 0",
-            ));
+            return Err(invalid("timeout_seconds", "must be a number of seconds > 0"));
         }
         Ok(settings)
     }
@@ -109,10 +95,7 @@ mod tests {
         let path = dir.path().join("veille.toml");
         std::fs::write(&path, "[archive]\nname = \"x\"\n\n[crawl]\ndelai = 2\n").unwrap();
         let err = Settings::load(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("veille.toml:5:") && err.contains("delai"),
-            "{err}"
-        );
+        assert!(err.contains("veille.toml:5:") && err.contains("delai"), "{err}");
         std::fs::write(&path, "[crawl]\nconcurrency = 0\n").unwrap();
         let err = Settings::load(&path).unwrap_err().to_string();
         assert!(err.contains("veille.toml:2:"), "{err}");

@@ -104,26 +104,17 @@ pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
         let span = spanned.span();
         let source = spanned.into_inner();
         let fail = |message: String| {
-            invalid_at(
-                path,
-                &text,
-                span.clone(),
-                format!("source {:?}: {message}", source.id),
-            )
+            invalid_at(path, &text, span.clone(), format!("source {:?}: {message}", source.id))
         };
         check_id(&source.id).map_err(&fail)?;
         let line = super::line_at(&text, span.start);
         if let Some(first) = seen.insert(source.id.clone(), line) {
-            return Err(fail(format!(
-                "id already used by the source on line {first}"
-            )));
+            return Err(fail(format!("id already used by the source on line {first}")));
         }
         check_url("homepage", &source.homepage).map_err(&fail)?;
-        for (field, urls) in [
-            ("feeds", &source.feeds),
-            ("sitemaps", &source.sitemaps),
-            ("start", &source.start),
-        ] {
+        for (field, urls) in
+            [("feeds", &source.feeds), ("sitemaps", &source.sitemaps), ("start", &source.start)]
+        {
             for url in urls {
                 check_url(field, url).map_err(&fail)?;
             }
@@ -131,22 +122,16 @@ pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
         for (field, patterns) in [("include", &source.include), ("exclude", &source.exclude)] {
             for pattern in patterns {
                 regex::Regex::new(pattern).map_err(|e| {
-                    fail(format!(
-                        "`{field}` pattern {pattern:?} is not a regular expression: {e}"
-                    ))
+                    fail(format!("`{field}` pattern {pattern:?} is not a regular expression: {e}"))
                 })?;
             }
         }
         match (source.profile, &source.selectors) {
             (Profile::Custom, None) => {
-                return Err(fail(
-                    "profile \"custom\" needs a [source.selectors] table".into(),
-                ));
+                return Err(fail("profile \"custom\" needs a [source.selectors] table".into()));
             }
             (Profile::Custom, Some(s)) if s.body.is_none() => {
-                return Err(fail(
-                    "profile \"custom\" needs at least `selectors.body`".into(),
-                ));
+                return Err(fail("profile \"custom\" needs at least `selectors.body`".into()));
             }
             _ => {}
         }
@@ -181,8 +166,7 @@ mod tests {
 
     #[test]
     fn minimal_source_gets_defaults() {
-        let sources =
-            load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example/\"\n").unwrap();
+        let sources = load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example/\"\n").unwrap();
         assert_eq!(sources[0].profile, Profile::Generic);
         assert_eq!(sources[0].lang, "fr");
         assert_eq!(sources[0].max_depth, 2);
@@ -191,30 +175,19 @@ mod tests {
     #[test]
     fn errors_name_line_and_field() {
         let err = load_text("# x\n[[source]]\nid = \"a\"\nhomepage = \"ftp://a\"\n").unwrap_err();
-        assert!(
-            err.contains("sources.toml:2:") && err.contains("homepage"),
-            "{err}"
-        );
-        let err = load_text(
-            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofil = \"spip\"\n",
-        )
-        .unwrap_err();
-        assert!(
-            err.contains("sources.toml:4:") && err.contains("profil"),
-            "{err}"
-        );
+        assert!(err.contains("sources.toml:2:") && err.contains("homepage"), "{err}");
+        let err = load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofil = \"spip\"\n")
+            .unwrap_err();
+        assert!(err.contains("sources.toml:4:") && err.contains("profil"), "{err}");
         let two = "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\n[[source]]\nid = \"a\"\nhomepage = \"https://b.example\"\n";
         let err = load_text(two).unwrap_err();
         assert!(err.contains(":4:") && err.contains("line 1"), "{err}");
-        let err = load_text(
-            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\ninclude = [\"(\"]\n",
-        )
-        .unwrap_err();
+        let err = load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\ninclude = [\"(\"]\n")
+            .unwrap_err();
         assert!(err.contains("include"), "{err}");
-        let err = load_text(
-            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofile = \"custom\"\n",
-        )
-        .unwrap_err();
+        let err =
+            load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\nprofile = \"custom\"\n")
+                .unwrap_err();
         assert!(err.contains("selectors"), "{err}");
     }
 }

@@ -46,18 +46,11 @@ pub fn load(path: &Path) -> Result<Vec<Theme>, ConfigError> {
         let mut theme = spanned.into_inner();
         theme.line = line_at(&text, span.start);
         let fail = |message: String| {
-            invalid_at(
-                path,
-                &text,
-                span.clone(),
-                format!("theme {:?}: {message}", theme.id),
-            )
+            invalid_at(path, &text, span.clone(), format!("theme {:?}: {message}", theme.id))
         };
         check_id(&theme.id).map_err(&fail)?;
         if let Some(first) = seen.insert(theme.id.clone(), theme.line) {
-            return Err(fail(format!(
-                "id already used by the theme on line {first}"
-            )));
+            return Err(fail(format!("id already used by the theme on line {first}")));
         }
         if theme.label.trim().is_empty() {
             return Err(fail("`label` is empty".into()));
@@ -81,15 +74,8 @@ mod tests {
         std::fs::write(&path, "[[theme]]\nid = \"eau\"\nlabel = \"Eau\"\nquery = \"eau\"\n\n[[theme]]\nid = \"ia\"\nlabel = \"IA\"\nquery = \"ia\"\n").unwrap();
         let themes = load(&path).unwrap();
         assert_eq!(themes.iter().map(|t| t.line).collect::<Vec<_>>(), [1, 6]);
-        std::fs::write(
-            &path,
-            "[[theme]]\nid = \"Eau !\"\nlabel = \"Eau\"\nquery = \"eau\"\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "[[theme]]\nid = \"Eau !\"\nlabel = \"Eau\"\nquery = \"eau\"\n").unwrap();
         let err = load(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("themes.toml:1:") && err.contains("Eau !"),
-            "{err}"
-        );
+        assert!(err.contains("themes.toml:1:") && err.contains("Eau !"), "{err}");
     }
 }

@@ -54,9 +54,9 @@ impl FromStr for Kind {
             "communique" | "communiqué" => Ok(Kind::Communique),
             "document" => Ok(Kind::Document),
             "other" | "autre" => Ok(Kind::Other),
-            other => Err(format!(
-                "unknown kind {other:?} (expected one of: article, communique, document, other)"
-            )),
+            other => {
+                Err(format!("unknown kind {other:?} (expected one of: article, communique, document, other)"))
+            }
         }
     }
 }
@@ -82,21 +82,12 @@ impl PubDate {
         if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
             return Ok(PubDate::DateTime(dt));
         }
-        for fmt in [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ] {
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Ok(PubDate::DateTime(
-                    Utc.from_utc_datetime(&naive).fixed_offset(),
-                ));
+                return Ok(PubDate::DateTime(Utc.from_utc_datetime(&naive).fixed_offset()));
             }
         }
-        Err(format!(
-            "{s:?} is not a date (expected 2025-03-11 or 2025-03-11T18:30:00+01:00)"
-        ))
+        Err(format!("{s:?} is not a date (expected 2025-03-11 or 2025-03-11T18:30:00+01:00)"))
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -109,10 +100,7 @@ impl PubDate {
     /// Seconds since the epoch, a day taken at midnight UTC; for sorting and indexing.
     pub fn timestamp(&self) -> i64 {
         match self {
-            PubDate::Date(d) => d
-                .and_hms_opt(0, 0, 0)
-                .map(|n| n.and_utc().timestamp())
-                .unwrap_or(0),
+            PubDate::Date(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc().timestamp()).unwrap_or(0),
             PubDate::DateTime(dt) => dt.timestamp(),
         }
     }
@@ -132,11 +120,7 @@ impl fmt::Display for PubDate {
         match self {
             PubDate::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             PubDate::DateTime(dt) => {
-                write!(
-                    f,
-                    "{}",
-                    dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                )
+                write!(f, "{}", dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
             }
         }
     }
@@ -197,10 +181,7 @@ pub struct FormatError {
 
 impl FormatError {
     fn new(line: usize, message: impl Into<String>) -> Self {
-        FormatError {
-            line,
-            message: message.into(),
-        }
+        FormatError { line, message: message.into() }
     }
 }
 
@@ -251,12 +232,7 @@ pub fn canonical_body(body: &str) -> &str {
 impl Article {
     /// A new article with the fields every article has.
     pub fn new(id: impl Into<String>, site: impl Into<String>, title: impl Into<String>) -> Self {
-        Article {
-            id: id.into(),
-            site: site.into(),
-            title: title.into(),
-            ..Default::default()
-        }
+        Article { id: id.into(), site: site.into(), title: title.into(), ..Default::default() }
     }
 
     /// sha256 of the canonical body: what the index compares to know whether
@@ -272,17 +248,11 @@ impl Article {
         let table: toml::Table = toml::from_str(front).map_err(|e| {
             let line = e
                 .span()
-                .map(|span| {
-                    front_first_line + front[..span.start.min(front.len())].matches('\n').count()
-                })
+                .map(|span| front_first_line + front[..span.start.min(front.len())].matches('\n').count())
                 .unwrap_or(front_first_line);
             FormatError::new(line, format!("front matter: {}", e.message().trim()))
         })?;
-        let mut fields = Fields {
-            table,
-            front,
-            first_line: front_first_line,
-        };
+        let mut fields = Fields { table, front, first_line: front_first_line };
         let article = Article {
             id: fields.required_string("id")?,
             url: fields.string("url")?,
@@ -318,8 +288,7 @@ impl Article {
             }
         };
         let string = |s: &Option<String>| s.as_ref().map(|s| Value::String(s.clone()));
-        let list =
-            |v: &[String]| Some(Value::Array(v.iter().cloned().map(Value::String).collect()));
+        let list = |v: &[String]| Some(Value::Array(v.iter().cloned().map(Value::String).collect()));
         put("id", Some(Value::String(self.id.clone())));
         put("url", string(&self.url));
         put("canonical_url", string(&self.canonical_url));
@@ -339,10 +308,7 @@ impl Article {
             self.warc.as_ref().map(|w| {
                 let mut t = toml::Table::new();
                 t.insert("file".into(), Value::String(w.file.clone()));
-                t.insert(
-                    "offset".into(),
-                    Value::Integer(w.offset.min(i64::MAX as u64) as i64),
-                );
+                t.insert("offset".into(), Value::Integer(w.offset.min(i64::MAX as u64) as i64));
                 Value::Table(t)
             }),
         );
@@ -376,10 +342,7 @@ fn split_front_matter(text: &str) -> Result<(&str, usize, &str), FormatError> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != FENCE {
-        return Err(FormatError::new(
-            1,
-            "missing front matter: the file must start with a `+++` line",
-        ));
+        return Err(FormatError::new(1, "missing front matter: the file must start with a `+++` line"));
     }
     let start = first.len();
     let mut offset = start;
@@ -391,10 +354,7 @@ fn split_front_matter(text: &str) -> Result<(&str, usize, &str), FormatError> {
         }
         offset += line.len();
     }
-    Err(FormatError::new(
-        1,
-        "front matter is not closed: no second `+++` line",
-    ))
+    Err(FormatError::new(1, "front matter is not closed: no second `+++` line"))
 }
 
 /// Typed access to the front matter table; each accessor removes its key so
@@ -428,20 +388,14 @@ impl Fields<'_> {
         match self.table.remove(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(self.err(
-                key,
-                format!("expected a string, found {}", other.type_str()),
-            )),
+            Some(other) => Err(self.err(key, format!("expected a string, found {}", other.type_str()))),
         }
     }
 
     fn required_string(&mut self, key: &str) -> Result<String, FormatError> {
         match self.string(key)? {
             Some(s) => Ok(s),
-            None => Err(FormatError::new(
-                self.first_line,
-                format!("missing required key `{key}`"),
-            )),
+            None => Err(FormatError::new(self.first_line, format!("missing required key `{key}`"))),
         }
     }
 
@@ -453,15 +407,12 @@ impl Fields<'_> {
                 .into_iter()
                 .map(|item| match item {
                     Value::String(s) => Ok(s),
-                    other => {
-                        Err(self.err(key, format!("expected strings, found {}", other.type_str())))
-                    }
+                    other => Err(self.err(key, format!("expected strings, found {}", other.type_str()))),
                 })
                 .collect(),
-            Some(other) => Err(self.err(
-                key,
-                format!("expected a list of strings, found {}", other.type_str()),
-            )),
+            Some(other) => {
+                Err(self.err(key, format!("expected a list of strings, found {}", other.type_str())))
+            }
         }
     }
 
@@ -469,14 +420,12 @@ impl Fields<'_> {
         match self.table.remove(key) {
             None => Ok(None),
             // A local datetime (no offset) is read as UTC, like strings are.
-            Some(Value::Datetime(dt)) => PubDate::parse(&dt.to_string())
-                .map(Some)
-                .map_err(|e| self.err(key, e)),
+            Some(Value::Datetime(dt)) => {
+                PubDate::parse(&dt.to_string()).map(Some).map_err(|e| self.err(key, e))
+            }
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => PubDate::parse(&s).map(Some).map_err(|e| self.err(key, e)),
-            Some(other) => {
-                Err(self.err(key, format!("expected a date, found {}", other.type_str())))
-            }
+            Some(other) => Err(self.err(key, format!("expected a date, found {}", other.type_str()))),
         }
     }
 
@@ -498,20 +447,14 @@ impl Fields<'_> {
                 let offset = match t.remove("offset") {
                     Some(Value::Integer(n)) if n >= 0 => n as u64,
                     _ => {
-                        return Err(
-                            self.err(key, "expected `offset` (a non-negative integer)".into())
-                        );
+                        return Err(self.err(key, "expected `offset` (a non-negative integer)".into()));
                     }
                 };
                 Ok(Some(WarcRef { file, offset }))
             }
-            Some(other) => Err(self.err(
-                key,
-                format!(
-                    "expected a table {{ file, offset }}, found {}",
-                    other.type_str()
-                ),
-            )),
+            Some(other) => {
+                Err(self.err(key, format!("expected a table {{ file, offset }}, found {}", other.type_str())))
+            }
         }
     }
 }
@@ -539,14 +482,9 @@ mod tests {
             tags: vec!["eau".into()],
             links: vec!["https://exemple.example/a".into()],
             sha256: None,
-            warc: Some(WarcRef {
-                file: "2026-11-20.warc.gz".into(),
-                offset: 1234,
-            }),
+            warc: Some(WarcRef { file: "2026-11-20.warc.gz".into(), offset: 1234 }),
             extra,
-            body:
-                "## Intertitre\n\n> Citation\n\n- un\n- deux\n\nTexte[^1] 🌊 عربى.\n\n[^1]: Note."
-                    .into(),
+            body: "## Intertitre\n\n> Citation\n\n- un\n- deux\n\nTexte[^1] 🌊 عربى.\n\n[^1]: Note.".into(),
         }
     }
 
@@ -556,18 +494,8 @@ mod tests {
         let text = article.to_file_string();
         let back = Article::parse(&text).unwrap();
         assert_eq!(back.sha256.as_deref(), Some(article.body_sha256().as_str()));
-        assert_eq!(
-            Article {
-                sha256: None,
-                ..back.clone()
-            },
-            article
-        );
-        assert_eq!(
-            back.to_file_string(),
-            text,
-            "writing again gives the same bytes"
-        );
+        assert_eq!(Article { sha256: None, ..back.clone() }, article);
+        assert_eq!(back.to_file_string(), text, "writing again gives the same bytes");
     }
 
     #[test]
@@ -575,23 +503,14 @@ mod tests {
         let article = Article::new("x", "site", "");
         let text = article.to_file_string();
         let back = Article::parse(&text).unwrap();
-        assert_eq!(
-            Article {
-                sha256: None,
-                ..back
-            },
-            article
-        );
+        assert_eq!(Article { sha256: None, ..back }, article);
     }
 
     #[test]
     fn unknown_keys_and_tables_survive() {
         let text = "+++\nid = \"x\"\nsite = \"s\"\ntitle = \"t\"\nzeta = [1, 2]\nalpha = 2024-01-02T03:04:05Z\n[perso]\nlu = true\n+++\n\nCorps.\n";
         let article = Article::parse(text).unwrap();
-        assert_eq!(
-            article.extra.keys().collect::<Vec<_>>(),
-            ["zeta", "alpha", "perso"]
-        );
+        assert_eq!(article.extra.keys().collect::<Vec<_>>(), ["zeta", "alpha", "perso"]);
         let again = Article::parse(&article.to_file_string()).unwrap();
         assert_eq!(again.extra, article.extra);
         assert!(article.to_file_string().contains("[perso]\nlu = true"));
@@ -599,24 +518,14 @@ mod tests {
 
     #[test]
     fn dates_keep_their_precision() {
-        for s in [
-            "2025-03-11",
-            "2025-03-11T18:30:00+01:00",
-            "2025-03-11T18:30:00Z",
-        ] {
+        for s in ["2025-03-11", "2025-03-11T18:30:00+01:00", "2025-03-11T18:30:00Z"] {
             let d = PubDate::parse(s).unwrap();
             assert_eq!(d.to_string(), s);
         }
-        assert_eq!(
-            PubDate::parse("2025-03-11 18:30").unwrap().to_string(),
-            "2025-03-11T18:30:00Z"
-        );
+        assert_eq!(PubDate::parse("2025-03-11 18:30").unwrap().to_string(), "2025-03-11T18:30:00Z");
         assert!(PubDate::parse("11 mars").is_err());
         let text = "+++\nid = \"x\"\nsite = \"s\"\npublished = 2025-03-11T18:30:00\n+++\n";
-        assert_eq!(
-            Article::parse(text).unwrap().published.unwrap().to_string(),
-            "2025-03-11T18:30:00Z"
-        );
+        assert_eq!(Article::parse(text).unwrap().published.unwrap().to_string(), "2025-03-11T18:30:00Z");
     }
 
     #[test]
@@ -630,18 +539,8 @@ mod tests {
         let bad_kind = "+++\nid = \"x\"\nsite = \"s\"\nkind = \"tract\"\n+++\n";
         assert_eq!(Article::parse(bad_kind).unwrap_err().line, 4);
         assert_eq!(Article::parse("no front matter").unwrap_err().line, 1);
-        assert!(
-            Article::parse("+++\nid = \"x\"\n")
-                .unwrap_err()
-                .message
-                .contains("not closed")
-        );
-        assert!(
-            Article::parse("+++\nsite = \"s\"\n+++\n")
-                .unwrap_err()
-                .message
-                .contains("`id`")
-        );
+        assert!(Article::parse("+++\nid = \"x\"\n").unwrap_err().message.contains("not closed"));
+        assert!(Article::parse("+++\nsite = \"s\"\n+++\n").unwrap_err().message.contains("`id`"));
     }
 
     #[test]

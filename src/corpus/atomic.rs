@@ -16,16 +16,11 @@ use tempfile::{NamedTempFile, TempPath};
 const TEMP_PREFIX: &str = ".veille-";
 
 fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(dir)
+    tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir)
 }
 
 fn parent(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// Makes the directory entries of `dir` (creations, renames) durable.
@@ -76,11 +71,7 @@ pub fn stage(target: &Path, bytes: &[u8], replaces: Option<PathBuf>) -> io::Resu
         // Without syncfs(2) each file is flushed on its own.
         temp.as_file().sync_all()?;
     }
-    Ok(Staged {
-        temp: temp.into_temp_path(),
-        target: target.to_path_buf(),
-        replaces,
-    })
+    Ok(Staged { temp: temp.into_temp_path(), target: target.to_path_buf(), replaces })
 }
 
 /// Staged files of one filesystem, committed together.
@@ -93,10 +84,7 @@ pub struct Batch {
 
 impl Batch {
     pub fn new(anchor: impl Into<PathBuf>) -> Self {
-        Batch {
-            anchor: anchor.into(),
-            staged: Vec::new(),
-        }
+        Batch { anchor: anchor.into(), staged: Vec::new() }
     }
 
     pub fn push(&mut self, staged: Staged) {
@@ -170,10 +158,8 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> =
+            fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["file.md"]);
     }
 

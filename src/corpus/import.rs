@@ -51,9 +51,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            default_site: "import".into(),
-        }
+        Options { default_site: "import".into() }
     }
 }
 
@@ -77,11 +75,7 @@ impl OneOrMany {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
         };
-        items
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
+        items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
     }
 }
 
@@ -124,10 +118,7 @@ pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
         return Err("`id` must be at most 512 bytes without control characters".into());
     }
     let body = record.body.unwrap_or_default();
-    let mut title = record
-        .title
-        .map(|t| t.trim().to_string())
-        .unwrap_or_default();
+    let mut title = record.title.map(|t| t.trim().to_string()).unwrap_or_default();
     if title.is_empty() {
         // A record without a title is named by the start of its text.
         title = body
@@ -142,15 +133,8 @@ pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
     if title.is_empty() {
         return Err("neither `title` nor `body` has any text".into());
     }
-    let site = record
-        .site
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    let mut article = Article::new(
-        id,
-        site.unwrap_or_else(|| options.default_site.clone()),
-        title,
-    );
+    let site = record.site.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut article = Article::new(id, site.unwrap_or_else(|| options.default_site.clone()), title);
     article.body = body;
     article.url = record.url.filter(|u| !u.trim().is_empty());
     article.subtitle = record.subtitle.filter(|s| !s.trim().is_empty());
@@ -183,14 +167,10 @@ fn json_to_toml(value: Json) -> Option<toml::Value> {
             None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         Json::String(s) => toml::Value::String(s),
-        Json::Array(items) => {
-            toml::Value::Array(items.into_iter().filter_map(json_to_toml).collect())
+        Json::Array(items) => toml::Value::Array(items.into_iter().filter_map(json_to_toml).collect()),
+        Json::Object(map) => {
+            toml::Value::Table(map.into_iter().filter_map(|(k, v)| Some((k, json_to_toml(v)?))).collect())
         }
-        Json::Object(map) => toml::Value::Table(
-            map.into_iter()
-                .filter_map(|(k, v)| Some((k, json_to_toml(v)?)))
-                .collect(),
-        ),
     })
 }
 
@@ -216,10 +196,7 @@ pub fn import(
             buffer.clear();
             let read = input
                 .read_until(b'\n', &mut buffer)
-                .map_err(|source| Error::Io {
-                    path: "<input>".into(),
-                    source,
-                })?;
+                .map_err(|source| Error::Io { path: "<input>".into(), source })?;
             if read == 0 {
                 break;
             }
@@ -241,10 +218,8 @@ pub fn import(
         if lines.is_empty() {
             break;
         }
-        let parsed: Vec<(usize, Result<Article, String>)> = lines
-            .into_par_iter()
-            .map(|(n, text)| (n, parse_line(&text, options)))
-            .collect();
+        let parsed: Vec<(usize, Result<Article, String>)> =
+            lines.into_par_iter().map(|(n, text)| (n, parse_line(&text, options))).collect();
         let mut batch = Vec::with_capacity(parsed.len());
         let mut batch_lines = Vec::with_capacity(parsed.len());
         for (n, result) in parsed {
@@ -268,10 +243,7 @@ pub fn import(
                 Ok(Outcome::Created) => report.created += 1,
                 Ok(Outcome::Updated) => report.updated += 1,
                 Ok(Outcome::Unchanged) => report.unchanged += 1,
-                Err(e) => report.failed.push(LineError {
-                    line: n,
-                    message: e.to_string(),
-                }),
+                Err(e) => report.failed.push(LineError { line: n, message: e.to_string() }),
             }
         }
         progress(&report);
@@ -306,10 +278,7 @@ mod tests {
     #[test]
     fn minimal_lines_and_numeric_ids() {
         let a = parse_line(r#"{"id": 42, "body": "Première ligne\nsuite"}"#, &opts()).unwrap();
-        assert_eq!(
-            (a.id.as_str(), a.title.as_str(), a.site.as_str()),
-            ("42", "Première ligne", "import")
-        );
+        assert_eq!((a.id.as_str(), a.title.as_str(), a.site.as_str()), ("42", "Première ligne", "import"));
     }
 
     #[test]
@@ -317,10 +286,7 @@ mod tests {
         let cases = [
             (r#"{"title": "x"}"#, "missing `id`"),
             (r#"{"id": "", "title": "x"}"#, "empty"),
-            (
-                r#"{"id": "a", "title": "x", "published": "hier"}"#,
-                "published",
-            ),
+            (r#"{"id": "a", "title": "x", "published": "hier"}"#, "published"),
             (r#"{"id": "a", "title": "x", "kind": "tract"}"#, "kind"),
             (r#"{"id": "a"}"#, "neither"),
             (r#"{"id": "a", "title": 3}"#, "invalid JSON"),
@@ -344,10 +310,7 @@ mod tests {
         assert_eq!(lines, [3, 5]);
         assert!(report.failed[1].message.contains("line 1"));
         let report = import(&corpus, input.as_bytes(), &opts(), |_| {}).unwrap();
-        assert_eq!(
-            (report.created, report.updated, report.unchanged),
-            (0, 0, 2)
-        );
+        assert_eq!((report.created, report.updated, report.unchanged), (0, 0, 2));
         assert_eq!(corpus.article_paths().unwrap().len(), 2);
     }
 

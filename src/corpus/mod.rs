@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use article::{
-    Article, FormatError, Kind, PubDate, WarcRef, canonical_body, id_from_url, sha256_hex,
-};
+pub use article::{Article, FormatError, Kind, PubDate, WarcRef, canonical_body, id_from_url, sha256_hex};
 
 /// A corpus error always names the file it is about.
 #[derive(Debug, thiserror::Error)]
@@ -34,10 +32,7 @@ pub enum Error {
 
 impl Error {
     fn io(path: &Path, source: io::Error) -> Self {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
 }
 
@@ -90,14 +85,9 @@ impl Corpus {
         for entry in walker {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&root).to_path_buf();
-                Error::Io {
-                    path,
-                    source: e.into(),
-                }
+                Error::Io { path, source: e.into() }
             })?;
-            if entry.file_type().is_file()
-                && entry.path().extension().is_some_and(|ext| ext == "md")
-            {
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md") {
                 paths.push(entry.into_path());
             }
         }
@@ -112,16 +102,10 @@ impl Corpus {
             let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
             Error::Format {
                 path: path.to_path_buf(),
-                error: FormatError {
-                    line,
-                    message: "not valid UTF-8".into(),
-                },
+                error: FormatError { line, message: "not valid UTF-8".into() },
             }
         })?;
-        Article::parse(&text).map_err(|error| Error::Format {
-            path: path.to_path_buf(),
-            error,
-        })
+        Article::parse(&text).map_err(|error| Error::Format { path: path.to_path_buf(), error })
     }
 
     /// Reads every article, in path order, on all cores. Files that cannot be
@@ -152,9 +136,7 @@ impl Corpus {
         if id.len() < 4 {
             return Ok(None);
         }
-        let mut matches = articles
-            .into_iter()
-            .filter(|s| s.article.id.starts_with(id));
+        let mut matches = articles.into_iter().filter(|s| s.article.id.starts_with(id));
         match (matches.next(), matches.next()) {
             (Some(one), None) => Ok(Some(one)),
             (Some(_), Some(_)) => Err(Error::Conflict {
@@ -178,10 +160,7 @@ impl Corpus {
         match &article.published {
             Some(date) => {
                 let date = date.date();
-                dir.push(format!(
-                    "{:04}",
-                    chrono::Datelike::year(&date).clamp(0, 9999)
-                ));
+                dir.push(format!("{:04}", chrono::Datelike::year(&date).clamp(0, 9999)));
                 dir.push(format!("{:02}", chrono::Datelike::month(&date)));
             }
             None => dir.push("undated"),
@@ -199,22 +178,15 @@ impl Corpus {
 /// plain string, else a full parse.
 fn read_id(path: &Path) -> Result<String, Error> {
     let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let quick = text
-        .lines()
-        .skip(1)
-        .take_while(|l| l.trim_end() != "+++")
-        .find_map(|line| {
-            let value = line.strip_prefix("id = \"")?.strip_suffix('"')?;
-            (!value.contains(['\\', '"'])).then(|| value.to_string())
-        });
+    let quick = text.lines().skip(1).take_while(|l| l.trim_end() != "+++").find_map(|line| {
+        let value = line.strip_prefix("id = \"")?.strip_suffix('"')?;
+        (!value.contains(['\\', '"'])).then(|| value.to_string())
+    });
     match quick {
         Some(id) => Ok(id),
         None => Article::parse(&text)
             .map(|a| a.id)
-            .map_err(|error| Error::Format {
-                path: path.to_path_buf(),
-                error,
-            }),
+            .map_err(|error| Error::Format { path: path.to_path_buf(), error }),
     }
 }
 
@@ -277,23 +249,17 @@ impl<'c> Writer<'c> {
         let previous = self.by_id.get(&article.id).cloned();
         if let Some(prev) = &previous {
             if prev.parent() == Some(dir.as_path()) {
-                return Placement {
-                    target: prev.clone(),
-                    previous,
-                };
+                return Placement { target: prev.clone(), previous };
             }
         }
         let key = dir.join(&stem);
         let mut n = self.next_suffix.get(&key).copied().unwrap_or(1);
         let target = loop {
-            let name = if n == 1 {
-                format!("{stem}.md")
-            } else {
-                format!("{stem}-{n}.md")
-            };
+            let name = if n == 1 { format!("{stem}.md") } else { format!("{stem}-{n}.md") };
             let candidate = dir.join(name);
             n += 1;
-            if !self.taken.contains(&candidate) && !candidate.exists() {
+            // `taken` holds every article file found when the writer opened.
+            if !self.taken.contains(&candidate) {
                 break candidate;
             }
         };
@@ -305,9 +271,7 @@ impl<'c> Writer<'c> {
 
     /// Saves one article durably.
     pub fn save(&mut self, article: Article) -> Result<Outcome, Error> {
-        self.save_all(vec![article])
-            .pop()
-            .expect("one result per article")
+        self.save_all(vec![article]).pop().expect("one result per article")
     }
 
     /// Saves many articles with one filesystem flush. Results are in input order.
@@ -361,18 +325,12 @@ impl<'c> Writer<'c> {
 
 /// Merges with the existing file (its unknown keys survive) and stages the
 /// new content, or reports that nothing changed.
-fn prepare(
-    mut article: Article,
-    placement: Placement,
-) -> Result<(Outcome, Option<atomic::Staged>), Error> {
+fn prepare(mut article: Article, placement: Placement) -> Result<(Outcome, Option<atomic::Staged>), Error> {
     let mut outcome = Outcome::Created;
     let mut old_text = None;
     if let Some(prev) = &placement.previous {
         let text = fs::read_to_string(prev).map_err(|e| Error::io(prev, e))?;
-        let existing = Article::parse(&text).map_err(|error| Error::Format {
-            path: prev.clone(),
-            error,
-        })?;
+        let existing = Article::parse(&text).map_err(|error| Error::Format { path: prev.clone(), error })?;
         let mut extra = existing.extra;
         extra.extend(std::mem::take(&mut article.extra));
         article.extra = extra;
@@ -380,9 +338,7 @@ fn prepare(
         old_text = Some(text);
     }
     let text = article.to_file_string();
-    if placement.previous.as_ref() == Some(&placement.target)
-        && old_text.as_deref() == Some(text.as_str())
-    {
+    if placement.previous.as_ref() == Some(&placement.target) && old_text.as_deref() == Some(text.as_str()) {
         return Ok((Outcome::Unchanged, None));
     }
     let staged = atomic::stage(&placement.target, text.as_bytes(), placement.previous)
@@ -406,32 +362,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let corpus = Corpus::new(dir.path());
         let (mut w, _) = corpus.writer().unwrap();
-        assert_eq!(
-            w.save(article("1", "L’eau", Some("2025-03-11"))).unwrap(),
-            Outcome::Created
-        );
-        assert_eq!(
-            w.save(article("2", "Sans date", None)).unwrap(),
-            Outcome::Created
-        );
+        assert_eq!(w.save(article("1", "L’eau", Some("2025-03-11"))).unwrap(), Outcome::Created);
+        assert_eq!(w.save(article("2", "Sans date", None)).unwrap(), Outcome::Created);
         let paths: Vec<_> = corpus
             .article_paths()
             .unwrap()
             .iter()
-            .map(|p| {
-                p.strip_prefix(dir.path())
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
+            .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(
-            paths,
-            [
-                "articles/site/2025/03/l-eau.md",
-                "articles/site/undated/sans-date.md"
-            ]
-        );
+        assert_eq!(paths, ["articles/site/2025/03/l-eau.md", "articles/site/undated/sans-date.md"]);
     }
 
     #[test]
@@ -440,37 +379,21 @@ mod tests {
         let corpus = Corpus::new(dir.path());
         let (mut w, _) = corpus.writer().unwrap();
         for id in ["a", "b", "c"] {
-            assert_eq!(
-                w.save(article(id, "Même titre", Some("2025-01-01")))
-                    .unwrap(),
-                Outcome::Created
-            );
+            assert_eq!(w.save(article(id, "Même titre", Some("2025-01-01"))).unwrap(), Outcome::Created);
         }
         assert_eq!(corpus.article_paths().unwrap().len(), 3);
         // A new writer (a new run) finds each id in its own file.
         let (mut w, errors) = corpus.writer().unwrap();
         assert!(errors.is_empty());
         for id in ["a", "b", "c"] {
-            assert_eq!(
-                w.save(article(id, "Même titre", Some("2025-01-01")))
-                    .unwrap(),
-                Outcome::Unchanged
-            );
+            assert_eq!(w.save(article(id, "Même titre", Some("2025-01-01"))).unwrap(), Outcome::Unchanged);
         }
         let mut changed = article("b", "Même titre", Some("2025-01-01"));
         changed.body = "Nouveau corps.".into();
         assert_eq!(w.save(changed).unwrap(), Outcome::Updated);
         let (articles, _) = corpus.load().unwrap();
         assert_eq!(articles.len(), 3);
-        assert_eq!(
-            articles
-                .iter()
-                .find(|s| s.article.id == "b")
-                .unwrap()
-                .article
-                .body,
-            "Nouveau corps."
-        );
+        assert_eq!(articles.iter().find(|s| s.article.id == "b").unwrap().article.body, "Nouveau corps.");
     }
 
     #[test]
@@ -480,22 +403,14 @@ mod tests {
         let (mut w, _) = corpus.writer().unwrap();
         w.save(article("a", "Titre", Some("2025-01-01"))).unwrap();
         let path = corpus.article_paths().unwrap().pop().unwrap();
-        let text = fs::read_to_string(&path)
-            .unwrap()
-            .replacen("+++\n\n", "lu = true\n+++\n\n", 1);
+        let text = fs::read_to_string(&path).unwrap().replacen("+++\n\n", "lu = true\n+++\n\n", 1);
         fs::write(&path, text).unwrap();
         let (mut w, _) = corpus.writer().unwrap();
-        assert_eq!(
-            w.save(article("a", "Titre", Some("2024-06-01"))).unwrap(),
-            Outcome::Updated
-        );
+        assert_eq!(w.save(article("a", "Titre", Some("2024-06-01"))).unwrap(), Outcome::Updated);
         let (articles, _) = corpus.load().unwrap();
         assert_eq!(articles.len(), 1);
         assert!(articles[0].path.ends_with("site/2024/06/titre.md"));
-        assert_eq!(
-            articles[0].article.extra.get("lu"),
-            Some(&toml::Value::Boolean(true))
-        );
+        assert_eq!(articles[0].article.extra.get("lu"), Some(&toml::Value::Boolean(true)));
     }
 
     #[test]
@@ -506,11 +421,7 @@ mod tests {
         w.save(article("a", "Bon", None)).unwrap();
         let broken = corpus.articles_dir().join("site/undated/casse.md");
         fs::write(&broken, "+++\nid = \"b\"\ntitle = [\n+++\n").unwrap();
-        fs::write(
-            corpus.articles_dir().join("site/undated/.veille-x.tmp"),
-            "partial",
-        )
-        .unwrap();
+        fs::write(corpus.articles_dir().join("site/undated/.veille-x.tmp"), "partial").unwrap();
         let (articles, errors) = corpus.load().unwrap();
         assert_eq!(articles.len(), 1);
         assert_eq!(errors.len(), 1);
@@ -525,10 +436,7 @@ mod tests {
         let (mut w, _) = corpus.writer().unwrap();
         w.save(article("abcdef12", "Un", None)).unwrap();
         w.save(article("abcdff34", "Deux", None)).unwrap();
-        assert_eq!(
-            corpus.find("abcdef12").unwrap().unwrap().article.title,
-            "Un"
-        );
+        assert_eq!(corpus.find("abcdef12").unwrap().unwrap().article.title, "Un");
         assert_eq!(corpus.find("abcdf").unwrap().unwrap().article.title, "Deux");
         assert!(corpus.find("abcd").is_err());
         assert!(corpus.find("zzzz").unwrap().is_none());

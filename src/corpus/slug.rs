@@ -9,8 +9,8 @@
 pub const MAX_SLUG_LEN: usize = 80;
 
 const WINDOWS_RESERVED: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+    "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// A filesystem-safe slug for `text`, at most `max_len` bytes; `fallback`
@@ -59,11 +59,7 @@ mod tests {
     fn is_safe(slug: &str) {
         assert!(!slug.is_empty());
         assert!(slug.len() <= MAX_SLUG_LEN + 12, "{slug}");
-        assert!(
-            slug.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-            "{slug}"
-        );
+        assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{slug}");
         assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{slug}");
         assert!(!slug.contains(".."));
     }
@@ -74,10 +70,7 @@ mod tests {
             slugify("L’eau des « data centers » : qui paie ?", 80, "x"),
             "l-eau-des-data-centers-qui-paie"
         );
-        assert_eq!(
-            slugify("Pièces et Main d'Œuvre", 80, "x"),
-            "pieces-et-main-d-oeuvre"
-        );
+        assert_eq!(slugify("Pièces et Main d'Œuvre", 80, "x"), "pieces-et-main-d-oeuvre");
     }
 
     #[test]

@@ -70,11 +70,8 @@ pub struct Home {
 impl Home {
     /// Finds the home: `explicit`, else `env`, else `cwd` or its nearest parent with a veille.toml.
     pub fn discover(lookup: &Lookup) -> Result<Home, HomeError> {
-        if let Some(dir) = lookup
-            .explicit
-            .as_ref()
-            .or(lookup.env.as_ref())
-            .filter(|d| !d.as_os_str().is_empty())
+        if let Some(dir) =
+            lookup.explicit.as_ref().or(lookup.env.as_ref()).filter(|d| !d.as_os_str().is_empty())
         {
             let dir = absolute(dir)?;
             return if dir.join(MARKER).is_file() {
@@ -87,18 +84,13 @@ impl Home {
         start
             .ancestors()
             .find(|dir| dir.join(MARKER).is_file())
-            .map(|dir| Home {
-                root: dir.to_path_buf(),
-            })
+            .map(|dir| Home { root: dir.to_path_buf() })
             .ok_or(HomeError::NotFound(start))
     }
 
     /// Opens `dir` as a home without looking elsewhere.
     pub fn open(dir: impl AsRef<Path>) -> Result<Home, HomeError> {
-        Home::discover(&Lookup {
-            explicit: Some(dir.as_ref().to_path_buf()),
-            ..Lookup::default()
-        })
+        Home::discover(&Lookup { explicit: Some(dir.as_ref().to_path_buf()), ..Lookup::default() })
     }
 
     /// Creates a home in `dir` (made if missing), or completes one: files that
@@ -142,8 +134,7 @@ impl Home {
             Err(e) => return Err(io_err(&gitignore)(e)),
         };
         let present = |line: &str, text: &str| {
-            text.lines()
-                .any(|l| l.trim() == line || l.trim() == line.trim_start_matches('/'))
+            text.lines().any(|l| l.trim() == line || l.trim() == line.trim_start_matches('/'))
         };
         let missing: Vec<_> = GITIGNORE_LINES
             .iter()
@@ -160,11 +151,7 @@ impl Home {
                 text.push('\n');
             }
             atomic::write_atomic(&gitignore, text.as_bytes()).map_err(io_err(&gitignore))?;
-            if existing.is_some() {
-                report.amended.push(gitignore)
-            } else {
-                report.created.push(gitignore)
-            }
+            if existing.is_some() { report.amended.push(gitignore) } else { report.created.push(gitignore) }
         } else {
             report.kept.push(gitignore);
         }
@@ -225,10 +212,7 @@ impl Home {
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, HomeError> {
-    std::path::absolute(path).map_err(|source| HomeError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::path::absolute(path).map_err(|source| HomeError::Io { path: path.to_path_buf(), source })
 }
 
 #[cfg(test)]
@@ -243,11 +227,7 @@ mod tests {
         assert!(report.created.iter().any(|p| p.ends_with("veille.toml")));
         assert!(report.created.iter().any(|p| p.ends_with(".gitignore")));
         let deep = root.join("corpus/articles");
-        let home = Home::discover(&Lookup {
-            cwd: deep,
-            ..Lookup::default()
-        })
-        .unwrap();
+        let home = Home::discover(&Lookup { cwd: deep, ..Lookup::default() }).unwrap();
         assert_eq!(home.root(), root);
         home.settings().unwrap();
         assert!(home.themes().unwrap().len() >= 10);
@@ -260,28 +240,16 @@ mod tests {
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         Home::init(&a).unwrap();
         Home::init(&b).unwrap();
-        let lookup = Lookup {
-            explicit: Some(a.clone()),
-            env: Some(b.clone()),
-            cwd: b.clone(),
-        };
+        let lookup = Lookup { explicit: Some(a.clone()), env: Some(b.clone()), cwd: b.clone() };
         assert_eq!(Home::discover(&lookup).unwrap().root(), a);
-        let lookup = Lookup {
-            explicit: None,
-            env: Some(b.clone()),
-            cwd: a.clone(),
-        };
+        let lookup = Lookup { explicit: None, env: Some(b.clone()), cwd: a.clone() };
         assert_eq!(Home::discover(&lookup).unwrap().root(), b);
     }
 
     #[test]
     fn missing_home_says_how_to_make_one() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Home::discover(&Lookup {
-            cwd: dir.path().into(),
-            ..Lookup::default()
-        })
-        .unwrap_err();
+        let err = Home::discover(&Lookup { cwd: dir.path().into(), ..Lookup::default() }).unwrap_err();
         assert!(err.to_string().contains("veille init"), "{err}");
         let err = Home::open(dir.path()).unwrap_err();
         assert!(matches!(err, HomeError::NotAHome(_)));
@@ -290,11 +258,7 @@ mod tests {
     #[test]
     fn init_never_overwrites_and_completes_gitignore() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(
-            dir.path().join("veille.toml"),
-            "[archive]\nname = \"À nous\"\n",
-        )
-        .unwrap();
+        fs::write(dir.path().join("veille.toml"), "[archive]\nname = \"À nous\"\n").unwrap();
         fs::write(dir.path().join(".gitignore"), "/target/\n/index/").unwrap();
         let (_, report) = Home::init(dir.path()).unwrap();
         assert_eq!(
@@ -316,9 +280,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("f");
         fs::write(&file, "x").unwrap();
-        assert!(matches!(
-            Home::init(&file),
-            Err(HomeError::NotADirectory(_))
-        ));
+        assert!(matches!(Home::init(&file), Err(HomeError::NotADirectory(_))));
     }
 }

@@ -1,0 +1,312 @@
+//! The `veille` binary as users run it: a temporary home, real files.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `veille` with a clean environment, run from `dir`.
+fn veille(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("veille").unwrap();
+    cmd.current_dir(dir).env_remove("VEILLE_HOME").env_remove("VEILLE_LOG").env("NO_COLOR", "1");
+    cmd
+}
+
+fn new_home() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    veille(dir.path()).args(["init", "-q"]).assert().success();
+    dir
+}
+
+fn article_files(home: &Path) -> Vec<PathBuf> {
+    walkdir(&home.join("corpus/articles"))
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(walkdir(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn help_lists_every_command_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = veille(dir.path()).arg("--help").assert().success();
+    let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for command in ["init", "import", "list", "show", "check", "completions", "man"] {
+        assert!(help.contains(command), "--help lacks {command}");
+        veille(dir.path())
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:"));
+    }
+    assert!(help.contains("Exit status"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    veille(dir.path()).arg("frobnicate").assert().code(2);
+    veille(dir.path()).assert().code(2).stderr(predicate::str::contains("Usage"));
+    veille(dir.path()).arg("--version").assert().success().stdout(predicate::str::starts_with("veille "));
+}
+
+#[test]
+fn no_home_says_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    veille(dir.path())
+        .arg("list")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no veille home").and(predicate::str::contains("veille init")));
+    veille(dir.path())
+        .args(["--home", "nowhere", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a veille home"));
+}
+
+#[test]
+fn init_creates_the_layout_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("archive");
+    veille(dir.path())
+        .args(["init", home.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created  veille.toml"));
+    for path in ["veille.toml", "corpus/sources.toml", "corpus/themes.toml", ".gitignore"] {
+        assert!(home.join(path).is_file(), "{path} missing");
+    }
+    assert!(home.join("corpus/articles").is_dir());
+    let gitignore = fs::read_to_string(home.join(".gitignore")).unwrap();
+    for line in ["/index/", "/corpus/raw/", "/corpus/state/"] {
+        assert!(gitignore.contains(line));
+    }
+    fs::write(home.join("veille.toml"), "[archive]\nname = \"Le nôtre\"\n").unwrap();
+    veille(&home).arg("init").assert().success().stdout(predicate::str::contains("already a veille home"));
+    assert_eq!(fs::read_to_string(home.join("veille.toml")).unwrap(), "[archive]\nname = \"Le nôtre\"\n");
+}
+
+#[test]
+fn home_is_found_from_env_and_parent_directories() {
+    let home = new_home();
+    veille(&home.path().join("corpus/articles")).arg("check").assert().success();
+    let elsewhere = tempfile::tempdir().unwrap();
+    veille(elsewhere.path()).env("VEILLE_HOME", home.path()).arg("check").assert().success();
+    // --home wins over VEILLE_HOME.
+    veille(elsewhere.path())
+        .env("VEILLE_HOME", elsewhere.path())
+        .args(["--home", home.path().to_str().unwrap(), "check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn import_reports_bad_lines_keeps_good_ones_and_is_idempotent() {
+    let home = new_home();
+    let file = fixture("import-mixed.jsonl");
+    veille(home.path())
+        .args(["import", file.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("imported 3 articles").and(predicate::str::contains("4 lines skipped")),
+        )
+        .stderr(
+            predicate::str::contains("import-mixed.jsonl:3: invalid JSON")
+                .and(predicate::str::contains("import-mixed.jsonl:4: missing `id`"))
+                .and(predicate::str::contains("import-mixed.jsonl:5: `published`"))
+                .and(predicate::str::contains(
+                    "import-mixed.jsonl:8: id \"bassines-2025-01\" already given on line 1",
+                )),
+        );
+    let files = article_files(home.path());
+    let names: Vec<_> =
+        files.iter().map(|p| p.strip_prefix(home.path()).unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        names,
+        [
+            "corpus/articles/gouttes/2025/01/bassines-la-nappe-n-est-pas-un-reservoir-prive.md",
+            "corpus/articles/gouttes/2025/03/appel-pas-de-cameras-intelligentes-dans-nos-rues.md",
+            "corpus/articles/import/undated/un-texte-sans-titre-prend-sa-premiere-ligne-comme-titre.md",
+        ]
+    );
+    let before: Vec<_> = files.iter().map(|p| fs::read(p).unwrap()).collect();
+    veille(home.path())
+        .args(["import", file.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("0 new, 0 updated, 3 unchanged"));
+    let after: Vec<_> = article_files(home.path()).iter().map(|p| fs::read(p).unwrap()).collect();
+    assert_eq!(before, after, "a second import changes nothing");
+    let text = String::from_utf8(before[0].clone()).unwrap();
+    assert!(text.contains("id = \"bassines-2025-01\"") && text.contains("> L'eau d'ici doit rester ici."));
+}
+
+#[test]
+fn import_reads_stdin_and_quiet_is_quiet() {
+    let home = new_home();
+    veille(home.path())
+        .args(["-q", "import", "-", "--site", "lot"])
+        .write_stdin(fs::read(fixture("import-good.jsonl")).unwrap())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    let files = article_files(home.path());
+    assert_eq!(files.len(), 3);
+    // Two equal titles in one month: two files.
+    assert!(files.iter().any(|p| p.ends_with("essai/2024/06/un-data-center-de-plus-2.md")));
+}
+
+#[test]
+fn import_of_a_missing_file_names_it() {
+    let home = new_home();
+    veille(home.path())
+        .args(["import", "absent.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open absent.jsonl"));
+}
+
+#[test]
+fn list_show_and_json() {
+    let home = new_home();
+    veille(home.path()).args(["-q", "import"]).arg(fixture("import-good.jsonl")).assert().success();
+    veille(home.path()).args(["list", "--site", "essai"]).assert().success().stdout(
+        predicate::str::contains("2024-06-01").and(predicate::str::contains("Énergie : l'effet rebond")),
+    );
+    let output = veille(home.path()).args(["list", "--json"]).output().unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["id"], "n3", "undated articles come last");
+    assert!(lines[0]["path"].as_str().unwrap().starts_with("corpus/articles/essai/2024/06/"));
+    veille(home.path())
+        .args(["show", "n3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("+++\nid = \"n3\""));
+    let output = veille(home.path()).args(["show", "--json", "n1"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["published"], "2024-06-01");
+    assert_eq!(json["body"], "Un texte sur les centres de données et l'eau.");
+    veille(home.path())
+        .args(["show", "zzzz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no article"));
+}
+
+#[test]
+fn a_broken_article_is_reported_with_its_line_and_skipped() {
+    let home = new_home();
+    veille(home.path()).args(["-q", "import"]).arg(fixture("import-good.jsonl")).assert().success();
+    let broken = home.path().join("corpus/articles/essai/casse.md");
+    fs::write(&broken, "+++\nid = \"x\"\nsite = \"essai\"\npublished = \"demain\"\n+++\n").unwrap();
+    veille(home.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("3 articles").and(predicate::str::contains("1 problem")))
+        .stderr(predicate::str::contains("casse.md:4: `published`"));
+    veille(home.path())
+        .arg("list")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Un data center de plus"))
+        .stderr(predicate::str::contains("casse.md:4"));
+}
+
+#[test]
+fn broken_settings_name_file_and_line() {
+    let home = new_home();
+    fs::write(home.path().join("corpus/themes.toml"), "[[theme]]\nid = \"eau\"\nlabel = \"Eau\"\n").unwrap();
+    veille(home.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("themes.toml:1:").and(predicate::str::contains("query")));
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_exit() {
+    let home = new_home();
+    let mut lines = String::new();
+    for i in 0..3000 {
+        lines.push_str(&format!(
+            "{{\"id\":\"p{i}\",\"title\":\"Titre numéro {i}\",\"body\":\"x\",\"published\":\"2024-01-01\"}}\n"
+        ));
+    }
+    veille(home.path()).args(["-q", "import", "-"]).write_stdin(lines).assert().success();
+    let bin = assert_cmd::cargo::cargo_bin("veille");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(home.path())
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(first.contains("Titre numéro"));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        veille(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("import"));
+    }
+    veille(dir.path()).arg("man").assert().success().stdout(predicate::str::contains(".TH veille"));
+    let mandir = dir.path().join("man");
+    veille(dir.path()).args(["man", "--dir", mandir.to_str().unwrap()]).assert().success();
+    assert!(mandir.join("veille.1").is_file() && mandir.join("veille-import.1").is_file());
+}
+
+#[test]
+fn verbose_and_quiet_conflict() {
+    let home = new_home();
+    veille(home.path()).args(["-q", "-v", "check"]).assert().code(2);
+}
+
+/// The repository is itself a home, with a demo archive that checks clean.
+#[test]
+fn the_repository_is_a_home_whose_demo_archive_checks_clean() {
+    veille(repo())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("10 themes").and(predicate::str::contains("0 problems")));
+}
