@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod home;
+pub mod index;
 
 pub use corpus::{Article, Corpus, Kind, PubDate};
 pub use home::Home;

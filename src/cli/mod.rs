@@ -5,11 +5,16 @@
 //! failure, 2 usage or fatal error) and makes a closed pipe a quiet exit.
 
 mod articles;
+mod bench;
+mod export;
 mod import;
+mod index;
 mod init;
 mod logging;
 mod output;
+mod search;
 mod shell;
+mod themes;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -45,6 +50,8 @@ const EXAMPLES: &str = "\
 Examples:
   veille init ~/archive                 create a home
   veille --home ~/archive import a.jsonl  bring an existing archive in
+  veille search data center eau         search in French (see `veille search --help`)
+  veille themes --timeline              themes with counts and months
   veille list --site la-lime            list a site's articles, newest first
   veille show 3f2a9c                    print an article (id or id prefix)
   veille check                          find broken files and settings
@@ -82,9 +89,15 @@ pub struct GlobalArgs {
 pub enum Command {
     Init(init::InitArgs),
     Import(import::ImportArgs),
+    Index(index::IndexArgs),
+    Search(search::SearchArgs),
+    Themes(themes::ThemesArgs),
+    Similar(search::SimilarArgs),
     List(articles::ListArgs),
     Show(articles::ShowArgs),
     Check(articles::CheckArgs),
+    Export(export::ExportArgs),
+    Bench(bench::BenchArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
 }
@@ -134,9 +147,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     let result = match cli.command {
         Command::Init(args) => init::run(&context, args),
         Command::Import(args) => import::run(&context, args),
+        Command::Index(args) => index::run(&context, args),
+        Command::Search(args) => search::run(&context, args),
+        Command::Themes(args) => themes::run(&context, args),
+        Command::Similar(args) => search::similar(&context, args),
         Command::List(args) => articles::list(&context, args),
         Command::Show(args) => articles::show(&context, args),
         Command::Check(args) => articles::check(&context, args),
+        Command::Export(args) => export::run(&context, args),
+        Command::Bench(args) => bench::run(&context, args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
     };

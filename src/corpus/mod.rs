@@ -9,6 +9,7 @@ mod article;
 pub mod atomic;
 pub mod import;
 pub mod slug;
+pub mod text;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;

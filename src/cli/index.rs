@@ -1,0 +1,114 @@
+//! `veille index`: bring the search index up to date with the corpus, and
+//! the searcher every reading command opens.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::{Context, Status};
+use crate::home::Home;
+use crate::index::search::{Searcher, parse_themes};
+use crate::index::{Index, IndexError, update};
+
+const EXAMPLES: &str = "\
+Only new and changed article files are read and indexed; files that
+disappeared are removed. The index is derived from corpus/: deleting index/
+and running `veille index` gives the same results.
+
+Examples:
+  veille index
+  veille index --rebuild        start from nothing";
+
+/// Bring the search index up to date with corpus/ (incremental)
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct IndexArgs {
+    /// Rebuild the index from nothing
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+fn progress_bar(context: &Context) -> Option<indicatif::ProgressBar> {
+    (context.out.stderr_is_terminal && !context.global.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "indexing {bar:30} {pos}/{len} articles ({per_sec}, {eta})",
+            )
+            .expect("valid template"),
+        );
+        bar
+    })
+}
+
+/// Runs an index update and reports failures as warnings.
+pub fn update_index(context: &Context, home: &Home, rebuild: bool) -> anyhow::Result<update::Report> {
+    let bar = progress_bar(context);
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let report = update::update(&home.corpus(), &home.index_dir(), rebuild, &progress)
+        .with_context(|| format!("cannot index {}", home.index_dir().display()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for failure in &report.failed {
+        tracing::warn!("{failure}; skipped");
+    }
+    Ok(report)
+}
+
+pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let started = Instant::now();
+    let report = update_index(context, &home, args.rebuild)?;
+    if !context.global.quiet {
+        writeln!(
+            std::io::stdout().lock(),
+            "{} {} articles in {:.2}s: {} added, {} updated, {} removed, {} unchanged{}",
+            if report.rebuilt { "indexed" } else { "updated the index of" },
+            report.added + report.updated + report.unchanged,
+            started.elapsed().as_secs_f64(),
+            report.added,
+            report.updated,
+            report.removed,
+            report.unchanged,
+            if report.failed.is_empty() {
+                String::new()
+            } else {
+                format!("; {} files skipped", report.failed.len())
+            }
+        )?;
+    }
+    Ok(if report.failed.is_empty() { Status::Success } else { Status::Partial })
+}
+
+/// Opens the searcher of the home with its themes. A home without an index
+/// gets one built first, so that a fresh clone can search at once.
+pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec<crate::config::Theme>)> {
+    let index = match Index::open(&home.index_dir()) {
+        Ok(index) => index,
+        Err(IndexError::Missing(_) | IndexError::Outdated(_)) => {
+            if !context.global.quiet {
+                eprintln!("veille: building the search index of {} (first use)…", home.root().display());
+            }
+            update_index(context, home, false)?;
+            Index::open(&home.index_dir())?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let themes = home.themes().unwrap_or_else(|e| {
+        tracing::warn!("{e}; themes are not available");
+        Vec::new()
+    });
+    let (parsed, errors) = parse_themes(&themes, &home.themes_file());
+    for error in errors {
+        tracing::warn!("{error}");
+    }
+    Ok((Searcher::new(index, parsed)?, themes))
+}

@@ -1,0 +1,295 @@
+//! The French analyzer: how text becomes index terms, the same way for
+//! articles and for what people type.
+//!
+//! `FrenchTokenizer` splits words (hyphens split, so `data-center` meets
+//! `data center`), normalises each word to NFKC (ligatures, full-width forms)
+//! and strips elided articles and pronouns (`l'`, `qu'`, `jusqu'`, with `'` or
+//! `’`) while keeping `aujourd'hui` whole. tantivy's own filters do the rest:
+//! lower case, French stop words, a plural `s` dropped (see [`PluralFilter`]),
+//! the Snowball French stemmer, then ASCII
+//! folding, after stemming so that the stemmer sees the accents it expects
+//! and `energie` still meets `énergie`.
+
+use std::str::CharIndices;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Name of the French analyzer in the index's tokenizer manager.
+pub const FRENCH: &str = "veille_fr";
+/// Name of the analyzer for people's names and tags: no stemming, no stop words.
+pub const NAMES: &str = "veille_names";
+
+/// Elided words, as written before the apostrophe (lower case).
+const ELISIONS: [&str; 13] =
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
+
+/// Tokens longer than this (in bytes) are noise: URLs, hashes, base64.
+const MAX_TOKEN_LEN: usize = 60;
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '‘')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Splits French text into words, NFKC-normalised, elisions removed.
+#[derive(Clone, Default)]
+pub struct FrenchTokenizer {
+    token: Token,
+}
+
+pub struct FrenchTokenStream<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<CharIndices<'a>>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for FrenchTokenizer {
+    type TokenStream<'a> = FrenchTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FrenchTokenStream<'a> {
+        self.token.reset();
+        FrenchTokenStream { text, chars: text.char_indices().peekable(), token: &mut self.token }
+    }
+}
+
+impl FrenchTokenStream<'_> {
+    /// Consumes one word starting at `start` (its first char already taken);
+    /// an apostrophe between two word characters stays inside the word.
+    fn word_end(&mut self) -> usize {
+        while let Some(&(offset, c)) = self.chars.peek() {
+            if is_word_char(c) {
+                self.chars.next();
+            } else if is_apostrophe(c) {
+                let mut ahead = self.chars.clone();
+                ahead.next();
+                match ahead.peek() {
+                    Some(&(_, next)) if is_word_char(next) => {
+                        self.chars.next();
+                    }
+                    _ => return offset,
+                }
+            } else {
+                return offset;
+            }
+        }
+        self.text.len()
+    }
+}
+
+/// Removes a leading elision (`l'`, `qu'`, `jusqu'`…), once or twice
+/// (`qu'aujourd'hui` → `aujourd'hui`); returns the byte offset where the
+/// remaining word starts.
+fn strip_elisions(word: &str) -> usize {
+    let mut start = 0;
+    for _ in 0..2 {
+        let rest = &word[start..];
+        let Some((index, apostrophe)) = rest.char_indices().find(|&(_, c)| is_apostrophe(c)) else { break };
+        let prefix = &rest[..index];
+        if prefix.len() <= 7 && ELISIONS.iter().any(|e| prefix.eq_ignore_ascii_case(e)) {
+            start += index + apostrophe.len_utf8();
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+impl TokenStream for FrenchTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some((start, c)) = self.chars.next() {
+            if !is_word_char(c) {
+                continue;
+            }
+            let end = self.word_end();
+            let word = &self.text[start..end];
+            let skip = strip_elisions(word);
+            let word = &word[skip..];
+            if word.is_empty() {
+                continue;
+            }
+            self.token.text.clear();
+            if word.is_ascii() {
+                self.token.text.push_str(word);
+            } else {
+                // One apostrophe for all, so that aujourd’hui meets aujourd'hui.
+                self.token.text.extend(word.nfkc().map(|c| if is_apostrophe(c) { '\'' } else { c }));
+            }
+            self.token.offset_from = start + skip;
+            self.token.offset_to = end;
+            self.token.position = self.token.position.wrapping_add(1);
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Drops a plural `s` before stemming. The Snowball stemmer treats
+/// `centers` and `center` differently (`center`, `cent`); taking the `s` off
+/// first makes a word and its plural meet whatever the stemmer then does.
+#[derive(Clone, Copy, Default)]
+pub struct PluralFilter;
+
+impl TokenFilter for PluralFilter {
+    type Tokenizer<T: Tokenizer> = PluralFilterWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PluralFilterWrapper<T> {
+        PluralFilterWrapper(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+pub struct PluralFilterWrapper<T>(T);
+
+impl<T: Tokenizer> Tokenizer for PluralFilterWrapper<T> {
+    type TokenStream<'a> = PluralFilterStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PluralFilterStream(self.0.token_stream(text))
+    }
+}
+
+pub struct PluralFilterStream<S>(S);
+
+impl<S: TokenStream> TokenStream for PluralFilterStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let text = &mut self.0.token_mut().text;
+        let bytes = text.as_bytes();
+        if bytes.len() >= 4 && bytes[bytes.len() - 1] == b's' && bytes[bytes.len() - 2] != b's' {
+            text.pop();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
+/// The analyzer of titles, subtitles and bodies.
+pub fn french() -> TextAnalyzer {
+    TextAnalyzer::builder(FrenchTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::new(Language::French).expect("tantivy ships French stop words"))
+        .filter(PluralFilter)
+        .filter(Stemmer::new(Language::French))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analyzer of authors and tags: words matched whole, accents folded.
+pub fn names() -> TextAnalyzer {
+    TextAnalyzer::builder(FrenchTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers both analyzers on an index.
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(FRENCH, french());
+    index.tokenizers().register(NAMES, names());
+}
+
+/// The terms `text` gives, with their positions (for phrases).
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push((token.position, token.text.clone()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyse(text: &str) -> Vec<String> {
+        terms(&mut french(), text).into_iter().map(|(_, t)| t).collect()
+    }
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(analyse(a), analyse(b), "{a:?} and {b:?} should give the same terms");
+        assert!(!analyse(a).is_empty(), "{a:?} gives no term");
+    }
+
+    #[test]
+    fn french_pairs_meet() {
+        same("énergie", "energie");
+        same("militaires", "militaire");
+        same("l'eau", "eau");
+        same("l’eau", "eau");
+        same("data-centers", "data center");
+        same("réseaux", "réseau");
+        same("Œuvre", "oeuvre");
+        same("cœur", "coeur");
+        same("ÉNERGIE", "énergie");
+        same("ﬁnance", "finance");
+        same("Ｅｎｅｒｇｉｅ", "énergie");
+        same("e\u{301}nergie", "énergie");
+        same("qu’aujourd’hui", "aujourd'hui");
+        same("surveillances", "surveillance");
+    }
+
+    #[test]
+    fn elisions_go_and_aujourdhui_stays() {
+        assert_eq!(analyse("jusqu'à"), Vec::<String>::new(), "à is a stop word and jusqu an elision");
+        assert!(!analyse("jusqu’à la mine").contains(&"jusqu".to_string()));
+        assert_eq!(analyse("aujourd'hui"), ["aujourd'hui"]);
+        assert_eq!(analyse("lorsqu'il pleut"), analyse("il pleut"));
+        assert_eq!(analyse("d'électricité"), analyse("électricité"));
+    }
+
+    #[test]
+    fn stop_words_are_dropped_and_positions_kept() {
+        let terms = terms(&mut french(), "la guerre de l'eau");
+        let words: Vec<_> = terms.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(words, ["guerr", "eau"]);
+        assert_eq!(terms[1].0 - terms[0].0, 2, "a gap stays where stop words were");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Contre l’IA militaire";
+        let mut analyzer = french();
+        let mut stream = analyzer.token_stream(text);
+        let mut spans = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            spans.push(&text[t.offset_from..t.offset_to]);
+        }
+        assert_eq!(spans, ["Contre", "IA", "militaire"]);
+    }
+
+    #[test]
+    fn names_keep_whole_words() {
+        let names: Vec<_> = terms(&mut names(), "Hélène Marchal").into_iter().map(|(_, t)| t).collect();
+        assert_eq!(names, ["helene", "marchal"]);
+    }
+}

@@ -1,0 +1,239 @@
+//! From a parsed query to a tantivy query.
+//!
+//! Words are analysed with the index's own analyzers and searched in the
+//! title (boosted), subtitle, tags, authors and body. The same tree compiles
+//! three ways, tried in turn by the searcher: every word required; any word
+//! (more words matched rank higher); and typo-tolerant (fuzzy terms).
+
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use chrono::NaiveDate;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Term};
+
+use super::Fields;
+use super::analyzer;
+use super::query::{Node, QueryError, TextField};
+
+/// How plain words combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// Every word must match.
+    All,
+    /// At least one word must match; more matched words rank higher.
+    Any,
+    /// Like `All`, each word matched within a few typos.
+    Fuzzy,
+}
+
+/// Field weights: a word in the title says more than one in the body.
+const TITLE_BOOST: f32 = 3.0;
+const SUBTITLE_BOOST: f32 = 2.0;
+const TAGS_BOOST: f32 = 1.5;
+const AUTHORS_BOOST: f32 = 1.0;
+const BODY_BOOST: f32 = 1.0;
+
+/// Deepest chain of themes referring to themes.
+const MAX_THEME_DEPTH: usize = 4;
+
+pub struct Compiler<'a> {
+    pub fields: Fields,
+    pub french: TextAnalyzer,
+    pub names: TextAnalyzer,
+    pub themes: &'a HashMap<String, Node>,
+    pub combine: Combine,
+}
+
+type Q = Box<dyn Query>;
+
+fn boost(query: Q, factor: f32) -> Q {
+    if (factor - 1.0).abs() < f32::EPSILON { query } else { Box::new(BoostQuery::new(query, factor)) }
+}
+
+fn any_of(queries: Vec<Q>) -> Option<Q> {
+    match queries.len() {
+        0 => None,
+        1 => queries.into_iter().next(),
+        _ => Some(Box::new(BooleanQuery::new(queries.into_iter().map(|q| (Occur::Should, q)).collect()))),
+    }
+}
+
+fn date_term(field: Field, day: NaiveDate) -> Term {
+    let secs = day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+    Term::from_field_date_for_search(field, DateTime::from_timestamp_secs(secs))
+}
+
+/// Edit distance allowed, between stems, for a typed word of `len` characters.
+fn typo_distance(len: usize) -> u8 {
+    match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    }
+}
+
+impl Compiler<'_> {
+    /// The query for `node`; `None` when it holds no searchable term (only
+    /// stop words, say).
+    pub fn compile(&mut self, node: &Node) -> Result<Option<Q>, QueryError> {
+        self.node(node, 0)
+    }
+
+    fn node(&mut self, node: &Node, depth: usize) -> Result<Option<Q>, QueryError> {
+        Ok(match node {
+            // A word that analyses to several terms (`data-center`) is a phrase too.
+            Node::Word { text, field, .. } | Node::Phrase { text, field, .. } => self.text(text, *field),
+            Node::Site(site) => Some(self.facet(self.fields.site, site)),
+            Node::Kind(kind) => Some(self.facet(self.fields.kind, kind.as_str())),
+            Node::Theme { id, span } => {
+                let Some(theme) = self.themes.get(id) else {
+                    let mut known: Vec<_> = self.themes.keys().cloned().collect();
+                    known.sort();
+                    return Err(QueryError {
+                        message: format!("no theme {id:?} (themes: {})", known.join(", ")),
+                        span: span.clone(),
+                    });
+                };
+                if depth >= MAX_THEME_DEPTH {
+                    return Err(QueryError {
+                        message: format!("theme {id:?} refers to themes too deeply (a cycle?)"),
+                        span: span.clone(),
+                    });
+                }
+                // A theme is a filter: its own words never switch to "any word".
+                let theme = theme.clone();
+                let saved = self.combine;
+                self.combine = if saved == Combine::Any { Combine::All } else { saved };
+                let compiled = self.node(&theme, depth + 1);
+                self.combine = saved;
+                compiled?
+            }
+            Node::Published { from, to } => {
+                let lower =
+                    from.map_or(Bound::Unbounded, |d| Bound::Included(date_term(self.fields.published, d)));
+                let upper =
+                    to.map_or(Bound::Unbounded, |d| Bound::Excluded(date_term(self.fields.published, d)));
+                Some(Box::new(RangeQuery::new(lower, upper)))
+            }
+            Node::Not(inner) => self.node(inner, depth)?.map(|q| -> Q {
+                Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, q)]))
+            }),
+            Node::Or(branches) => {
+                let mut queries = Vec::new();
+                for branch in branches {
+                    if let Some(q) = self.node(branch, depth)? {
+                        queries.push(q);
+                    }
+                }
+                any_of(queries)
+            }
+            Node::And(items) => self.and(items, depth)?,
+        })
+    }
+
+    fn and(&mut self, items: &[Node], depth: usize) -> Result<Option<Q>, QueryError> {
+        let mut clauses: Vec<(Occur, Q)> = Vec::new();
+        let mut words: Vec<Q> = Vec::new();
+        for item in items {
+            match item {
+                Node::Not(inner) => {
+                    if let Some(q) = self.node(inner, depth)? {
+                        clauses.push((Occur::MustNot, q));
+                    }
+                }
+                _ if item.is_text() && self.combine == Combine::Any => {
+                    if let Some(q) = self.node(item, depth)? {
+                        words.push(q);
+                    }
+                }
+                _ => {
+                    if let Some(q) = self.node(item, depth)? {
+                        clauses.push((Occur::Must, q));
+                    }
+                }
+            }
+        }
+        if let Some(any) = any_of(words) {
+            clauses.push((Occur::Must, any));
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            if clauses.is_empty() {
+                return Ok(None);
+            }
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+            return Ok(clauses.pop().map(|(_, q)| q));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    fn facet(&self, field: Field, value: &str) -> Q {
+        let term = Term::from_facet(field, &Facet::from_path([value]));
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    }
+
+    /// A word or phrase in the fields it may be found in.
+    fn text(&mut self, text: &str, field: Option<TextField>) -> Option<Q> {
+        let f = self.fields;
+        // A stop word (`des`, `la`) is no search term, not even in names.
+        if field.is_none() && analyzer::terms(&mut self.french, text).is_empty() {
+            return None;
+        }
+        let targets: Vec<(Field, f32, bool)> = match field {
+            None => vec![
+                (f.title, TITLE_BOOST, false),
+                (f.subtitle, SUBTITLE_BOOST, false),
+                (f.tags, TAGS_BOOST, false),
+                (f.authors, AUTHORS_BOOST, true),
+                (f.body, BODY_BOOST, false),
+            ],
+            Some(TextField::Title) => {
+                vec![(f.title, TITLE_BOOST, false), (f.subtitle, SUBTITLE_BOOST, false)]
+            }
+            Some(TextField::Author) => vec![(f.authors, 1.0, true)],
+            Some(TextField::Tag) => vec![(f.tags, 1.0, false)],
+        };
+        let mut per_field = Vec::new();
+        for (field, weight, names) in targets {
+            let analyzer = if names { &mut self.names } else { &mut self.french };
+            let terms = analyzer::terms(analyzer, text);
+            if let Some(q) = self.terms_query(field, terms, text.chars().count()) {
+                per_field.push(boost(q, weight));
+            }
+        }
+        any_of(per_field)
+    }
+
+    /// Terms of one field: a term, a phrase when the text gave several
+    /// (`data-center`, `"effet rebond"`), or fuzzy terms in typo mode.
+    fn terms_query(&self, field: Field, terms: Vec<(usize, String)>, typed_len: usize) -> Option<Q> {
+        match terms.len() {
+            0 => None,
+            1 => {
+                let term = Term::from_field_text(field, &terms[0].1);
+                if self.combine == Combine::Fuzzy {
+                    // The typed length decides: stems are shorter than what people type.
+                    let distance = typo_distance(typed_len);
+                    if distance > 0 {
+                        return Some(Box::new(FuzzyTermQuery::new(term, distance, true)));
+                    }
+                }
+                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+            }
+            _ => {
+                let first = terms[0].0;
+                let terms = terms
+                    .into_iter()
+                    .map(|(pos, t)| (pos - first, Term::from_field_text(field, &t)))
+                    .collect();
+                Some(Box::new(PhraseQuery::new_with_offset(terms)))
+            }
+        }
+    }
+}

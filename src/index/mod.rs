@@ -1,0 +1,182 @@
+//! The search index: the only place tantivy is used.
+//!
+//! The index lives in `index/` and is derived from `corpus/`: it can be
+//! deleted and rebuilt at any time. It holds one document per article file,
+//! analysed with the French analyzer of [`analyzer`], plus what incremental
+//! indexing needs (path, file checksum, mtime and size as fast fields) and
+//! what results show (stored title, site, date, body for snippets).
+
+pub mod analyzer;
+mod compile;
+pub mod query;
+pub mod search;
+pub mod themes;
+pub mod update;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{IndexReader, ReloadPolicy, TantivyError};
+
+pub use query::{QueryError, parse as parse_query};
+pub use search::{Hit, Mode, Results, SearchOptions, Sort};
+
+/// Written into each commit; an index with another version is rebuilt.
+/// Bump it when the schema or the analyzers change.
+const FORMAT: &str = "veille-index-3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the index is busy: another veille process is writing it (try again when it is done)")]
+    Busy,
+    #[error("no index yet in {}: run `veille index`", .0.display())]
+    Missing(PathBuf),
+    #[error("the index in {} was made by another version of veille: run `veille index --rebuild`", .0.display())]
+    Outdated(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("index: {0}")]
+    Tantivy(#[from] TantivyError),
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::Error),
+    #[error("{}:{line}: theme {id:?}: {message}", file.display())]
+    Theme { file: PathBuf, line: usize, id: String, message: String },
+    #[error("query: {0}")]
+    Query(#[from] QueryError),
+}
+
+/// Handles to the fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub url: Field,
+    pub site: Field,
+    pub kind: Field,
+    pub authors: Field,
+    pub tags: Field,
+    pub title: Field,
+    pub subtitle: Field,
+    pub body: Field,
+    pub published: Field,
+    pub sha256: Field,
+    pub mtime: Field,
+    pub size: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, positions: bool| {
+        let record =
+            if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record),
+            )
+            .set_stored()
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        url: b.add_text_field("url", STRING | STORED),
+        site: b.add_facet_field("site", FacetOptions::default().set_stored()),
+        kind: b.add_facet_field("kind", FacetOptions::default().set_stored()),
+        authors: b.add_text_field("authors", text(analyzer::NAMES, true)),
+        tags: b.add_text_field("tags", text(analyzer::FRENCH, true)),
+        title: b.add_text_field("title", text(analyzer::FRENCH, true)),
+        subtitle: b.add_text_field("subtitle", text(analyzer::FRENCH, true)),
+        body: b.add_text_field("body", text(analyzer::FRENCH, true)),
+        published: b.add_date_field("published", INDEXED | STORED | FAST),
+        sha256: b.add_text_field("sha256", STRING | FAST),
+        mtime: b.add_i64_field("mtime", FAST),
+        size: b.add_u64_field("size", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// An open index.
+pub struct Index {
+    dir: PathBuf,
+    index: tantivy::Index,
+    fields: Fields,
+}
+
+impl Index {
+    /// Opens the index in `dir` for reading.
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        if !dir.join("meta.json").is_file() {
+            return Err(IndexError::Missing(dir.to_path_buf()));
+        }
+        let index = tantivy::Index::open_in_dir(dir)?;
+        let (schema, fields) = build_schema();
+        let payload = index.load_metas()?.payload;
+        if index.schema() != schema || payload.as_deref() != Some(FORMAT) {
+            return Err(IndexError::Outdated(dir.to_path_buf()));
+        }
+        analyzer::register(&index);
+        Ok(Index { dir: dir.to_path_buf(), index, fields })
+    }
+
+    /// Opens the index in `dir`, creating it (empty) when there is none or
+    /// when it was made by another version.
+    pub(crate) fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
+        match Index::open(dir) {
+            Ok(index) => Ok((index, false)),
+            Err(IndexError::Missing(_) | IndexError::Outdated(_)) => {
+                let io = |source| IndexError::Io { path: dir.to_path_buf(), source };
+                if dir.exists() {
+                    // Only what tantivy wrote is removed: the directory is ours.
+                    std::fs::remove_dir_all(dir).map_err(io)?;
+                }
+                std::fs::create_dir_all(dir).map_err(io)?;
+                let (schema, fields) = build_schema();
+                let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.into()))?;
+                let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
+                analyzer::register(&index);
+                Ok((Index { dir: dir.to_path_buf(), index, fields }, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.index
+    }
+
+    /// A reader on the last commit; it never sees a half-written index.
+    pub fn reader(&self) -> Result<IndexReader, IndexError> {
+        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+    }
+
+    /// Number of articles in the last commit.
+    pub fn len(&self) -> Result<u64, IndexError> {
+        Ok(self.reader()?.searcher().num_docs())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, IndexError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        walkdir::WalkDir::new(&self.dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter_map(|e| e.metadata().ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum()
+    }
+}

@@ -1,0 +1,394 @@
+//! Searching: a typed query in, ranked hits with highlighted snippets out.
+//!
+//! Every word is required first. When no article has them all, the same
+//! query runs again with any word (articles matching more words first), and
+//! when nothing matches at all, with typo tolerance; [`Results::mode`] says
+//! which one answered.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::{OwnedValue, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
+
+use super::compile::{Combine, Compiler};
+use super::query::{self, Node};
+use super::{Fields, Index, IndexError, analyzer};
+use crate::config::Theme;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first
+    #[default]
+    Relevance,
+    /// Newest first
+    Date,
+}
+
+/// Which way of matching gave the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every word matched.
+    AllWords,
+    /// No article had every word: articles with the most words first.
+    BestMatches,
+    /// Nothing matched as typed: words matched within a few typos.
+    Typo,
+}
+
+impl Mode {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mode::AllWords => "all words",
+            Mode::BestMatches => "no article has all the words: best matches",
+            Mode::Typo => "nothing matched as typed: typo-tolerant matches",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: Sort,
+    /// Compute snippets (costs a stored-document read per hit).
+    pub snippets: bool,
+    /// Longest snippet, in characters.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { limit: 10, offset: 0, sort: Sort::Relevance, snippets: true, snippet_chars: 200 }
+    }
+}
+
+/// A passage of an article with the matched words marked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    /// `[start, end)` of each highlighted word, in characters (Unicode scalar values) of `text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    pub site: String,
+    pub kind: String,
+    pub authors: Vec<String>,
+    /// `YYYY-MM-DD`, when known.
+    pub published: Option<String>,
+    pub url: Option<String>,
+    /// The article file, relative to `corpus/`.
+    pub path: String,
+    pub score: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<Snippet>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub mode: Mode,
+    /// Articles matching, of which `hits` is a page.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// The query held words but every one of them is a stop word.
+    pub only_stop_words: bool,
+}
+
+/// Searches one index; cheap to share between threads.
+pub struct Searcher {
+    index: Index,
+    reader: IndexReader,
+    themes: HashMap<String, Node>,
+}
+
+/// Theme queries, parsed; a theme whose query does not parse is reported
+/// with its id and line, and the others still work.
+pub fn parse_themes(themes: &[Theme], file: &std::path::Path) -> (HashMap<String, Node>, Vec<IndexError>) {
+    let mut parsed = HashMap::new();
+    let mut errors = Vec::new();
+    for theme in themes {
+        match query::parse(&theme.query) {
+            Ok(node) => {
+                parsed.insert(theme.id.clone(), node);
+            }
+            Err(e) => errors.push(IndexError::Theme {
+                file: file.to_path_buf(),
+                line: theme.line,
+                id: theme.id.clone(),
+                message: format!("{e}\n{}", e.pointer(&theme.query)),
+            }),
+        }
+    }
+    (parsed, errors)
+}
+
+impl Searcher {
+    pub fn new(index: Index, themes: HashMap<String, Node>) -> Result<Searcher, IndexError> {
+        let reader = index.reader()?;
+        Ok(Searcher { index, reader, themes })
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Sees the last commit (after `veille index` ran elsewhere).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// The tantivy searcher on the last loaded commit.
+    pub(crate) fn reader_searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn compiler(&self, combine: Combine) -> Compiler<'_> {
+        Compiler {
+            fields: self.index.fields(),
+            french: analyzer::french(),
+            names: analyzer::names(),
+            themes: &self.themes,
+            combine,
+        }
+    }
+
+    /// Compiles a query tree; `None` when it searches nothing (empty, or
+    /// only stop words).
+    pub fn compile(&self, node: &Node, combine: Combine) -> Result<Option<Box<dyn Query>>, IndexError> {
+        Ok(self.compiler(combine).compile(node)?)
+    }
+
+    /// Parses and runs a query as typed.
+    pub fn search(&self, text: &str, options: &SearchOptions) -> Result<Results, IndexError> {
+        let node = query::parse(text)?;
+        self.search_node(&node, options)
+    }
+
+    pub fn search_node(&self, node: &Node, options: &SearchOptions) -> Result<Results, IndexError> {
+        let empty = matches!(node, Node::And(items) if items.is_empty());
+        let Some(all_words) = self.compile(node, Combine::All)? else {
+            if empty {
+                // Nothing typed: the whole archive.
+                return self.run(&AllQuery, Mode::AllWords, options);
+            }
+            return Ok(Results { mode: Mode::AllWords, total: 0, hits: Vec::new(), only_stop_words: true });
+        };
+        let results = self.run(all_words.as_ref(), Mode::AllWords, options)?;
+        if results.total > 0 {
+            return Ok(results);
+        }
+        if count_words(node) > 1 {
+            if let Some(any) = self.compile(node, Combine::Any)? {
+                let results = self.run(any.as_ref(), Mode::BestMatches, options)?;
+                if results.total > 0 {
+                    return Ok(results);
+                }
+            }
+        }
+        if count_words(node) > 0 {
+            if let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? {
+                let results = self.run(fuzzy.as_ref(), Mode::Typo, options)?;
+                if results.total > 0 {
+                    return Ok(results);
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    /// Number of articles matching a tree (all words required).
+    pub fn count(&self, node: &Node) -> Result<usize, IndexError> {
+        match self.compile(node, Combine::All)? {
+            Some(query) => Ok(self.reader.searcher().search(query.as_ref(), &Count)?),
+            None => Ok(0),
+        }
+    }
+
+    fn run(&self, query: &dyn Query, mode: Mode, options: &SearchOptions) -> Result<Results, IndexError> {
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(options.limit.max(1)).and_offset(options.offset);
+        let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match options.sort {
+            Sort::Relevance => searcher.search(query, &(Count, top))?,
+            Sort::Date => {
+                let (total, dated) = searcher.search(
+                    query,
+                    &(Count, top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc)),
+                )?;
+                (total, dated.into_iter().map(|(_, address)| (0.0, address)).collect())
+            }
+        };
+        let fields = self.index.fields();
+        let generator = if options.snippets {
+            let mut generator = SnippetGenerator::create(&searcher, query, fields.body)?;
+            generator.set_max_num_chars(options.snippet_chars);
+            Some(generator)
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses.into_iter().take(options.limit) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
+            hits.push(hit(&doc, &fields, score, snippet));
+        }
+        Ok(Results { mode, total, hits, only_stop_words: false })
+    }
+
+    /// Articles most like the one with `id` (more-like-this on its words).
+    pub fn similar(&self, id: &str, limit: usize) -> Result<Option<Results>, IndexError> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.fields();
+        let term = tantivy::Term::from_field_text(fields.id, id);
+        let found = searcher.search(
+            &tantivy::query::TermQuery::new(term.clone(), tantivy::schema::IndexRecordOption::Basic),
+            &TopDocs::with_limit(1),
+        )?;
+        let Some((_, address)) = found.first() else { return Ok(None) };
+        let query = tantivy::query::MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_min_term_frequency(2)
+            .with_max_query_terms(40)
+            .with_min_word_length(3)
+            .with_document(*address);
+        let exclude = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let query = tantivy::query::BooleanQuery::new(vec![
+            (tantivy::query::Occur::Must, Box::new(query)),
+            (tantivy::query::Occur::MustNot, Box::new(exclude)),
+        ]);
+        let options = SearchOptions { limit, snippets: false, ..SearchOptions::default() };
+        self.run(&query, Mode::BestMatches, &options).map(Some)
+    }
+}
+
+/// Words and phrases that are not inside a negation or a theme.
+fn count_words(node: &Node) -> usize {
+    match node {
+        Node::Word { .. } | Node::Phrase { .. } => 1,
+        Node::And(items) | Node::Or(items) => items.iter().map(count_words).sum(),
+        _ => 0,
+    }
+}
+
+fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+fn all_texts(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field).filter_map(|v| v.as_str()).map(str::to_string).collect()
+}
+
+fn facet_value(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    match doc.get_first(field).map(OwnedValue::from) {
+        Some(OwnedValue::Facet(facet)) => facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snippet>) -> Hit {
+    let published = doc.get_first(fields.published).and_then(|v| v.as_datetime()).and_then(|d| {
+        chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|t| t.date_naive().to_string())
+    });
+    Hit {
+        id: first_text(doc, fields.id).unwrap_or_default(),
+        title: first_text(doc, fields.title).unwrap_or_default(),
+        subtitle: first_text(doc, fields.subtitle),
+        site: facet_value(doc, fields.site),
+        kind: facet_value(doc, fields.kind),
+        authors: all_texts(doc, fields.authors),
+        published,
+        url: first_text(doc, fields.url),
+        path: first_text(doc, fields.path).unwrap_or_default(),
+        score,
+        snippet,
+    }
+}
+
+/// The snippet of a hit, on one line, highlights in characters; the start of
+/// the body when the match is elsewhere (title, tags).
+fn snippet(
+    generator: &SnippetGenerator,
+    doc: &TantivyDocument,
+    fields: &Fields,
+    max_chars: usize,
+) -> Snippet {
+    let found = generator.snippet_from_doc(doc);
+    if !found.is_empty() && !found.highlighted().is_empty() {
+        return one_line(found.fragment(), found.highlighted());
+    }
+    let body = first_text(doc, fields.body).unwrap_or_default();
+    let mut end = body.len().min(max_chars * 4);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut start_text: String = body[..end].chars().take(max_chars).collect();
+    if start_text.chars().count() == max_chars {
+        if let Some(cut) = start_text.rfind(char::is_whitespace) {
+            start_text.truncate(cut);
+        }
+        start_text.push('…');
+    }
+    one_line(&start_text, &[])
+}
+
+/// Collapses runs of whitespace to one space and turns byte ranges into
+/// character ranges of the result.
+fn one_line(text: &str, ranges: &[std::ops::Range<usize>]) -> Snippet {
+    let mut out = String::with_capacity(text.len());
+    let mut char_at_byte = vec![0usize; text.len() + 1];
+    let mut chars = 0usize;
+    let mut space = false;
+    for (i, c) in text.char_indices() {
+        char_at_byte[i] = chars;
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            chars += 1;
+            space = false;
+            char_at_byte[i] = chars;
+        }
+        out.push(c);
+        chars += 1;
+    }
+    char_at_byte[text.len()] = chars;
+    let highlights = ranges
+        .iter()
+        .filter(|r| r.end <= text.len() && r.start < r.end)
+        .map(|r| (char_at_byte[r.start], char_at_byte[r.end].max(char_at_byte[r.start])))
+        .collect();
+    Snippet { text: out, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_keeps_highlights_on_their_words() {
+        let text = "l’eau\n\n  des  nappes";
+        let start = text.find("nappes").unwrap();
+        let nappes = std::ops::Range { start, end: start + "nappes".len() };
+        let s = one_line(text, std::slice::from_ref(&nappes));
+        assert_eq!(s.text, "l’eau des nappes");
+        let (a, b) = s.highlights[0];
+        assert_eq!(s.text.chars().skip(a).take(b - a).collect::<String>(), "nappes");
+    }
+}

@@ -1,0 +1,297 @@
+//! Incremental indexing: bring the index in line with `corpus/articles/`.
+//!
+//! Each indexed document remembers its file's path, sha256, mtime and size.
+//! A file whose mtime and size are unchanged is not even read (as git does);
+//! one whose checksum is unchanged is not re-indexed; new and changed files
+//! are (re)indexed and files that disappeared are removed. Everything lands
+//! in one commit: readers see the old index or the new one, never a mix.
+//! A file that cannot be read or parsed is reported and skipped.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError, Term};
+
+use super::{FORMAT, Fields, Index, IndexError};
+use crate::corpus::{self, Article, Corpus, sha256_hex};
+
+/// Memory tantivy may use while indexing, across its threads.
+const WRITER_MEMORY: usize = 256 << 20;
+
+/// What an indexing run did.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files that could not be indexed, with why.
+    pub failed: Vec<String>,
+    /// Bytes of article files read and indexed.
+    pub bytes: u64,
+    /// Whether the index was built from nothing.
+    pub rebuilt: bool,
+}
+
+/// What the index knows of one file.
+#[derive(Debug, Clone)]
+struct Entry {
+    id: String,
+    sha256: String,
+    mtime: i64,
+    size: u64,
+}
+
+/// The state of one corpus file compared with the index.
+enum Scan {
+    Unchanged { id: String },
+    Changed { article: Box<Article>, meta: FileMeta, is_new: bool },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct FileMeta {
+    mtime: i64,
+    size: u64,
+}
+
+fn file_meta(path: &Path) -> std::io::Result<FileMeta> {
+    let meta = fs::metadata(path)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64);
+    Ok(FileMeta { mtime, size: meta.len() })
+}
+
+/// Path of an article file as the index stores it: relative to `corpus/`.
+fn relative(corpus: &Corpus, path: &Path) -> String {
+    path.strip_prefix(corpus.dir()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Reads path → entry from the fast fields of the last commit.
+fn manifest(index: &Index) -> Result<HashMap<String, Entry>, IndexError> {
+    let searcher = index.reader()?.searcher();
+    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let str_column = |name: &str| -> Result<_, IndexError> {
+            fast.str(name)?.ok_or_else(|| IndexError::Outdated(index.dir().to_path_buf()))
+        };
+        let (paths, ids, shas) = (str_column("path")?, str_column("id")?, str_column("sha256")?);
+        let mtimes = fast.i64("mtime")?;
+        let sizes = fast.u64("size")?;
+        let text = |column: &tantivy::columnar::StrColumn, doc| -> Option<String> {
+            let ord = column.term_ords(doc).next()?;
+            let mut s = String::new();
+            column.ord_to_str(ord, &mut s).ok()?;
+            Some(s)
+        };
+        for doc in segment.doc_ids_alive() {
+            let (Some(path), Some(id), Some(sha256)) = (text(&paths, doc), text(&ids, doc), text(&shas, doc))
+            else {
+                continue;
+            };
+            let mtime = mtimes.first(doc).unwrap_or(0);
+            let size = sizes.first(doc).unwrap_or(0);
+            out.insert(path, Entry { id, sha256, mtime, size });
+        }
+    }
+    Ok(out)
+}
+
+fn scan(path: &Path, known: Option<&Entry>) -> Scan {
+    let meta = match file_meta(path) {
+        Ok(meta) => meta,
+        Err(e) => return Scan::Failed(format!("{}: {e}", path.display())),
+    };
+    if let Some(entry) = known {
+        if entry.mtime == meta.mtime && entry.size == meta.size {
+            return Scan::Unchanged { id: entry.id.clone() };
+        }
+    }
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return Scan::Failed(format!("{}: {e}", path.display())),
+    };
+    let sha256 = file_sha256(&bytes);
+    if let Some(entry) = known {
+        if entry.sha256 == sha256 {
+            return Scan::Unchanged { id: entry.id.clone() };
+        }
+    }
+    match parse(path, bytes) {
+        Ok(mut article) => {
+            // The checksum of the whole file, so that edits of the front matter count.
+            article.sha256 = Some(sha256);
+            Scan::Changed { article: Box::new(article), meta, is_new: known.is_none() }
+        }
+        Err(e) => Scan::Failed(e.to_string()),
+    }
+}
+
+fn file_sha256(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => sha256_hex(text),
+        Err(_) => String::new(),
+    }
+}
+
+fn parse(path: &Path, bytes: Vec<u8>) -> Result<Article, corpus::Error> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        corpus::Error::Format {
+            path: path.to_path_buf(),
+            error: corpus::FormatError {
+                line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
+                message: "not valid UTF-8".into(),
+            },
+        }
+    })?;
+    Article::parse(&text).map_err(|error| corpus::Error::Format { path: path.to_path_buf(), error })
+}
+
+/// The index document of an article.
+fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &article.id);
+    doc.add_text(fields.path, path);
+    if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
+        doc.add_text(fields.url, url);
+    }
+    doc.add_facet(fields.site, Facet::from_path([article.site.as_str()]));
+    doc.add_facet(fields.kind, Facet::from_path([article.kind.as_str()]));
+    for author in &article.authors {
+        doc.add_text(fields.authors, author);
+    }
+    for tag in &article.tags {
+        doc.add_text(fields.tags, tag);
+    }
+    doc.add_text(fields.title, &article.title);
+    if let Some(subtitle) = &article.subtitle {
+        doc.add_text(fields.subtitle, subtitle);
+    }
+    doc.add_text(fields.body, crate::corpus::text::plain_text(&article.body));
+    if let Some(published) = article.published {
+        doc.add_date(fields.published, DateTime::from_timestamp_secs(published.timestamp()));
+    }
+    doc.add_text(fields.sha256, article.sha256.as_deref().unwrap_or_default());
+    doc.add_i64(fields.mtime, meta.mtime);
+    doc.add_u64(fields.size, meta.size);
+    doc
+}
+
+fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    index.tantivy().writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
+        TantivyError::LockFailure(..) => IndexError::Busy,
+        other => IndexError::Tantivy(other),
+    })
+}
+
+/// Brings the index in `dir` up to date with `corpus`; `rebuild` starts from
+/// nothing. `progress` is called with (files done, files in all).
+pub fn update(
+    corpus: &Corpus,
+    dir: &Path,
+    rebuild: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, IndexError> {
+    let (index, created) = Index::open_or_create(dir)?;
+    let mut writer = writer(&index)?;
+    let mut report = Report { rebuilt: rebuild || created, ..Report::default() };
+    let known = if report.rebuilt {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        manifest(&index)?
+    };
+    let paths = corpus.article_paths()?;
+    let total = paths.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let fields = index.fields();
+
+    // Read, parse and hand over documents on all cores; tantivy's own
+    // threads analyse and index them meanwhile.
+    // Per file: its relative path, and its id and whether it was (re)indexed.
+    type Scanned = (String, Result<(String, bool), String>);
+    let results: Vec<Scanned> = paths
+        .par_iter()
+        .map(|path| {
+            let rel = relative(corpus, path);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n % 1024 == 0 {
+                progress(n, total);
+            }
+            let outcome = match scan(path, known.get(&rel)) {
+                Scan::Unchanged { id } => Ok((id, false)),
+                Scan::Changed { article, meta, is_new } => {
+                    if !is_new {
+                        writer.delete_term(Term::from_field_text(fields.path, &rel));
+                    }
+                    // add_document only fails when the writer died, which commit reports.
+                    let _ = writer.add_document(document(&fields, &article, &rel, meta));
+                    Ok((article.id, true))
+                }
+                Scan::Failed(message) => Err(message),
+            };
+            (rel, outcome)
+        })
+        .collect();
+
+    // Two files claiming one id: the first (in path order) keeps it.
+    let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
+    let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
+    for (rel, outcome) in &results {
+        seen_paths.insert(rel.clone());
+        match outcome {
+            Ok((id, changed)) => {
+                if let Some(first) = owner.get(id) {
+                    report.failed.push(format!(
+                        "{}: id {id:?} is already used by {}; not indexed",
+                        corpus.dir().join(rel).display(),
+                        corpus.dir().join(first).display()
+                    ));
+                    writer.delete_term(Term::from_field_text(fields.path, rel));
+                    continue;
+                }
+                owner.insert(id.clone(), rel.clone());
+                if *changed {
+                    if known.contains_key(rel) {
+                        report.updated += 1;
+                    } else {
+                        report.added += 1;
+                    }
+                    report.bytes += fs::metadata(corpus.dir().join(rel)).map_or(0, |m| m.len());
+                } else {
+                    report.unchanged += 1;
+                }
+            }
+            Err(message) => {
+                report.failed.push(message.clone());
+                // A file that broke keeps no stale document behind.
+                if known.contains_key(rel) {
+                    writer.delete_term(Term::from_field_text(fields.path, rel));
+                    report.removed += 1;
+                }
+            }
+        }
+    }
+    for rel in known.keys() {
+        if !seen_paths.contains(rel) {
+            writer.delete_term(Term::from_field_text(fields.path, rel));
+            report.removed += 1;
+        }
+    }
+    progress(total, total);
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(FORMAT);
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(report)
+}
