@@ -55,7 +55,21 @@ fn help_lists_every_command_with_examples() {
     let dir = tempfile::tempdir().unwrap();
     let assert = veille(dir.path()).arg("--help").assert().success();
     let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    for command in ["init", "import", "list", "show", "check", "completions", "man"] {
+    for command in [
+        "init",
+        "import",
+        "index",
+        "search",
+        "themes",
+        "similar",
+        "list",
+        "show",
+        "check",
+        "export",
+        "bench",
+        "completions",
+        "man",
+    ] {
         assert!(help.contains(command), "--help lacks {command}");
         veille(dir.path())
             .args([command, "--help"])
@@ -309,4 +323,177 @@ fn the_repository_is_a_home_whose_demo_archive_checks_clean() {
         .assert()
         .success()
         .stdout(predicate::str::contains("10 themes").and(predicate::str::contains("0 problems")));
+}
+
+/// A temporary home holding a copy of the demo archive.
+fn demo_home() -> TempDir {
+    let dir = new_home();
+    copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
+    fs::copy(repo().join("corpus/themes.toml"), dir.path().join("corpus/themes.toml")).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn json_lines(output: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8(output.to_vec()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn index_then_search_in_french() {
+    let home = demo_home();
+    veille(home.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("indexed 64 articles").and(predicate::str::contains("64 added")));
+    veille(home.path()).arg("index").assert().success().stdout(predicate::str::contains("64 unchanged"));
+    veille(home.path())
+        .args(["search", "énergie", "nucléaire", "-n", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[nucléaire]").and(predicate::str::contains("(all words)")));
+    veille(home.path())
+        .args(["--color", "always", "search", "uranium", "-n", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b[1m"));
+    veille(home.path())
+        .args(["search", "enrgie"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("typo-tolerant"));
+}
+
+#[test]
+fn search_without_an_index_builds_it_first() {
+    let home = demo_home();
+    veille(home.path())
+        .args(["search", "lithium"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("building the search index"))
+        .stdout(predicate::str::contains("lithium"));
+    assert!(home.path().join("index/meta.json").is_file());
+}
+
+#[test]
+fn search_json_has_one_object_per_hit() {
+    let home = demo_home();
+    let output = veille(home.path()).args(["search", "--json", "data center", "-n", "3"]).output().unwrap();
+    assert!(output.status.success());
+    let hits = json_lines(&output.stdout);
+    assert_eq!(hits.len(), 3);
+    for hit in &hits {
+        for key in ["id", "url", "title", "site", "published", "score", "snippet", "mode", "path"] {
+            assert!(hit.get(key).is_some(), "{key} missing in {hit}");
+        }
+        let snippet = &hit["snippet"];
+        let text: Vec<char> = snippet["text"].as_str().unwrap().chars().collect();
+        for range in snippet["highlights"].as_array().unwrap() {
+            let (a, b) = (range[0].as_u64().unwrap() as usize, range[1].as_u64().unwrap() as usize);
+            let word: String = text[a..b].iter().collect::<String>().to_lowercase();
+            assert!(word.starts_with("data") || word.starts_with("center"), "{word}");
+        }
+        assert_eq!(hit["mode"], "all_words");
+    }
+}
+
+#[test]
+fn search_batch_prints_one_line_per_query() {
+    let home = demo_home();
+    let queries =
+        "q1\teau\nq2\tlithium OU cuivre\nq3\t\"jamais fermé\n\nq4\tComment refroidir les serveurs ?\n";
+    let output = veille(home.path())
+        .args(["search", "--batch", "-", "--limit", "5", "--json"])
+        .write_stdin(queries)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "one query did not parse");
+    let lines = json_lines(&output.stdout);
+    let qids: Vec<_> = lines.iter().map(|l| l["qid"].as_str().unwrap()).collect();
+    assert_eq!(qids, ["q1", "q2", "q3", "q4"]);
+    assert_eq!(lines[0]["hits"].as_array().unwrap().len(), 5);
+    assert!(lines[0]["hits"][0]["id"].is_string());
+    assert!(lines[2]["error"].as_str().unwrap().contains("never closed"));
+    assert_eq!(lines[3]["mode"], "best_matches");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("-:3:"));
+}
+
+#[test]
+fn bad_queries_point_at_the_problem() {
+    let home = demo_home();
+    veille(home.path()).args(["search", "eau OU"]).assert().code(2).stderr(
+        predicate::str::contains("OU needs something on both sides").and(predicate::str::contains("    ^^")),
+    );
+    veille(home.path())
+        .args(["search", ""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to search"));
+}
+
+#[test]
+fn themes_with_counts_timelines_and_json() {
+    let home = demo_home();
+    veille(home.path())
+        .arg("themes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("IA militaire").and(predicate::str::contains("surveillance-vsa")));
+    let output = veille(home.path()).args(["themes", "--timeline", "--json"]).output().unwrap();
+    let themes = json_lines(&output.stdout);
+    assert_eq!(themes.len(), 10);
+    for theme in &themes {
+        assert!(theme["count"].as_u64().unwrap() > 0);
+        assert!(theme["timeline"].as_array().unwrap().len() >= 18, "18 months at least");
+    }
+    // An invalid theme is named with its line; the others are still counted.
+    let mut text = fs::read_to_string(home.path().join("corpus/themes.toml")).unwrap();
+    text.push_str("\n[[theme]]\nid = \"casse\"\nlabel = \"Cassé\"\nquery = '(eau'\n");
+    fs::write(home.path().join("corpus/themes.toml"), text).unwrap();
+    let output = veille(home.path()).args(["themes", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json_lines(&output.stdout).len(), 10);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("theme \"casse\""));
+}
+
+#[test]
+fn export_formats_and_similar() {
+    let home = demo_home();
+    let output = veille(home.path()).args(["export", "site:la-lime"]).output().unwrap();
+    let records = json_lines(&output.stdout);
+    assert_eq!(records.len(), 15);
+    assert!(records.iter().all(|r| r["site"] == "la-lime" && r["body"].as_str().unwrap().len() > 1000));
+    assert!(records[0]["published"].as_str().unwrap().ends_with("T00:00:00Z"));
+    let output = veille(home.path()).arg("export").output().unwrap();
+    assert_eq!(json_lines(&output.stdout).len(), 64);
+    let csv_file = home.path().join("out.csv");
+    veille(home.path())
+        .args(["export", "--format", "csv", "-o", csv_file.to_str().unwrap(), "lithium"])
+        .assert()
+        .success();
+    let csv = fs::read_to_string(&csv_file).unwrap();
+    assert!(csv.starts_with("id,url,site,title"));
+    veille(home.path())
+        .args(["export", "--format", "markdown", "type:communique site:hibou-veilleur"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# ").and(predicate::str::contains("\n---\n")));
+    let first = records[0]["id"].as_str().unwrap();
+    let output = veille(home.path()).args(["similar", "--json", first, "-n", "3"]).output().unwrap();
+    let similar = json_lines(&output.stdout);
+    assert_eq!(similar.len(), 3);
+    assert!(similar.iter().all(|h| h["id"] != first));
 }

@@ -137,13 +137,17 @@ fn print_results(context: &Context, results: &Results, json: bool, offset: usize
         } else {
             format!(", {}–{} shown", offset + 1, offset + results.hits.len())
         };
-        format!(
-            "{} {}{} ({})",
-            results.total,
-            if results.total == 1 { "article" } else { "articles" },
-            shown,
-            results.mode.describe()
-        )
+        if results.total_is_exact {
+            format!(
+                "{} {}{} ({})",
+                results.total,
+                if results.total == 1 { "article" } else { "articles" },
+                shown,
+                results.mode.describe()
+            )
+        } else {
+            format!("{}{}", results.mode.describe(), shown)
+        }
     };
     writeln!(out, "{}", context.out.dim(&summary))?;
     out.flush()?;

@@ -118,19 +118,10 @@ pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
         return Err("`id` must be at most 512 bytes without control characters".into());
     }
     let body = record.body.unwrap_or_default();
-    let mut title = record.title.map(|t| t.trim().to_string()).unwrap_or_default();
-    if title.is_empty() {
-        // A record without a title is named by the start of its text.
-        title = body
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or_default()
-            .chars()
-            .take(120)
-            .collect();
-    }
-    if title.is_empty() {
+    // The title stays what the archive gave, even empty: readers show the
+    // start of the body instead, and search does not weigh it as a title.
+    let title = record.title.map(|t| t.trim().to_string()).unwrap_or_default();
+    if title.is_empty() && body.trim().is_empty() {
         return Err("neither `title` nor `body` has any text".into());
     }
     let site = record.site.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -278,7 +269,7 @@ mod tests {
     #[test]
     fn minimal_lines_and_numeric_ids() {
         let a = parse_line(r#"{"id": 42, "body": "Première ligne\nsuite"}"#, &opts()).unwrap();
-        assert_eq!((a.id.as_str(), a.title.as_str(), a.site.as_str()), ("42", "Première ligne", "import"));
+        assert_eq!((a.id.as_str(), a.title.as_str(), a.site.as_str()), ("42", "", "import"));
     }
 
     #[test]

@@ -167,7 +167,10 @@ impl Corpus {
             None => dir.push("undated"),
         }
         let stem = if article.title.trim().is_empty() {
-            slug::slugify(&article.id, slug::MAX_SLUG_LEN, "article")
+            // Untitled: the first words of the text name the file, else the id.
+            let first_line = article.body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+            let fallback = slug::slugify(&article.id, slug::MAX_SLUG_LEN, "article");
+            slug::slugify(first_line, slug::MAX_SLUG_LEN, &fallback)
         } else {
             slug::slugify(&article.title, slug::MAX_SLUG_LEN, "article")
         };

@@ -101,6 +101,8 @@ pub struct Results {
     pub mode: Mode,
     /// Articles matching, of which `hits` is a page.
     pub total: usize,
+    /// False for best matches, whose total is only what was ranked.
+    pub total_is_exact: bool,
     pub hits: Vec<Hit>,
     /// The query held words but every one of them is a stop word.
     pub only_stop_words: bool,
@@ -177,23 +179,51 @@ impl Searcher {
     /// Parses and runs a query as typed.
     pub fn search(&self, text: &str, options: &SearchOptions) -> Result<Results, IndexError> {
         let node = query::parse(text)?;
+        if is_question(text) {
+            return self.search_tree(&strip_question_words(&node), true, options);
+        }
         self.search_node(&node, options)
     }
 
+    /// Runs a parsed query: every word required, else best matches, else
+    /// typo-tolerant matches.
     pub fn search_node(&self, node: &Node, options: &SearchOptions) -> Result<Results, IndexError> {
+        self.search_tree(node, false, options)
+    }
+
+    /// `question`: the text was typed as a question (see [`is_question`]),
+    /// ranked by best matches at once.
+    fn search_tree(
+        &self,
+        node: &Node,
+        question: bool,
+        options: &SearchOptions,
+    ) -> Result<Results, IndexError> {
         let empty = matches!(node, Node::And(items) if items.is_empty());
         let Some(all_words) = self.compile(node, Combine::All)? else {
             if empty {
                 // Nothing typed: the whole archive.
                 return self.run(&AllQuery, Mode::AllWords, options);
             }
-            return Ok(Results { mode: Mode::AllWords, total: 0, hits: Vec::new(), only_stop_words: true });
+            return Ok(Results {
+                mode: Mode::AllWords,
+                total: 0,
+                total_is_exact: true,
+                hits: Vec::new(),
+                only_stop_words: true,
+            });
         };
+        let words = count_words(node);
+        if question && words > 1 {
+            if let Some(any) = self.compile(node, Combine::Any)? {
+                return self.run(any.as_ref(), Mode::BestMatches, options);
+            }
+        }
         let results = self.run(all_words.as_ref(), Mode::AllWords, options)?;
         if results.total > 0 {
             return Ok(results);
         }
-        if count_words(node) > 1 {
+        if words > 1 {
             if let Some(any) = self.compile(node, Combine::Any)? {
                 let results = self.run(any.as_ref(), Mode::BestMatches, options)?;
                 if results.total > 0 {
@@ -201,7 +231,7 @@ impl Searcher {
                 }
             }
         }
-        if count_words(node) > 0 {
+        if words > 0 {
             if let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? {
                 let results = self.run(fuzzy.as_ref(), Mode::Typo, options)?;
                 if results.total > 0 {
@@ -223,7 +253,14 @@ impl Searcher {
     fn run(&self, query: &dyn Query, mode: Mode, options: &SearchOptions) -> Result<Results, IndexError> {
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(options.limit.max(1)).and_offset(options.offset);
+        // Counting every match of an any-word query would defeat the
+        // skipping (block-max WAND) that keeps it fast: its total is a floor.
+        let exact = mode != Mode::BestMatches;
         let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match options.sort {
+            Sort::Relevance if !exact => {
+                let top = searcher.search(query, &top)?;
+                (options.offset + top.len(), top)
+            }
             Sort::Relevance => searcher.search(query, &(Count, top))?,
             Sort::Date => {
                 let (total, dated) = searcher.search(
@@ -247,7 +284,13 @@ impl Searcher {
             let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
             hits.push(hit(&doc, &fields, score, snippet));
         }
-        Ok(Results { mode, total, hits, only_stop_words: false })
+        Ok(Results {
+            mode,
+            total,
+            total_is_exact: exact || options.sort == Sort::Date,
+            hits,
+            only_stop_words: false,
+        })
     }
 
     /// Articles most like the one with `id` (more-like-this on its words).
@@ -273,6 +316,51 @@ impl Searcher {
         ]);
         let options = SearchOptions { limit, snippets: false, ..SearchOptions::default() };
         self.run(&query, Mode::BestMatches, &options).map(Some)
+    }
+}
+
+/// Words that make a question and say nothing of its subject.
+const QUESTION_WORDS: [&str; 16] = [
+    "comment",
+    "pourquoi",
+    "quand",
+    "combien",
+    "où",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "quoi",
+    "peut-on",
+    "doit-on",
+    "faut-il",
+    "qu'est-ce",
+    "qu’est-ce",
+    "est-ce",
+];
+
+/// A query typed as a question (`Comment obtenir un passeport ?`): ends
+/// with a question mark or opens with a question word. Questions are ranked
+/// by best matches at once: nobody expects every word of a sentence to be
+/// in the answer.
+pub fn is_question(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with('?') {
+        return true;
+    }
+    let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
+    QUESTION_WORDS.contains(&first.as_str())
+}
+
+/// The query without its question words, at top level.
+fn strip_question_words(node: &Node) -> Node {
+    let is_question_word = |n: &Node| {
+        matches!(n, Node::Word { text, field: None, .. }
+            if QUESTION_WORDS.contains(&text.to_lowercase().trim_end_matches('?')))
+    };
+    match node {
+        Node::And(items) => Node::And(items.iter().filter(|n| !is_question_word(n)).cloned().collect()),
+        other => other.clone(),
     }
 }
 
