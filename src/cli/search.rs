@@ -117,7 +117,8 @@ fn print_results(context: &Context, results: &Results, json: bool, offset: usize
         return Ok(());
     }
     for (n, hit) in results.hits.iter().enumerate() {
-        writeln!(out, "{:>3}. {}", offset + n + 1, context.out.bold(&hit.title))?;
+        let title = if hit.title.trim().is_empty() { "(sans titre)" } else { hit.title.as_str() };
+        writeln!(out, "{:>3}. {}", offset + n + 1, context.out.bold(title))?;
         let mut meta = vec![hit.site.clone(), hit.published.clone().unwrap_or_else(|| "sans date".into())];
         if hit.kind != "article" {
             meta.push(hit.kind.clone());

@@ -235,6 +235,19 @@ impl Article {
         Article { id: id.into(), site: site.into(), title: title.into(), ..Default::default() }
     }
 
+    /// The title, or for an untitled text its first words, for display.
+    pub fn display_title(&self) -> String {
+        if !self.title.trim().is_empty() {
+            return self.title.clone();
+        }
+        let first = self.body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(sans titre)");
+        let mut shown: String = first.chars().take(80).collect();
+        if shown.chars().count() < first.chars().count() {
+            shown.push('…');
+        }
+        shown
+    }
+
     /// sha256 of the canonical body: what the index compares to know whether
     /// an article changed, whatever the stored `sha256` says.
     pub fn body_sha256(&self) -> String {

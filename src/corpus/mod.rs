@@ -98,6 +98,11 @@ impl Corpus {
     /// Reads one article file.
     pub fn read(path: &Path) -> Result<Article, Error> {
         let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        Corpus::parse(path, bytes)
+    }
+
+    /// Parses the bytes of the article file at `path` (for errors).
+    pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Article, Error> {
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();

@@ -113,6 +113,25 @@ fn is_quote_open(c: char) -> Option<char> {
     }
 }
 
+/// Reads a quoted phrase whose opening `quote` (at byte `at`) was just
+/// consumed; returns its text and the byte offset after the closing quote.
+fn quoted(
+    input: &str,
+    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+    at: usize,
+    quote: char,
+) -> Result<(String, usize), QueryError> {
+    let close = is_quote_open(quote).expect("called on an opening quote");
+    let text_start = at + quote.len_utf8();
+    for (i, ch) in chars.by_ref() {
+        // `"` closes any phrase: people mix « with ".
+        if ch == close || ch == '"' {
+            return Ok((input[text_start..i].to_string(), i + ch.len_utf8()));
+        }
+    }
+    Err(QueryError::new("this quote is never closed", at..text_start))
+}
+
 fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
     let mut out = Vec::new();
     let mut chars = input.char_indices().peekable();
@@ -137,23 +156,10 @@ fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
             }
             continue;
         }
-        if let Some(close) = is_quote_open(c) {
+        if is_quote_open(c).is_some() {
             chars.next();
-            let text_start = start + c.len_utf8();
-            let mut end = None;
-            for (i, ch) in chars.by_ref() {
-                if ch == close || (close != '"' && ch == '"') {
-                    end = Some((i, ch.len_utf8()));
-                    break;
-                }
-            }
-            let Some((text_end, close_len)) = end else {
-                return Err(QueryError::new("this quote is never closed", start..start + c.len_utf8()));
-            };
-            out.push((
-                Lexeme::Phrase { field: None, text: input[text_start..text_end].to_string() },
-                start..text_end + close_len,
-            ));
+            let (text, end) = quoted(input, &mut chars, start, c)?;
+            out.push((Lexeme::Phrase { field: None, text }, start..end));
             continue;
         }
         // A word runs to whitespace, a parenthesis or a quote.
@@ -168,26 +174,10 @@ fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
         let word = &input[start..end];
         // `titre:"effet rebond"`: a field prefix glued to a phrase.
         if let (Some(field), Some(&(q, quote))) = (word.strip_suffix(':'), chars.peek()) {
-            if let (Some(close), true) = (is_quote_open(quote), field_name(field).is_some()) {
+            if is_quote_open(quote).is_some() && field_name(field).is_some() {
                 chars.next();
-                let text_start = q + quote.len_utf8();
-                let mut found = None;
-                for (i, ch) in chars.by_ref() {
-                    if ch == close || (close != '"' && ch == '"') {
-                        found = Some((i, ch.len_utf8()));
-                        break;
-                    }
-                }
-                let Some((text_end, close_len)) = found else {
-                    return Err(QueryError::new("this quote is never closed", q..q + quote.len_utf8()));
-                };
-                out.push((
-                    Lexeme::Phrase {
-                        field: Some(field.to_string()),
-                        text: input[text_start..text_end].to_string(),
-                    },
-                    start..text_end + close_len,
-                ));
+                let (text, end) = quoted(input, &mut chars, q, quote)?;
+                out.push((Lexeme::Phrase { field: Some(field.to_string()), text }, start..end));
                 continue;
             }
         }

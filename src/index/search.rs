@@ -46,7 +46,7 @@ impl Mode {
     pub fn describe(self) -> &'static str {
         match self {
             Mode::AllWords => "all words",
-            Mode::BestMatches => "no article has all the words: best matches",
+            Mode::BestMatches => "best matches: articles with the most of the words first",
             Mode::Typo => "nothing matched as typed: typo-tolerant matches",
         }
     }

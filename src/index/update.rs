@@ -17,7 +17,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::{FORMAT, Fields, Index, IndexError};
-use crate::corpus::{self, Article, Corpus, sha256_hex};
+use crate::corpus::{Article, Corpus, sha256_hex};
 
 /// Memory tantivy may use while indexing, across its threads.
 const WRITER_MEMORY: usize = 256 << 20;
@@ -125,7 +125,7 @@ fn scan(path: &Path, known: Option<&Entry>) -> Scan {
             return Scan::Unchanged { id: entry.id.clone() };
         }
     }
-    match parse(path, bytes) {
+    match Corpus::parse(path, bytes) {
         Ok(mut article) => {
             // The checksum of the whole file, so that edits of the front matter count.
             article.sha256 = Some(sha256);
@@ -140,20 +140,6 @@ fn file_sha256(bytes: &[u8]) -> String {
         Ok(text) => sha256_hex(text),
         Err(_) => String::new(),
     }
-}
-
-fn parse(path: &Path, bytes: Vec<u8>) -> Result<Article, corpus::Error> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        corpus::Error::Format {
-            path: path.to_path_buf(),
-            error: corpus::FormatError {
-                line: 1 + valid.iter().filter(|&&b| b == b'\n').count(),
-                message: "not valid UTF-8".into(),
-            },
-        }
-    })?;
-    Article::parse(&text).map_err(|error| corpus::Error::Format { path: path.to_path_buf(), error })
 }
 
 /// The index document of an article.
