@@ -46,7 +46,9 @@ pub fn init(quiet: bool, verbose: u8) {
         (false, 2) => "debug",
         _ => "trace",
     };
-    let filter = EnvFilter::try_from_env("VEILLE_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    // html5ever warns about every odd node it serialises: pages are full of them.
+    let filter =
+        EnvFilter::try_from_env("VEILLE_LOG").unwrap_or_else(|_| EnvFilter::new(format!("{level},html5ever=error")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

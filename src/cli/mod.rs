@@ -7,6 +7,7 @@
 mod articles;
 mod bench;
 mod export;
+mod extract;
 mod import;
 mod index;
 mod init;
@@ -97,6 +98,7 @@ pub enum Command {
     Show(articles::ShowArgs),
     Check(articles::CheckArgs),
     Export(export::ExportArgs),
+    Extract(extract::ExtractArgs),
     Bench(bench::BenchArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
@@ -155,6 +157,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Show(args) => articles::show(&context, args),
         Command::Check(args) => articles::check(&context, args),
         Command::Export(args) => export::run(&context, args),
+        Command::Extract(args) => extract::run(&context, args),
         Command::Bench(args) => bench::run(&context, args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),

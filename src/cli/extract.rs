@@ -1,0 +1,142 @@
+//! `veille extract`: what the extractor keeps of a page, to debug a site
+//! profile or to score the extractor.
+
+use std::fs;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use serde::Serialize;
+
+use super::{Context, Status};
+use crate::config::sources::Profile;
+use crate::extract::{self, Extracted, Options};
+
+const EXAMPLES: &str = "\
+Prints the article file veille would write for the page (front matter and
+Markdown body), or with --markdown the body only, or with --json the fields
+{\"title\", \"text\", \"date\", \"author\", \"authors\", …}. A page that is no
+article (a listing, a tag page, an empty page) is reported as such (exit 1).
+
+Examples:
+  veille extract page.html --url https://ricochets.cc/spip.php?article123
+  veille extract --profile wordpress --markdown billet.html
+  find pages -name '*.html' | veille extract --batch --json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    Spip,
+    Wordpress,
+    Generic,
+}
+
+/// Show what the extractor keeps of an HTML page
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ExtractArgs {
+    /// The HTML file
+    #[arg(value_name = "FILE", required_unless_present = "batch")]
+    pub file: Option<PathBuf>,
+    /// The page's address (for links, ids and the SPIP article number)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Read with this profile instead of detecting it
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Print the fields as one JSON object
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print only the Markdown body
+    #[arg(long)]
+    pub markdown: bool,
+    /// Read file paths on standard input, print one JSON line each
+    #[arg(long, conflicts_with = "file")]
+    pub batch: bool,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    title: &'a str,
+    text: String,
+    date: Option<String>,
+    author: Option<String>,
+    authors: &'a [String],
+    subtitle: Option<&'a str>,
+    kind: &'a str,
+    lang: Option<&'a str>,
+    links: &'a [String],
+    canonical_url: Option<&'a str>,
+    profile: &'a str,
+    markdown: &'a str,
+}
+
+fn json(extracted: &Extracted) -> JsonOut<'_> {
+    JsonOut {
+        title: &extracted.title,
+        text: crate::corpus::text::plain_text(&extracted.body),
+        date: extracted.published.map(|d| d.date().to_string()),
+        author: (!extracted.authors.is_empty()).then(|| extracted.authors.join("; ")),
+        authors: &extracted.authors,
+        subtitle: extracted.subtitle.as_deref(),
+        kind: extracted.kind.as_str(),
+        lang: extracted.lang.as_deref(),
+        links: &extracted.links,
+        canonical_url: extracted.canonical_url.as_deref(),
+        profile: extracted.profile,
+        markdown: &extracted.body,
+    }
+}
+
+fn profile(arg: Option<ProfileArg>) -> Option<Profile> {
+    arg.map(|p| match p {
+        ProfileArg::Spip => Profile::Spip,
+        ProfileArg::Wordpress => Profile::Wordpress,
+        ProfileArg::Generic => Profile::Generic,
+    })
+}
+
+pub fn run(_context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
+    let options = Options { url: args.url.as_deref(), profile: profile(args.profile), ..Options::default() };
+    if args.batch {
+        let mut out = io::stdout().lock();
+        for line in io::stdin().lock().lines() {
+            let path = line.context("cannot read standard input")?;
+            if path.trim().is_empty() {
+                continue;
+            }
+            let value = match fs::read(path.trim()) {
+                Ok(bytes) => match extract::extract(&bytes, &options) {
+                    Ok(extracted) => serde_json::to_value(json(&extracted))?,
+                    Err(reason) => serde_json::json!({ "error": reason.to_string() }),
+                },
+                Err(e) => serde_json::json!({ "error": format!("{path}: {e}") }),
+            };
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        return Ok(Status::Success);
+    }
+    let file = args.file.expect("clap requires FILE without --batch");
+    let bytes = fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let extracted = match extract::extract(&bytes, &options) {
+        Ok(extracted) => extracted,
+        Err(reason) => {
+            eprintln!("veille: {}: {reason}", file.display());
+            return Ok(Status::Partial);
+        }
+    };
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &json(&extracted))?;
+        writeln!(out)?;
+    } else if args.markdown {
+        writeln!(out, "{}", extracted.body)?;
+    } else {
+        let url = args.url.clone().unwrap_or_else(|| format!("file://{}", file.display()));
+        let site = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "local".into());
+        out.write_all(extracted.into_article(&site, &url).to_file_string().as_bytes())?;
+    }
+    Ok(Status::Success)
+}

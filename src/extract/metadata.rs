@@ -1,0 +1,242 @@
+//! Title, date, authors and the rest from a page's metadata, best source
+//! first: JSON-LD (`NewsArticle`, `Article`, `BlogPosting`…), OpenGraph and
+//! `article:*` meta, Dublin Core and other meta, `<time datetime>`,
+//! microformats, then the visible byline.
+
+use dom_query::Document;
+use serde_json::Value;
+
+use super::dates;
+use crate::corpus::PubDate;
+
+/// What a page says about itself.
+#[derive(Debug, Default, Clone)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub published: Option<PubDate>,
+    pub authors: Vec<String>,
+    pub canonical: Option<String>,
+    pub lang: Option<String>,
+    pub site_name: Option<String>,
+    pub generator: Option<String>,
+    pub tags: Vec<String>,
+    /// `@type` of the JSON-LD article, or `og:type`.
+    pub page_type: Option<String>,
+}
+
+const ARTICLE_TYPES: [&str; 8] =
+    ["NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "OpinionNewsArticle", "AnalysisNewsArticle", "Report", "ScholarlyArticle"];
+
+/// A byline that is just a name (`Par Lou Garnier`, `Lou Garnier`).
+pub fn clean_name(byline: &str) -> Option<String> {
+    let text = clean(byline)?;
+    let lower = text.to_lowercase();
+    let name = ["par ", "by "].iter().find_map(|p| lower.starts_with(p).then(|| text[p.len()..].to_string())).unwrap_or(text);
+    (1..=5).contains(&name.split_whitespace().count()).then_some(name)
+}
+
+fn clean(text: &str) -> Option<String> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+fn meta(doc: &Document, selectors: &[&str]) -> Option<String> {
+    selectors.iter().find_map(|sel| {
+        doc.select(sel).iter().find_map(|m| m.attr("content").and_then(|c| clean(&c)))
+    })
+}
+
+fn is_article(value: &Value) -> bool {
+    match value.get("@type") {
+        Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
+        Some(Value::Array(types)) => types.iter().any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
+        _ => false,
+    }
+}
+
+/// The first article object in a JSON-LD value, looking into `@graph` and arrays.
+fn find_article(value: &Value, depth: usize) -> Option<&Value> {
+    if depth > 4 {
+        return None;
+    }
+    if is_article(value) {
+        return Some(value);
+    }
+    match value {
+        Value::Array(items) => items.iter().find_map(|v| find_article(v, depth + 1)),
+        Value::Object(map) => map.get("@graph").and_then(|g| find_article(g, depth + 1)),
+        _ => None,
+    }
+}
+
+fn names(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => clean(s).into_iter().collect(),
+        Value::Array(items) => items.iter().flat_map(names).collect(),
+        Value::Object(map) => map.get("name").map(names).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn json_ld(doc: &Document, out: &mut Metadata) {
+    for script in doc.select(r#"script[type="application/ld+json"]"#).iter() {
+        let text = script.text();
+        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let Some(article) = find_article(&value, 0) else { continue };
+        if out.title.is_none() {
+            out.title = article.get("headline").or_else(|| article.get("name")).and_then(Value::as_str).and_then(clean);
+        }
+        if out.published.is_none() {
+            out.published = article.get("datePublished").and_then(Value::as_str).and_then(dates::parse_iso);
+        }
+        if out.authors.is_empty() {
+            out.authors = article.get("author").map(names).unwrap_or_default();
+        }
+        if out.page_type.is_none() {
+            out.page_type = article.get("@type").and_then(Value::as_str).map(str::to_string);
+        }
+        if out.tags.is_empty() {
+            out.tags = match article.get("keywords") {
+                Some(Value::String(s)) => s.split(',').filter_map(clean).collect(),
+                Some(other) => names(other),
+                None => Vec::new(),
+            };
+        }
+    }
+}
+
+/// Reads every metadata source of `doc`.
+pub fn read(doc: &Document) -> Metadata {
+    let mut out = Metadata::default();
+    json_ld(doc, &mut out);
+    if out.title.is_none() {
+        out.title = meta(doc, &[r#"meta[property="og:title"]"#, r#"meta[name="twitter:title"]"#, r#"meta[name="DC.title" i]"#]);
+    }
+    if out.published.is_none() {
+        let iso = meta(
+            doc,
+            &[
+                r#"meta[property="article:published_time"]"#,
+                r#"meta[name="DC.date.issued" i]"#,
+                r#"meta[name="DC.date" i]"#,
+                r#"meta[name="dcterms.date" i]"#,
+                r#"meta[name="date"]"#,
+                r#"meta[itemprop="datePublished"]"#,
+                r#"meta[name="citation_publication_date"]"#,
+                r#"meta[name="pubdate"]"#,
+            ],
+        );
+        out.published = iso.as_deref().and_then(dates::parse_iso);
+    }
+    if out.published.is_none() {
+        out.published = doc
+            .select(r#"time[datetime], [itemprop="datePublished"][datetime], abbr.published[title]"#)
+            .iter()
+            .find_map(|t| t.attr("datetime").or_else(|| t.attr("title")).and_then(|d| dates::parse_iso(&d)));
+    }
+    if out.authors.is_empty() {
+        // article:author is often a profile URL: a name only when it is not one.
+        let selectors = [
+            r#"meta[property="article:author"]"#,
+            r#"meta[name="author"]"#,
+            r#"meta[name="DC.creator" i]"#,
+            r#"meta[name="citation_author"]"#,
+            r#"meta[name="sailthru.author"]"#,
+            r#"meta[name="parsely-author"]"#,
+        ];
+        out.authors = selectors
+            .iter()
+            .filter_map(|sel| meta(doc, &[sel]))
+            .find(|a| !a.starts_with("http") && a.split_whitespace().count() <= 6)
+            .into_iter()
+            .collect();
+    }
+    if out.authors.is_empty() {
+        out.authors = doc
+            .select(r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
+            .iter()
+            .filter_map(|a| clean(&a.text()))
+            .take(5)
+            .collect();
+        out.authors.dedup();
+    }
+    out.description = meta(doc, &[r#"meta[name="description"]"#, r#"meta[property="og:description"]"#]);
+    out.canonical = doc.select(r#"link[rel="canonical"]"#).attr("href").and_then(|h| clean(&h));
+    out.lang = doc.select("html").attr("lang").and_then(|l| clean(&l)).map(|l| l.chars().take(2).collect::<String>().to_lowercase());
+    out.site_name = meta(doc, &[r#"meta[property="og:site_name"]"#]);
+    out.generator = meta(doc, &[r#"meta[name="generator"]"#]);
+    if out.page_type.is_none() {
+        out.page_type = meta(doc, &[r#"meta[property="og:type"]"#]);
+    }
+    if out.tags.is_empty() {
+        out.tags = doc.select(r#"meta[property="article:tag"]"#).iter().filter_map(|m| m.attr("content").and_then(|c| clean(&c))).collect();
+    }
+    out
+}
+
+/// A byline written for people: `Publié le 1er avril 2020 par Jeanne
+/// Ferrand`, `Par Jeanne Ferrand, le …`. Returns (date, author).
+pub fn byline(text: &str) -> (Option<PubDate>, Option<String>) {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let date = dates::parse_human(&text);
+    let lower = text.to_lowercase();
+    let author = ["par ", "by "].iter().find_map(|marker| {
+        let at = if lower.starts_with(marker) { 0 } else { lower.find(&format!(" {marker}"))? + 1 };
+        let rest = &text[at + marker.len()..];
+        let name: String = rest
+            .split([',', '|', '–', '—', '(', '\n'])
+            .next()?
+            .split(" le ")
+            .next()?
+            .split(" on ")
+            .next()?
+            .trim()
+            .to_string();
+        let words = name.split_whitespace().count();
+        (1..=5).contains(&words).then_some(name)
+    });
+    (date, author)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_first_then_meta() {
+        let html = r#"<html lang="fr-FR"><head>
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},
+              {"@type":"NewsArticle","headline":"Le titre JSON","datePublished":"2026-03-04T07:45:00+01:00",
+               "author":[{"@type":"Person","name":"Ana Vidal"},{"@type":"Person","name":"Théo Brun"}]}]}</script>
+            <meta property="og:title" content="Le titre OG">
+            <link rel="canonical" href="https://x.example/a">
+            </head><body></body></html>"#;
+        let m = read(&Document::from(html));
+        assert_eq!(m.title.as_deref(), Some("Le titre JSON"));
+        assert_eq!(m.published.unwrap().to_string(), "2026-03-04T07:45:00+01:00");
+        assert_eq!(m.authors, ["Ana Vidal", "Théo Brun"]);
+        assert_eq!(m.canonical.as_deref(), Some("https://x.example/a"));
+        assert_eq!(m.lang.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn opengraph_and_time() {
+        let html = r#"<head><meta property="og:title" content="OG"><meta property="article:author" content="https://fb.example/x">
+            <meta name="author" content="Lou Garnier"></head><body><time datetime="2025-09-30">30 sept.</time></body>"#;
+        let m = read(&Document::from(html));
+        assert_eq!(m.title.as_deref(), Some("OG"));
+        assert_eq!(m.published.unwrap().date().to_string(), "2025-09-30");
+        assert_eq!(m.authors, ["Lou Garnier"]);
+        assert!(read(&Document::from("<p>{broken json")).title.is_none());
+    }
+
+    #[test]
+    fn bylines() {
+        let (date, author) = byline("Publié le 1er avril 2020 par Jeanne Ferrand");
+        assert_eq!(date.unwrap().date().to_string(), "2020-04-01");
+        assert_eq!(author.as_deref(), Some("Jeanne Ferrand"));
+        let (_, author) = byline("Par Marc Olier, le 3 mars 2024");
+        assert_eq!(author.as_deref(), Some("Marc Olier"));
+    }
+}

@@ -1,0 +1,619 @@
+//! From an archived HTML page to an article: charset, site profile,
+//! metadata, main text as Markdown. Pure: no network, no disk.
+//!
+//! The profile of a page comes from `sources.toml` or from its `<meta
+//! name=generator>`: SPIP and WordPress pages are read with their known
+//! markup, a custom profile with the source's CSS selectors, anything else
+//! with Readability (the `dom_smoothie` crate). A page that is no article
+//! (a listing, a tag or search page, an empty page) gives a [`NotArticle`]
+//! reason instead.
+
+pub mod charset;
+pub mod dates;
+pub mod markdown;
+pub mod metadata;
+
+use dom_query::{Document, Selection};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::config::sources::{Profile, Selectors};
+use crate::corpus::{Article, Kind, PubDate, id_from_url};
+use metadata::Metadata;
+
+/// Why a page gives no article.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotArticle {
+    #[error("not an article: {0}")]
+    Listing(String),
+    #[error("not an article: no main text found")]
+    NoText,
+    #[error("not an article: the page is empty")]
+    Empty,
+    #[error("not an article: {0}")]
+    Hostile(String),
+}
+
+/// What the extractor keeps of a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// SPIP's `surtitre`, the line above a title.
+    pub surtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<PubDate>,
+    pub lang: Option<String>,
+    pub kind: Kind,
+    pub tags: Vec<String>,
+    /// Outgoing links of the body, absolute, without duplicates.
+    pub links: Vec<String>,
+    /// The body in Markdown.
+    pub body: String,
+    pub canonical_url: Option<String>,
+    /// The SPIP article number, a key to find the same article under other URLs.
+    pub spip_article: Option<u64>,
+    /// Which profile read the page: spip, wordpress, custom or generic.
+    pub profile: &'static str,
+}
+
+/// How to read one page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The page's URL: links are made absolute against it.
+    pub url: Option<&'a str>,
+    /// The `Content-Type` header it came with.
+    pub content_type: Option<&'a str>,
+    /// `None`: detected from the page.
+    pub profile: Option<Profile>,
+    pub selectors: Option<&'a Selectors>,
+}
+
+/// Deepest element nesting read. HTML parsers check scopes by walking the
+/// stack of open elements, so a page nested 100,000 deep costs hours; no
+/// real page comes near this.
+const MAX_NESTING: usize = 3_000;
+
+/// The deepest nesting of elements in `html`, counting only elements that
+/// must be closed explicitly (a `<p>` or `<li>` left open closes itself).
+fn nesting_depth(html: &[u8]) -> usize {
+    const SELF_CLOSING: [&[u8]; 22] = [
+        b"br", b"img", b"hr", b"meta", b"link", b"input", b"source", b"wbr", b"area", b"col", b"embed",
+        b"param", b"track", b"base", b"p", b"li", b"dt", b"dd", b"option", b"tr", b"td", b"th",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = html[i..].iter().position(|&b| b == b'<') {
+        let start = i + at + 1;
+        i = start;
+        let closing = html.get(start) == Some(&b'/');
+        let name_start = if closing { start + 1 } else { start };
+        let name_len = html[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if SELF_CLOSING.contains(&name.as_slice()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// A profile that finds less text than this (in characters) hands the page to Readability.
+const PROFILE_MIN_TEXT: usize = 200;
+/// Less text than this is no article (a short communiqué is a few lines).
+const MIN_TEXT: usize = 80;
+
+/// Elements that never belong to an article body.
+const NOISE: &str = "script, style, noscript, template, iframe, form, nav, button, select, textarea, svg, \
+    [class*='forum'], #comments, .comments, .comment-list, #respond, .sharedaddy, .jp-relatedposts, \
+    .share, .sharing, .social, .addtoany_share_save_container, .lire-aussi, .related, .newsletter";
+
+/// Readers' contributions, removed before anything is read.
+const COMMENTS: &str = "#comments, .comments, .comment-list, .commentlist, #respond, [class*='forum'], \
+    .comment, [id^='comment-'], #disqus_thread";
+
+/// Blocks that sit next to an article and are never part of it, by exact class.
+const ASIDES: &str = ".lire-aussi, .lire_aussi, .related, .related-posts, .sharedaddy, .jp-relatedposts, .share, \
+    .sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner";
+
+/// Elements where pages print their date for people.
+const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'], [class*='byline'], \
+    [class*='posted'], [class*='published'], [class*='datum'], [class*='meta'], [class*='info-publi']";
+
+/// The first date printed in an element made for dates, in page order.
+fn visible_date(doc: &Document) -> Option<PubDate> {
+    doc.select(DATE_PLACES).iter().take(40).find_map(|el| {
+        let text = el.text();
+        (text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
+    })
+}
+
+/// What the page offers as its title.
+struct TitleCandidates {
+    h1: Option<String>,
+    head: Option<String>,
+}
+
+impl TitleCandidates {
+    fn read(doc: &Document, meta: &Metadata) -> Self {
+        let h1 = first(doc, &["article h1", "main h1", "h1"]);
+        let head = meta.title.clone().or_else(|| first(doc, &["title"]));
+        TitleCandidates { h1, head }
+    }
+
+    /// The `<h1>` when the page's own title names it too; else the
+    /// metadata title without its site name.
+    fn best(&self, from_metadata_first: bool) -> Option<String> {
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if let (Some(h1), Some(head)) = (&self.h1, &self.head) {
+            if h1.chars().count() >= 6 && fold(head).contains(&fold(h1)) {
+                return Some(h1.clone());
+            }
+        }
+        if from_metadata_first {
+            if let Some(head) = &self.head {
+                return Some(strip_site_name(head));
+            }
+        }
+        None
+    }
+}
+
+/// `Le titre - Le site` → `Le titre`: the longest part around the usual separators.
+fn strip_site_name(title: &str) -> String {
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · "] {
+        if title.contains(separator) {
+            if let Some(longest) = title.split(separator).max_by_key(|p| p.chars().count()) {
+                if longest.chars().count() >= 10 {
+                    return longest.trim().to_string();
+                }
+            }
+        }
+    }
+    title.trim().to_string()
+}
+
+/// URL shapes of listing, tag and search pages in SPIP and WordPress.
+fn listing_url(url: &str) -> Option<&'static str> {
+    let url = url.to_ascii_lowercase();
+    let patterns: [(&str, &'static str); 9] = [
+        ("page=rubrique", "SPIP section listing"),
+        ("page=mot", "SPIP keyword page"),
+        ("page=recherche", "search page"),
+        ("page=backend", "feed"),
+        ("debut_", "paginated listing"),
+        ("/tag/", "tag page"),
+        ("/category/", "category page"),
+        ("/author/", "author page"),
+        ("?s=", "search page"),
+    ];
+    patterns.iter().find(|(p, _)| url.contains(p)).map(|(_, why)| *why)
+}
+
+fn listing_body_class(doc: &Document) -> Option<String> {
+    let classes = doc.select("body").attr("class").map(|c| c.to_string()).unwrap_or_default();
+    let listing = ["page_rubrique", "page_mot", "page_sommaire", "page_recherche", "page_auteur", "search-results"];
+    let words: Vec<&str> = classes.split_whitespace().collect();
+    if words.iter().any(|w| *w == "single" || *w == "page_article" || *w == "single-post") {
+        return None;
+    }
+    words.iter().find(|w| listing.contains(w)).map(|w| format!("listing page (body class {w})"))
+}
+
+fn text_of(selection: &Selection) -> Option<String> {
+    let text = selection.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+fn first(doc: &Document, selectors: &[&str]) -> Option<String> {
+    selectors.iter().find_map(|sel| doc.try_select(sel).and_then(|s| text_of(&s.first())))
+}
+
+fn detect(meta: &Metadata, doc: &Document) -> Profile {
+    let generator = meta.generator.as_deref().unwrap_or_default().to_lowercase();
+    if generator.contains("spip") || doc.select(".spip_logo, .crayon, .spip_note").exists() {
+        Profile::Spip
+    } else if generator.contains("wordpress") || doc.select(".entry-content").exists() {
+        Profile::Wordpress
+    } else {
+        Profile::Generic
+    }
+}
+
+fn absolute(base: Option<&url::Url>, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
+        return None;
+    }
+    match base {
+        Some(base) => base.join(href).ok().map(String::from),
+        None => Some(href.to_string()),
+    }
+}
+
+/// Links and images made absolute in place, before Markdown is written.
+fn absolutise(node: &Selection, base: Option<&url::Url>) {
+    for a in node.select("a[href]").iter() {
+        if let Some(href) = a.attr("href").and_then(|h| absolute(base, &h)) {
+            a.set_attr("href", &href);
+        }
+    }
+    for img in node.select("img[src]").iter() {
+        if let Some(src) = img.attr("src").and_then(|s| absolute(base, &s)) {
+            img.set_attr("src", &src);
+        }
+    }
+}
+
+/// Marker for SPIP note calls; Markdown escaping would mangle `[^1]`.
+const NOTE_MARK: &str = "VEILLENOTE";
+
+/// SPIP notes `[1]` become Markdown footnotes: calls are marked in the text
+/// and the notes returned as `[^1]: …` lines.
+fn spip_notes(doc: &Document) -> Vec<String> {
+    for call in doc.select(".texte .spip_note_ref, .chapo .spip_note_ref").iter() {
+        let n: String = call.text().chars().filter(char::is_ascii_digit).collect();
+        if !n.is_empty() {
+            call.replace_with_html(format!("{NOTE_MARK}{n}{NOTE_MARK}"));
+        }
+    }
+    let mut notes = Vec::new();
+    for note in doc.select(".notes div[id^='nb'], .notes p").iter() {
+        let Some(call) = note.select(".spip_note_ref, a.spip_note").nodes().first().cloned() else { continue };
+        let n: String = call.text().chars().filter(char::is_ascii_digit).collect();
+        call.remove_from_parent();
+        let text = note.text().split_whitespace().collect::<Vec<_>>().join(" ");
+        if !n.is_empty() && !text.is_empty() && !notes.iter().any(|l: &String| l.starts_with(&format!("[^{n}]:"))) {
+            notes.push(format!("[^{n}]: {text}"));
+        }
+    }
+    notes
+}
+
+/// Markdown of the nodes matched by `selector`, noise removed.
+fn markdown(doc: &Document, selector: &str, base: Option<&url::Url>) -> String {
+    let Some(selection) = doc.try_select(selector) else { return String::new() };
+    selection.select(NOISE).remove();
+    absolutise(&selection, base);
+    let parts: Vec<String> =
+        selection.nodes().iter().map(markdown::to_markdown).filter(|s| !s.trim().is_empty()).collect();
+    parts.join("\n\n")
+}
+
+fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
+    out.surtitle = first(doc, &[".surtitre"]);
+    out.title = first(doc, &["h1.crayon[class*='article-titre']", "h1.entry-title", ".entry-title", "h1"]).unwrap_or_default();
+    out.subtitle = first(doc, &[".soustitre"]);
+    if let Some(abbr) = doc.select("abbr.published[title]").attr("title") {
+        meta.published = meta.published.or_else(|| dates::parse_iso(&abbr));
+    }
+    if meta.published.is_none() {
+        meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
+    }
+    let authors: Vec<String> =
+        doc.select(".auteurs .fn, .vcard.author .fn, .auteurs a").iter().filter_map(|a| text_of(&Selection::from(a))).collect();
+    if !authors.is_empty() {
+        meta.authors = authors;
+    }
+    let texte = doc.select("[class*='article-texte-'], .texte").first();
+    out.spip_article = texte
+        .attr("class")
+        .and_then(|c| c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok())));
+    let notes = spip_notes(doc);
+    let mut parts: Vec<String> = [".chapo", "[class*='article-texte-'], .texte", ".ps"]
+        .iter()
+        .map(|selector| markdown(doc, selector, base))
+        .filter(|md| !md.is_empty())
+        .collect();
+    if !notes.is_empty() {
+        parts.push(notes.join("\n"));
+    }
+    out.body = restore_note_calls(&parts.join("\n\n"));
+}
+
+/// `VEILLENOTE12VEILLENOTE` → `[^12]`.
+fn restore_note_calls(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(NOTE_MARK) {
+        out.push_str(rest[..at].trim_end_matches(['\u{a0}', ' ']));
+        let after = &rest[at + NOTE_MARK.len()..];
+        match after.find(NOTE_MARK) {
+            Some(end) if after[..end].chars().all(|c| c.is_ascii_digit()) => {
+                out.push_str(&format!("[^{}]", &after[..end]));
+                rest = &after[end + NOTE_MARK.len()..];
+            }
+            _ => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
+    out.title = first(doc, &["h1.entry-title", ".entry-title", "h1"]).unwrap_or_default();
+    if let Some(dt) = doc.select("time.entry-date[datetime], time.published[datetime]").attr("datetime") {
+        meta.published = dates::parse_iso(&dt).or(meta.published);
+    }
+    let authors: Vec<String> = doc
+        .select(".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a")
+        .iter()
+        .filter_map(|a| text_of(&Selection::from(a)))
+        .collect();
+    if !authors.is_empty() {
+        meta.authors = authors;
+        meta.authors.dedup();
+    }
+    out.body = markdown(doc, ".entry-content", base);
+}
+
+fn custom(doc: &Document, selectors: &Selectors, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
+    for remove in &selectors.remove {
+        if let Some(found) = doc.try_select(remove) {
+            found.remove();
+        }
+    }
+    if let Some(title) = selectors.title.as_deref().and_then(|s| first(doc, &[s])) {
+        out.title = title;
+    }
+    if let Some(date) = selectors.date.as_deref().and_then(|s| doc.try_select(s)) {
+        let date = date.first();
+        meta.published = date
+            .attr("datetime")
+            .and_then(|d| dates::parse_iso(&d))
+            .or_else(|| text_of(&date).and_then(|t| dates::parse_human(&t)))
+            .or(meta.published);
+    }
+    if let Some(authors) = selectors.authors.as_deref().and_then(|s| doc.try_select(s)) {
+        let authors: Vec<String> = authors.iter().filter_map(|a| text_of(&a)).collect();
+        if !authors.is_empty() {
+            meta.authors = authors;
+        }
+    }
+    if let Some(body) = &selectors.body {
+        out.body = markdown(doc, body, base);
+    }
+}
+
+fn generic(doc: Document, url: Option<&str>, meta: &mut Metadata, out: &mut Extracted) -> Result<(), NotArticle> {
+    let config = dom_smoothie::Config::default();
+    let url = url.filter(|u| u.starts_with("http"));
+    let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config)).map_err(|_| NotArticle::NoText)?;
+    let article = readability.parse().map_err(|_| NotArticle::NoText)?;
+    if out.title.is_empty() {
+        out.title = article.title.trim().to_string();
+    }
+    if meta.authors.is_empty() {
+        if let Some(byline) = article.byline.as_deref() {
+            let (_, author) = metadata::byline(byline);
+            meta.authors = author.or_else(|| metadata::clean_name(byline)).into_iter().collect();
+        }
+    }
+    if meta.published.is_none() {
+        meta.published = article.published_time.as_deref().and_then(dates::parse_iso);
+    }
+    let content = Document::fragment(article.content);
+    out.body = markdown::to_markdown(&content.root());
+    Ok(())
+}
+
+/// Control characters (ANSI escapes among them) never reach a terminal or a
+/// PDF from archived text; newlines and tabs stay.
+fn strip_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            match chars.peek() {
+                // A CSI sequence, ESC [ … final byte: dropped whole.
+                Some('[') => {
+                    chars.next();
+                    while let Some(n) = chars.next() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                // An OSC sequence, ESC ] … BEL or ESC \: dropped whole.
+                Some(']') => {
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' || (n == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// NFC, no control characters, no trailing spaces, at most one blank line.
+fn normalise(markdown: &str) -> String {
+    let text: String = strip_controls(markdown).nfc().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// Link targets of a Markdown body, absolute http(s) only, first occurrence kept.
+fn links_of(markdown: &str) -> Vec<String> {
+    let mut links: Vec<String> = Vec::new();
+    for event in pulldown_cmark::Parser::new(markdown) {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = event {
+            let url = dest_url.to_string();
+            if url.starts_with("http") && !links.contains(&url) {
+                links.push(url);
+            }
+        }
+    }
+    links
+}
+
+fn fold_ascii(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// Reads a page. The body is Markdown; metadata comes from the best source.
+pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(NotArticle::Empty);
+    }
+    if let Some(why) = options.url.and_then(listing_url) {
+        return Err(NotArticle::Listing(why.to_string()));
+    }
+    let depth = nesting_depth(bytes);
+    if depth > MAX_NESTING {
+        return Err(NotArticle::Hostile(format!("elements nested {depth} deep (at most {MAX_NESTING} are read)")));
+    }
+    let (html, _) = charset::decode(bytes, options.content_type);
+    let doc = Document::from(html.as_str());
+    if doc.select("body").text().trim().is_empty() && !doc.select("body img").exists() {
+        return Err(NotArticle::Empty);
+    }
+    if let Some(why) = listing_body_class(&doc) {
+        return Err(NotArticle::Listing(why));
+    }
+    // Readers' comments and forums are never the article, nor its byline.
+    doc.select(COMMENTS).remove();
+    let mut meta = metadata::read(&doc);
+    let base = options.url.and_then(|u| url::Url::parse(u).ok());
+    let title_candidates = TitleCandidates::read(&doc, &meta);
+    let visible_date = if meta.published.is_none() { visible_date(&doc) } else { None };
+    let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
+    let mut out = Extracted::default();
+    match (profile, options.selectors) {
+        (Profile::Spip, _) => {
+            out.profile = "spip";
+            spip(&doc, &mut meta, base.as_ref(), &mut out);
+        }
+        (Profile::Wordpress, _) => {
+            out.profile = "wordpress";
+            wordpress(&doc, &mut meta, base.as_ref(), &mut out);
+        }
+        (Profile::Custom, Some(selectors)) => {
+            out.profile = "custom";
+            custom(&doc, selectors, &mut meta, base.as_ref(), &mut out);
+        }
+        _ => {}
+    }
+    if out.body.trim().chars().count() < PROFILE_MIN_TEXT {
+        // The profile found nothing (or there is none): Readability reads it.
+        out.profile = "generic";
+        if meta.published.is_none() || meta.authors.is_empty() {
+            if let Some(line) = first(&doc, &[".byline", ".author", ".meta", ".post-meta", ".entry-meta", ".date"]) {
+                let (date, author) = metadata::byline(&line);
+                meta.published = meta.published.or(date);
+                if meta.authors.is_empty() {
+                    meta.authors = author.into_iter().collect();
+                }
+            }
+        }
+        doc.select(ASIDES).remove();
+        let from_profile = std::mem::take(&mut out.body);
+        if let Err(e) = generic(doc, options.url, &mut meta, &mut out) {
+            if from_profile.trim().is_empty() {
+                return Err(e);
+            }
+        }
+        if out.body.trim().chars().count() < from_profile.trim().chars().count() {
+            out.body = from_profile;
+        }
+    }
+    out.body = normalise(&out.body);
+    let text = crate::corpus::text::plain_text(&out.body);
+    if text.chars().count() < MIN_TEXT {
+        return Err(NotArticle::NoText);
+    }
+    out.links = links_of(&out.body);
+    if out.profile == "generic" || out.title.is_empty() {
+        if let Some(title) = title_candidates.best(true) {
+            out.title = title;
+        }
+    }
+    if meta.authors.is_empty() {
+        // A byline opening the text: `Publié le … par Jeanne Ferrand`.
+        meta.authors = text
+            .lines()
+            .take(3)
+            .filter(|l| l.chars().count() < 150)
+            .find_map(|l| metadata::byline(l).1)
+            .into_iter()
+            .collect();
+    }
+    if meta.published.is_none() {
+        // Printed near the article, in its first lines, or in its address.
+        meta.published = visible_date
+            .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
+            .or_else(|| options.url.and_then(dates::from_url));
+    }
+    out.title = strip_controls(&out.title).nfc().collect();
+    out.authors = meta.authors.iter().map(|a| strip_controls(a)).filter(|a| !a.is_empty()).collect();
+    out.published = meta.published;
+    out.lang = meta.lang.clone();
+    out.tags = meta.tags.clone();
+    out.canonical_url = meta.canonical.as_deref().and_then(|c| absolute(base.as_ref(), c));
+    if out.spip_article.is_none() {
+        out.spip_article = options
+            .url
+            .and_then(|u| u.split("article").nth(1))
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .filter(|_| out.profile == "spip");
+    }
+    let signals = [out.surtitle.as_deref().unwrap_or_default(), &out.title, &out.tags.join(" ")];
+    if signals.iter().any(|s| fold_ascii(s).contains("communique")) {
+        out.kind = Kind::Communique;
+    }
+    Ok(out)
+}
+
+impl Extracted {
+    /// The corpus record for this page, fetched from `url` for site `site`.
+    pub fn into_article(self, site: &str, url: &str) -> Article {
+        let canonical = self.canonical_url.clone().unwrap_or_else(|| url.to_string());
+        let mut article = Article::new(id_from_url(&canonical), site, self.title);
+        article.url = Some(url.to_string());
+        article.canonical_url = Some(canonical);
+        article.subtitle = self.subtitle;
+        article.authors = self.authors;
+        article.published = self.published;
+        article.lang = self.lang;
+        article.kind = self.kind;
+        article.tags = self.tags;
+        article.links = self.links;
+        article.body = self.body;
+        if let Some(n) = self.spip_article {
+            article.extra.insert("spip_article".into(), toml::Value::Integer(n as i64));
+        }
+        if let Some(surtitle) = self.surtitle {
+            article.extra.insert("surtitle".into(), toml::Value::String(surtitle));
+        }
+        article
+    }
+}

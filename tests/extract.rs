@@ -1,0 +1,105 @@
+//! The extractor on pages written for the project in the shape of real
+//! SPIP, WordPress and news pages, and on hostile HTML.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+use veille::extract::{NotArticle, Options, extract};
+
+fn fixture(name: &str) -> (Vec<u8>, Value) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract");
+    let html = fs::read(dir.join(format!("{name}.html"))).unwrap();
+    let expected = serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).unwrap()).unwrap();
+    (html, expected)
+}
+
+fn check(name: &str, url: &str) -> veille::extract::Extracted {
+    let (html, expected) = fixture(name);
+    let options = Options { url: Some(url), ..Options::default() };
+    let got = extract(&html, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(got.title, expected["title"].as_str().unwrap(), "{name}: title");
+    let date = got.published.map(|d| d.date().to_string());
+    assert_eq!(date.as_deref(), expected["date"].as_str(), "{name}: date");
+    let authors: Vec<&str> = expected["authors"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(got.authors, authors, "{name}: authors");
+    assert_eq!(got.kind.as_str(), expected["kind"].as_str().unwrap(), "{name}: kind");
+    let text = veille::corpus::text::plain_text(&got.body);
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for must in expected["must_contain"].as_array().unwrap() {
+        assert!(flat(&text).contains(&flat(must.as_str().unwrap())), "{name}: lost {must}");
+    }
+    for never in expected["must_not_contain"].as_array().unwrap() {
+        assert!(!flat(&got.body).contains(&flat(never.as_str().unwrap())), "{name}: kept {never}");
+    }
+    got
+}
+
+#[test]
+fn spip_page_in_latin1() {
+    let got = check("spip-latin1", "https://sorgeline.example/spip.php?article6869");
+    assert_eq!(got.profile, "spip");
+    assert_eq!(got.spip_article, Some(6869));
+    assert!(got.surtitle.as_deref().unwrap().contains("Communiqué"));
+    assert!(got.subtitle.is_some());
+    assert!(got.body.contains("[^1]") && got.body.contains("\n[^1]: "), "SPIP notes become footnotes:\n{}", got.body);
+    assert!(got.body.contains("\n> ") && got.body.contains("\n- ") && got.body.contains("### "));
+    assert!(got.links.iter().all(|l| l.starts_with("http")));
+}
+
+#[test]
+fn wordpress_page() {
+    let got = check("wordpress", "https://levain.example/2024/11/05/entretenir-son-levain/");
+    assert_eq!(got.profile, "wordpress");
+    assert!(got.body.contains("| ") && got.body.contains("1. "), "tables and ordered lists survive");
+}
+
+#[test]
+fn json_ld_news_page() {
+    check("jsonld-news", "https://journal.example/region/ligne-marvejac");
+}
+
+#[test]
+fn opengraph_only_page() {
+    check("opengraph-only", "https://carnet.example/2025/09/30/cretes/");
+}
+
+#[test]
+fn french_date_in_the_byline() {
+    check("french-dates", "https://hirondelles.example/printemps");
+}
+
+#[test]
+fn listing_page_is_no_article() {
+    let (html, _) = fixture("listing");
+    let err = extract(&html, &Options { url: Some("https://x.example/spip.php?rubrique3"), ..Options::default() }).unwrap_err();
+    assert!(matches!(err, NotArticle::Listing(_)), "{err}");
+    let by_url = extract(&html, &Options { url: Some("https://x.example/spip.php?page=rubrique&debut_articles=10"), ..Options::default() });
+    assert!(matches!(by_url, Err(NotArticle::Listing(_))));
+}
+
+#[test]
+fn hostile_html_never_panics() {
+    let paragraph = "<p>Un paragraphe assez long pour passer pour un article, avec des mots en nombre suffisant pour que le lecteur s'y retrouve.</p>";
+    let cases: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"   \n ".to_vec(),
+        b"<html><body><div><p>unclosed <b>tags <i>everywhere".to_vec(),
+        format!("<html><body>{}{}</body></html>", "<div>".repeat(100_000), paragraph).into_bytes(),
+        format!("<html><body><article>{}</article></body></html>", paragraph.repeat(150_000)).into_bytes(),
+        format!("<p>nul\0bytes</p>{paragraph}{paragraph}").into_bytes(),
+        [b"<p>\xff\xfe invalid utf-8 \xc3\x28</p>".as_slice(), paragraph.as_bytes(), paragraph.as_bytes()].concat(),
+        format!("<article><script>alert('x')</script>{paragraph}{paragraph}<script>document.write(1)</script></article>").into_bytes(),
+        format!("<article><p>Texte \x1b[31mrouge\x1b[0m et \x1b]0;titre\x07 fin.</p>{paragraph}{paragraph}</article>").into_bytes(),
+    ];
+    for (i, html) in cases.iter().enumerate() {
+        let result = extract(html, &Options::default());
+        if let Ok(got) = &result {
+            assert!(!got.body.contains('\u{1b}') && !got.body.contains('\0'), "case {i}: control characters kept");
+            assert!(!got.body.contains("alert("), "case {i}: script kept");
+            assert!(!got.body.contains("]0;titre"), "case {i}: terminal title sequence kept");
+        }
+    }
+    assert!(matches!(extract(&cases[3], &Options::default()), Err(NotArticle::Hostile(_))), "deep nesting is refused");
+    assert_eq!(extract(b"", &Options::default()), Err(NotArticle::Empty));
+}
