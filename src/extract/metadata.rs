@@ -41,10 +41,28 @@ fn clean(text: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn meta(doc: &Document, selectors: &[&str]) -> Option<String> {
-    selectors.iter().find_map(|sel| {
-        doc.select(sel).iter().find_map(|m| m.attr("content").and_then(|c| clean(&c)))
-    })
+/// The page's `<meta>` tags as (name, property or itemprop in lower case, content),
+/// read once: one pass over the document instead of one per key.
+struct Metas(Vec<(String, String)>);
+
+impl Metas {
+    fn read(doc: &Document) -> Metas {
+        let mut all = Vec::new();
+        for m in doc.select("meta[content]").iter() {
+            let Some(content) = m.attr("content").and_then(|c| clean(&c)) else { continue };
+            for key in ["property", "name", "itemprop"] {
+                if let Some(k) = m.attr(key) {
+                    all.push((k.to_lowercase(), content.clone()));
+                }
+            }
+        }
+        Metas(all)
+    }
+
+    /// The first content among `keys`, in the order of the keys.
+    fn get(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|key| self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
 }
 
 fn is_article(value: &Value) -> bool {
@@ -109,24 +127,13 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
 /// Reads every metadata source of `doc`.
 pub fn read(doc: &Document) -> Metadata {
     let mut out = Metadata::default();
+    let metas = Metas::read(doc);
     json_ld(doc, &mut out);
     if out.title.is_none() {
-        out.title = meta(doc, &[r#"meta[property="og:title"]"#, r#"meta[name="twitter:title"]"#, r#"meta[name="DC.title" i]"#]);
+        out.title = metas.get(&["og:title", "twitter:title", "dc.title"]);
     }
     if out.published.is_none() {
-        let iso = meta(
-            doc,
-            &[
-                r#"meta[property="article:published_time"]"#,
-                r#"meta[name="DC.date.issued" i]"#,
-                r#"meta[name="DC.date" i]"#,
-                r#"meta[name="dcterms.date" i]"#,
-                r#"meta[name="date"]"#,
-                r#"meta[itemprop="datePublished"]"#,
-                r#"meta[name="citation_publication_date"]"#,
-                r#"meta[name="pubdate"]"#,
-            ],
-        );
+        let iso = metas.get(&["article:published_time", "dc.date.issued", "dc.date", "dcterms.date", "date", "datepublished", "citation_publication_date", "pubdate"]);
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
@@ -137,17 +144,10 @@ pub fn read(doc: &Document) -> Metadata {
     }
     if out.authors.is_empty() {
         // article:author is often a profile URL: a name only when it is not one.
-        let selectors = [
-            r#"meta[property="article:author"]"#,
-            r#"meta[name="author"]"#,
-            r#"meta[name="DC.creator" i]"#,
-            r#"meta[name="citation_author"]"#,
-            r#"meta[name="sailthru.author"]"#,
-            r#"meta[name="parsely-author"]"#,
-        ];
-        out.authors = selectors
+        let keys = ["article:author", "author", "dc.creator", "citation_author", "sailthru.author", "parsely-author"];
+        out.authors = keys
             .iter()
-            .filter_map(|sel| meta(doc, &[sel]))
+            .filter_map(|key| metas.get(&[key]))
             .find(|a| !a.starts_with("http") && a.split_whitespace().count() <= 6)
             .into_iter()
             .collect();
@@ -161,16 +161,16 @@ pub fn read(doc: &Document) -> Metadata {
             .collect();
         out.authors.dedup();
     }
-    out.description = meta(doc, &[r#"meta[name="description"]"#, r#"meta[property="og:description"]"#]);
+    out.description = metas.get(&["description", "og:description"]);
     out.canonical = doc.select(r#"link[rel="canonical"]"#).attr("href").and_then(|h| clean(&h));
     out.lang = doc.select("html").attr("lang").and_then(|l| clean(&l)).map(|l| l.chars().take(2).collect::<String>().to_lowercase());
-    out.site_name = meta(doc, &[r#"meta[property="og:site_name"]"#]);
-    out.generator = meta(doc, &[r#"meta[name="generator"]"#]);
+    out.site_name = metas.get(&["og:site_name"]);
+    out.generator = metas.get(&["generator"]);
     if out.page_type.is_none() {
-        out.page_type = meta(doc, &[r#"meta[property="og:type"]"#]);
+        out.page_type = metas.get(&["og:type"]);
     }
     if out.tags.is_empty() {
-        out.tags = doc.select(r#"meta[property="article:tag"]"#).iter().filter_map(|m| m.attr("content").and_then(|c| clean(&c))).collect();
+        out.tags = metas.0.iter().filter(|(k, _)| k == "article:tag").map(|(_, v)| v.clone()).collect();
     }
     out
 }
