@@ -497,3 +497,34 @@ fn export_formats_and_similar() {
     assert_eq!(similar.len(), 3);
     assert!(similar.iter().all(|h| h["id"] != first));
 }
+
+#[test]
+fn extract_prints_an_article_json_or_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = fixture("extract/wordpress.html");
+    veille(dir.path())
+        .args(["extract", page.to_str().unwrap(), "--url", "https://levain.example/2024/11/05/levain/"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("+++\nid = ").and(predicate::str::contains("published = 2024-11-05")),
+        );
+    let output = veille(dir.path()).args(["extract", "--json", page.to_str().unwrap()]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["date"], "2024-11-05");
+    assert_eq!(json["profile"], "wordpress");
+    let listing = fixture("extract/listing.html");
+    veille(dir.path())
+        .args(["extract", listing.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not an article: listing page"));
+    let paths = format!("{}\n{}\n/nonexistent.html\n", page.display(), listing.display());
+    let output =
+        veille(dir.path()).args(["extract", "--batch", "--json"]).write_stdin(paths).output().unwrap();
+    let lines = json_lines(&output.stdout);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["title"], json["title"]);
+    assert!(lines[1]["error"].as_str().unwrap().contains("listing"));
+    assert!(lines[2]["error"].as_str().unwrap().contains("nonexistent"));
+}

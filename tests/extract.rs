@@ -10,7 +10,9 @@ use veille::extract::{NotArticle, Options, extract};
 fn fixture(name: &str) -> (Vec<u8>, Value) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract");
     let html = fs::read(dir.join(format!("{name}.html"))).unwrap();
-    let expected = serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).unwrap()).unwrap();
+    let expected =
+        serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).unwrap())
+            .unwrap();
     (html, expected)
 }
 
@@ -21,7 +23,8 @@ fn check(name: &str, url: &str) -> veille::extract::Extracted {
     assert_eq!(got.title, expected["title"].as_str().unwrap(), "{name}: title");
     let date = got.published.map(|d| d.date().to_string());
     assert_eq!(date.as_deref(), expected["date"].as_str(), "{name}: date");
-    let authors: Vec<&str> = expected["authors"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let authors: Vec<&str> =
+        expected["authors"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
     assert_eq!(got.authors, authors, "{name}: authors");
     assert_eq!(got.kind.as_str(), expected["kind"].as_str().unwrap(), "{name}: kind");
     let text = veille::corpus::text::plain_text(&got.body);
@@ -42,7 +45,11 @@ fn spip_page_in_latin1() {
     assert_eq!(got.spip_article, Some(6869));
     assert!(got.surtitle.as_deref().unwrap().contains("Communiqué"));
     assert!(got.subtitle.is_some());
-    assert!(got.body.contains("[^1]") && got.body.contains("\n[^1]: "), "SPIP notes become footnotes:\n{}", got.body);
+    assert!(
+        got.body.contains("[^1]") && got.body.contains("\n[^1]: "),
+        "SPIP notes become footnotes:\n{}",
+        got.body
+    );
     assert!(got.body.contains("\n> ") && got.body.contains("\n- ") && got.body.contains("### "));
     assert!(got.links.iter().all(|l| l.starts_with("http")));
 }
@@ -72,9 +79,17 @@ fn french_date_in_the_byline() {
 #[test]
 fn listing_page_is_no_article() {
     let (html, _) = fixture("listing");
-    let err = extract(&html, &Options { url: Some("https://x.example/spip.php?rubrique3"), ..Options::default() }).unwrap_err();
+    let err =
+        extract(&html, &Options { url: Some("https://x.example/spip.php?rubrique3"), ..Options::default() })
+            .unwrap_err();
     assert!(matches!(err, NotArticle::Listing(_)), "{err}");
-    let by_url = extract(&html, &Options { url: Some("https://x.example/spip.php?page=rubrique&debut_articles=10"), ..Options::default() });
+    let by_url = extract(
+        &html,
+        &Options {
+            url: Some("https://x.example/spip.php?page=rubrique&debut_articles=10"),
+            ..Options::default()
+        },
+    );
     assert!(matches!(by_url, Err(NotArticle::Listing(_))));
 }
 
@@ -95,11 +110,17 @@ fn hostile_html_never_panics() {
     for (i, html) in cases.iter().enumerate() {
         let result = extract(html, &Options::default());
         if let Ok(got) = &result {
-            assert!(!got.body.contains('\u{1b}') && !got.body.contains('\0'), "case {i}: control characters kept");
+            assert!(
+                !got.body.contains('\u{1b}') && !got.body.contains('\0'),
+                "case {i}: control characters kept"
+            );
             assert!(!got.body.contains("alert("), "case {i}: script kept");
             assert!(!got.body.contains("]0;titre"), "case {i}: terminal title sequence kept");
         }
     }
-    assert!(matches!(extract(&cases[3], &Options::default()), Err(NotArticle::Hostile(_))), "deep nesting is refused");
+    assert!(
+        matches!(extract(&cases[3], &Options::default()), Err(NotArticle::Hostile(_))),
+        "deep nesting is refused"
+    );
     assert_eq!(extract(b"", &Options::default()), Err(NotArticle::Empty));
 }

@@ -135,7 +135,10 @@ pub fn run(_context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
         writeln!(out, "{}", extracted.body)?;
     } else {
         let url = args.url.clone().unwrap_or_else(|| format!("file://{}", file.display()));
-        let site = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "local".into());
+        let site = url::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "local".into());
         out.write_all(extracted.into_article(&site, &url).to_file_string().as_bytes())?;
     }
     Ok(Status::Success)

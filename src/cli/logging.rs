@@ -47,8 +47,8 @@ pub fn init(quiet: bool, verbose: u8) {
         _ => "trace",
     };
     // html5ever warns about every odd node it serialises: pages are full of them.
-    let filter =
-        EnvFilter::try_from_env("VEILLE_LOG").unwrap_or_else(|_| EnvFilter::new(format!("{level},html5ever=error")));
+    let filter = EnvFilter::try_from_env("VEILLE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("{level},html5ever=error")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

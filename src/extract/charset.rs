@@ -14,8 +14,11 @@ const PRESCAN_BYTES: usize = 4096;
 fn from_content_type(value: &str) -> Option<&'static Encoding> {
     let lower = value.to_ascii_lowercase();
     let start = lower.find("charset=")? + "charset=".len();
-    let label: String =
-        lower[start..].trim_start_matches(['"', '\'']).chars().take_while(|c| !matches!(c, '"' | '\'' | ';' | ' ')).collect();
+    let label: String = lower[start..]
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\'' | ';' | ' '))
+        .collect();
     Encoding::for_label(label.as_bytes())
 }
 
@@ -45,10 +48,8 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), encoding);
     }
-    let encoding = content_type
-        .and_then(from_content_type)
-        .or_else(|| from_meta(bytes))
-        .unwrap_or_else(|| {
+    let encoding =
+        content_type.and_then(from_content_type).or_else(|| from_meta(bytes)).unwrap_or_else(|| {
             if std::str::from_utf8(bytes).is_ok() {
                 return encoding_rs::UTF_8;
             }
@@ -76,7 +77,8 @@ mod tests {
         assert!(decode(bom, Some("text/html; charset=windows-1252")).0.ends_with("été"));
         // No label: valid UTF-8 is UTF-8, and latin-1 French is detected.
         assert!(decode("déjà".as_bytes(), None).0 == "déjà");
-        let bare = b"<p>L'\xe9t\xe9 o\xf9 la rivi\xe8re s'est tarie, les r\xe9serves d'eau ont baiss\xe9.</p>";
+        let bare =
+            b"<p>L'\xe9t\xe9 o\xf9 la rivi\xe8re s'est tarie, les r\xe9serves d'eau ont baiss\xe9.</p>";
         assert!(decode(bare, None).0.contains("rivière"));
         // Broken bytes are replaced, not fatal.
         assert!(decode(b"<meta charset=utf-8>a\xffb", None).0.contains('\u{fffd}'));
@@ -84,7 +86,8 @@ mod tests {
 
     #[test]
     fn http_equiv_meta_is_read() {
-        let page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">\xe0 bient\xf4t";
+        let page =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">\xe0 bient\xf4t";
         assert!(decode(page, None).0.ends_with("à bientôt"));
     }
 }

@@ -9,17 +9,73 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use crate::corpus::PubDate;
 
 const MONTHS: [(&str, u32); 67] = [
-    ("janvier", 1), ("janv", 1), ("fevrier", 2), ("fevr", 2), ("fev", 2), ("mars", 3), ("avril", 4),
-    ("avr", 4), ("mai", 5), ("juin", 6), ("juillet", 7), ("juil", 7), ("aout", 8), ("septembre", 9),
-    ("sept", 9), ("octobre", 10), ("oct", 10), ("novembre", 11), ("nov", 11), ("decembre", 12),
-    ("dec", 12), ("january", 1), ("jan", 1), ("february", 2), ("feb", 2), ("march", 3), ("mar", 3),
-    ("april", 4), ("apr", 4), ("may", 5), ("june", 6), ("jun", 6), ("july", 7), ("jul", 7),
-    ("august", 8), ("aug", 8), ("september", 9), ("sep", 9), ("october", 10), ("december", 12),
+    ("janvier", 1),
+    ("janv", 1),
+    ("fevrier", 2),
+    ("fevr", 2),
+    ("fev", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("aout", 8),
+    ("septembre", 9),
+    ("sept", 9),
+    ("octobre", 10),
+    ("oct", 10),
+    ("novembre", 11),
+    ("nov", 11),
+    ("decembre", 12),
+    ("dec", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("december", 12),
     // German, Italian and Spanish names, for the pages of neighbours.
-    ("januar", 1), ("februar", 2), ("marz", 3), ("juni", 6), ("juli", 7), ("oktober", 10), ("dezember", 12),
-    ("gennaio", 1), ("febbraio", 2), ("marzo", 3), ("aprile", 4), ("maggio", 5), ("giugno", 6), ("luglio", 7),
-    ("agosto", 8), ("settembre", 9), ("ottobre", 10), ("dicembre", 12), ("enero", 1), ("febrero", 2),
-    ("abril", 4), ("mayo", 5), ("junio", 6), ("julio", 7), ("septiembre", 9), ("octubre", 10),
+    ("januar", 1),
+    ("februar", 2),
+    ("marz", 3),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("marzo", 3),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("agosto", 8),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("septiembre", 9),
+    ("octubre", 10),
     ("noviembre", 11),
 ];
 
@@ -70,7 +126,7 @@ pub fn parse_iso(text: &str) -> Option<PubDate> {
     }
     for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            return plausible(naive.date()).map(|d| PubDate::Date(d));
+            return plausible(naive.date()).map(PubDate::Date);
         }
     }
     let day = text.get(..10)?;
@@ -85,18 +141,13 @@ pub fn from_url(url: &str) -> Option<PubDate> {
             continue;
         }
         let rest = &url[start + 1..];
-        let digits: String = rest.chars().take(10).collect();
-        let candidates = [
-            (digits.get(..4), digits.get(5..7), digits.get(8..10), digits.as_bytes().get(4).copied(), digits.as_bytes().get(7).copied()),
-        ];
-        for (y, m, d, sep1, sep2) in candidates {
-            if let (Some(y), Some(m), Some(d), Some(a), Some(b)) = (y, m, d, sep1, sep2) {
-                if (a == b'/' || a == b'-') && a == b {
-                    if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
-                        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d).and_then(plausible) {
-                            return Some(PubDate::Date(date));
-                        }
-                    }
+        // YYYY/MM/DD or YYYY-MM-DD.
+        let head: Vec<u8> = rest.bytes().take(10).collect();
+        if head.len() == 10 && (head[4] == b'/' || head[4] == b'-') && head[7] == head[4] {
+            let part = |r: std::ops::Range<usize>| rest.get(r).and_then(|p| p.parse::<u32>().ok());
+            if let (Some(y), Some(m), Some(d)) = (part(0..4), part(5..7), part(8..10)) {
+                if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d).and_then(plausible) {
+                    return Some(PubDate::Date(date));
                 }
             }
         }
@@ -131,7 +182,9 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
             let (d, m, y) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse::<i32>().ok()?);
             let y = if parts[2].len() == 2 { 2000 + y } else { y };
             if parts[0].len() == 4 {
-                if let Some(date) = NaiveDate::from_ymd_opt(d as i32, m, parts[2].parse().ok()?).and_then(plausible) {
+                if let Some(date) =
+                    NaiveDate::from_ymd_opt(d as i32, m, parts[2].parse().ok()?).and_then(plausible)
+                {
                     return Some(PubDate::Date(date));
                 }
             } else if let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
@@ -150,8 +203,12 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
             w.parse::<u32>().ok()
         });
         // Day after (American): "February 11, 2025".
-        let day_after = words.get(i + 1).and_then(|w| w.trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u32>().ok());
-        let year_at = |j: usize| words.get(j).and_then(|w| w.trim_end_matches('.').parse::<i32>().ok()).filter(|y| *y > 1000);
+        let day_after = words
+            .get(i + 1)
+            .and_then(|w| w.trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u32>().ok());
+        let year_at = |j: usize| {
+            words.get(j).and_then(|w| w.trim_end_matches('.').parse::<i32>().ok()).filter(|y| *y > 1000)
+        };
         let found = match (day_before, day_after) {
             (Some(d), _) => year_at(i + 1).and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
             (None, Some(d)) if d <= 31 => year_at(i + 2).and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
@@ -194,6 +251,13 @@ mod tests {
         assert_eq!(day("le 12 mai"), None, "no year: no date");
         assert_eq!(day("mai 1871"), None);
         assert_eq!(day(""), None);
+    }
+
+    #[test]
+    fn odd_urls_do_not_panic() {
+        for url in ["/2014-0é-18", "/201é/05/18", "/", "//////////", "/2014/05/1é9"] {
+            let _ = from_url(url);
+        }
     }
 
     #[test]

@@ -7,13 +7,32 @@ use dom_query::NodeRef;
 
 /// Elements whose content is never article text.
 const SKIP: [&str; 16] = [
-    "script", "style", "noscript", "template", "iframe", "svg", "button", "nav", "aside", "head",
-    "select", "textarea", "input", "object", "embed", "canvas",
+    "script", "style", "noscript", "template", "iframe", "svg", "button", "nav", "aside", "head", "select",
+    "textarea", "input", "object", "embed", "canvas",
 ];
 
 const BLOCKS: [&str; 22] = [
-    "p", "div", "section", "article", "main", "header", "footer", "figure", "figcaption", "address",
-    "center", "dl", "dt", "dd", "details", "summary", "fieldset", "body", "html", "hgroup", "caption",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "address",
+    "center",
+    "dl",
+    "dt",
+    "dd",
+    "details",
+    "summary",
+    "fieldset",
+    "body",
+    "html",
+    "hgroup",
+    "caption",
     "tbody",
 ];
 
@@ -119,7 +138,10 @@ impl Writer {
             return;
         }
         let tag = name(node);
-        if SKIP.contains(&tag.as_str()) || node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true") {
+        if SKIP.contains(&tag.as_str())
+            || node.attr("hidden").is_some()
+            || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
+        {
             return;
         }
         match tag.as_str() {
@@ -166,8 +188,10 @@ impl Writer {
                 self.flush();
                 let body = to_markdown(node);
                 if !body.is_empty() {
-                    let quoted: Vec<String> =
-                        body.lines().map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") }).collect();
+                    let quoted: Vec<String> = body
+                        .lines()
+                        .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+                        .collect();
                     self.blocks.push(quoted.join("\n"));
                 }
             }
@@ -186,16 +210,22 @@ impl Writer {
             "a" => {
                 let text = collapse(&Writer::inline_of(node)).trim().to_string();
                 match node.attr("href").filter(|h| h.starts_with("http") || h.starts_with("mailto:")) {
-                    Some(href) if !text.is_empty() => {
-                        self.inline.push_str(&format!("[{text}]({})", href.replace(' ', "%20").replace(')', "%29")))
-                    }
+                    Some(href) if !text.is_empty() => self
+                        .inline
+                        .push_str(&format!("[{text}]({})", href.replace(' ', "%20").replace(')', "%29"))),
                     _ => self.inline.push_str(&text),
                 }
             }
             "img" => {
                 if let Some(src) = node.attr("src").filter(|s| s.starts_with("http")) {
-                    let alt = collapse(&node.attr("alt").map(|a| a.to_string()).unwrap_or_default()).trim().to_string();
-                    self.inline.push_str(&format!("![{}]({})", alt.replace([']', '['], ""), src.replace(' ', "%20")));
+                    let alt = collapse(&node.attr("alt").map(|a| a.to_string()).unwrap_or_default())
+                        .trim()
+                        .to_string();
+                    self.inline.push_str(&format!(
+                        "![{}]({})",
+                        alt.replace([']', '['], ""),
+                        src.replace(' ', "%20")
+                    ));
                 }
             }
             "em" | "i" | "cite" => self.wrap(node, "*"),
@@ -299,13 +329,19 @@ mod tests {
     #[test]
     fn text_is_escaped_only_where_needed() {
         assert_eq!(md("<p>7 h 30. Prix : 3 € (TTC).</p>"), "7 h 30. Prix : 3 € (TTC).");
-        assert_eq!(md("<p># pas un titre</p><p>1. pas une liste</p>"), "\\# pas un titre\n\n1\\. pas une liste");
+        assert_eq!(
+            md("<p># pas un titre</p><p>1. pas une liste</p>"),
+            "\\# pas un titre\n\n1\\. pas une liste"
+        );
         assert_eq!(md("<p>a*b_c</p>"), "a\\*b\\_c");
         assert_eq!(md("<p>ligne<br>suivante</p>"), "ligne suivante");
     }
 
     #[test]
     fn noise_and_scripts_are_dropped() {
-        assert_eq!(md("<p>Texte</p><script>alert(1)</script><nav>Menu</nav><aside>Lire aussi</aside>"), "Texte");
+        assert_eq!(
+            md("<p>Texte</p><script>alert(1)</script><nav>Menu</nav><aside>Lire aussi</aside>"),
+            "Texte"
+        );
     }
 }

@@ -25,14 +25,25 @@ pub struct Metadata {
     pub page_type: Option<String>,
 }
 
-const ARTICLE_TYPES: [&str; 8] =
-    ["NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "OpinionNewsArticle", "AnalysisNewsArticle", "Report", "ScholarlyArticle"];
+const ARTICLE_TYPES: [&str; 8] = [
+    "NewsArticle",
+    "Article",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "OpinionNewsArticle",
+    "AnalysisNewsArticle",
+    "Report",
+    "ScholarlyArticle",
+];
 
 /// A byline that is just a name (`Par Lou Garnier`, `Lou Garnier`).
 pub fn clean_name(byline: &str) -> Option<String> {
     let text = clean(byline)?;
     let lower = text.to_lowercase();
-    let name = ["par ", "by "].iter().find_map(|p| lower.starts_with(p).then(|| text[p.len()..].to_string())).unwrap_or(text);
+    let name = ["par ", "by "]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| text[p.len()..].to_string()))
+        .unwrap_or(text);
     (1..=5).contains(&name.split_whitespace().count()).then_some(name)
 }
 
@@ -68,7 +79,9 @@ impl Metas {
 fn is_article(value: &Value) -> bool {
     match value.get("@type") {
         Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-        Some(Value::Array(types)) => types.iter().any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
+        Some(Value::Array(types)) => {
+            types.iter().any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t)))
+        }
         _ => false,
     }
 }
@@ -103,7 +116,11 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
         let Some(article) = find_article(&value, 0) else { continue };
         if out.title.is_none() {
-            out.title = article.get("headline").or_else(|| article.get("name")).and_then(Value::as_str).and_then(clean);
+            out.title = article
+                .get("headline")
+                .or_else(|| article.get("name"))
+                .and_then(Value::as_str)
+                .and_then(clean);
         }
         if out.published.is_none() {
             out.published = article.get("datePublished").and_then(Value::as_str).and_then(dates::parse_iso);
@@ -133,7 +150,16 @@ pub fn read(doc: &Document) -> Metadata {
         out.title = metas.get(&["og:title", "twitter:title", "dc.title"]);
     }
     if out.published.is_none() {
-        let iso = metas.get(&["article:published_time", "dc.date.issued", "dc.date", "dcterms.date", "date", "datepublished", "citation_publication_date", "pubdate"]);
+        let iso = metas.get(&[
+            "article:published_time",
+            "dc.date.issued",
+            "dc.date",
+            "dcterms.date",
+            "date",
+            "datepublished",
+            "citation_publication_date",
+            "pubdate",
+        ]);
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
@@ -144,7 +170,14 @@ pub fn read(doc: &Document) -> Metadata {
     }
     if out.authors.is_empty() {
         // article:author is often a profile URL: a name only when it is not one.
-        let keys = ["article:author", "author", "dc.creator", "citation_author", "sailthru.author", "parsely-author"];
+        let keys = [
+            "article:author",
+            "author",
+            "dc.creator",
+            "citation_author",
+            "sailthru.author",
+            "parsely-author",
+        ];
         out.authors = keys
             .iter()
             .filter_map(|key| metas.get(&[key]))
@@ -163,7 +196,11 @@ pub fn read(doc: &Document) -> Metadata {
     }
     out.description = metas.get(&["description", "og:description"]);
     out.canonical = doc.select(r#"link[rel="canonical"]"#).attr("href").and_then(|h| clean(&h));
-    out.lang = doc.select("html").attr("lang").and_then(|l| clean(&l)).map(|l| l.chars().take(2).collect::<String>().to_lowercase());
+    out.lang = doc
+        .select("html")
+        .attr("lang")
+        .and_then(|l| clean(&l))
+        .map(|l| l.chars().take(2).collect::<String>().to_lowercase());
     out.site_name = metas.get(&["og:site_name"]);
     out.generator = metas.get(&["generator"]);
     if out.page_type.is_none() {

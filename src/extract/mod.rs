@@ -199,7 +199,8 @@ fn listing_url(url: &str) -> Option<&'static str> {
 
 fn listing_body_class(doc: &Document) -> Option<String> {
     let classes = doc.select("body").attr("class").map(|c| c.to_string()).unwrap_or_default();
-    let listing = ["page_rubrique", "page_mot", "page_sommaire", "page_recherche", "page_auteur", "search-results"];
+    let listing =
+        ["page_rubrique", "page_mot", "page_sommaire", "page_recherche", "page_auteur", "search-results"];
     let words: Vec<&str> = classes.split_whitespace().collect();
     if words.iter().any(|w| *w == "single" || *w == "page_article" || *w == "single-post") {
         return None;
@@ -266,11 +267,16 @@ fn spip_notes(doc: &Document) -> Vec<String> {
     }
     let mut notes = Vec::new();
     for note in doc.select(".notes div[id^='nb'], .notes p").iter() {
-        let Some(call) = note.select(".spip_note_ref, a.spip_note").nodes().first().cloned() else { continue };
+        let Some(call) = note.select(".spip_note_ref, a.spip_note").nodes().first().cloned() else {
+            continue;
+        };
         let n: String = call.text().chars().filter(char::is_ascii_digit).collect();
         call.remove_from_parent();
         let text = note.text().split_whitespace().collect::<Vec<_>>().join(" ");
-        if !n.is_empty() && !text.is_empty() && !notes.iter().any(|l: &String| l.starts_with(&format!("[^{n}]:"))) {
+        if !n.is_empty()
+            && !text.is_empty()
+            && !notes.iter().any(|l: &String| l.starts_with(&format!("[^{n}]:")))
+        {
             notes.push(format!("[^{n}]: {text}"));
         }
     }
@@ -289,7 +295,8 @@ fn markdown(doc: &Document, selector: &str, base: Option<&url::Url>) -> String {
 
 fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
     out.surtitle = first(doc, &[".surtitre"]);
-    out.title = first(doc, &["h1.crayon[class*='article-titre']", "h1.entry-title", ".entry-title", "h1"]).unwrap_or_default();
+    out.title = first(doc, &["h1.crayon[class*='article-titre']", "h1.entry-title", ".entry-title", "h1"])
+        .unwrap_or_default();
     out.subtitle = first(doc, &[".soustitre"]);
     if let Some(abbr) = doc.select("abbr.published[title]").attr("title") {
         meta.published = meta.published.or_else(|| dates::parse_iso(&abbr));
@@ -297,15 +304,18 @@ fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut 
     if meta.published.is_none() {
         meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
     }
-    let authors: Vec<String> =
-        doc.select(".auteurs .fn, .vcard.author .fn, .auteurs a").iter().filter_map(|a| text_of(&Selection::from(a))).collect();
+    let authors: Vec<String> = doc
+        .select(".auteurs .fn, .vcard.author .fn, .auteurs a")
+        .iter()
+        .filter_map(|a| text_of(&a))
+        .collect();
     if !authors.is_empty() {
         meta.authors = authors;
     }
     let texte = doc.select("[class*='article-texte-'], .texte").first();
-    out.spip_article = texte
-        .attr("class")
-        .and_then(|c| c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok())));
+    out.spip_article = texte.attr("class").and_then(|c| {
+        c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok()))
+    });
     let notes = spip_notes(doc);
     let mut parts: Vec<String> = [".chapo", "[class*='article-texte-'], .texte", ".ps"]
         .iter()
@@ -345,7 +355,7 @@ fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: 
     let authors: Vec<String> = doc
         .select(".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a")
         .iter()
-        .filter_map(|a| text_of(&Selection::from(a)))
+        .filter_map(|a| text_of(&a))
         .collect();
     if !authors.is_empty() {
         meta.authors = authors;
@@ -354,7 +364,13 @@ fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: 
     out.body = markdown(doc, ".entry-content", base);
 }
 
-fn custom(doc: &Document, selectors: &Selectors, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
+fn custom(
+    doc: &Document,
+    selectors: &Selectors,
+    meta: &mut Metadata,
+    base: Option<&url::Url>,
+    out: &mut Extracted,
+) {
     for remove in &selectors.remove {
         if let Some(found) = doc.try_select(remove) {
             found.remove();
@@ -382,10 +398,16 @@ fn custom(doc: &Document, selectors: &Selectors, meta: &mut Metadata, base: Opti
     }
 }
 
-fn generic(doc: Document, url: Option<&str>, meta: &mut Metadata, out: &mut Extracted) -> Result<(), NotArticle> {
+fn generic(
+    doc: Document,
+    url: Option<&str>,
+    meta: &mut Metadata,
+    out: &mut Extracted,
+) -> Result<(), NotArticle> {
     let config = dom_smoothie::Config::default();
     let url = url.filter(|u| u.starts_with("http"));
-    let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config)).map_err(|_| NotArticle::NoText)?;
+    let mut readability =
+        dom_smoothie::Readability::with_document(doc, url, Some(config)).map_err(|_| NotArticle::NoText)?;
     let article = readability.parse().map_err(|_| NotArticle::NoText)?;
     if out.title.is_empty() {
         out.title = article.title.trim().to_string();
@@ -415,7 +437,7 @@ fn strip_controls(text: &str) -> String {
                 // A CSI sequence, ESC [ … final byte: dropped whole.
                 Some('[') => {
                     chars.next();
-                    while let Some(n) = chars.next() {
+                    for n in chars.by_ref() {
                         if ('@'..='~').contains(&n) {
                             break;
                         }
@@ -489,7 +511,9 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     let depth = nesting_depth(bytes);
     if depth > MAX_NESTING {
-        return Err(NotArticle::Hostile(format!("elements nested {depth} deep (at most {MAX_NESTING} are read)")));
+        return Err(NotArticle::Hostile(format!(
+            "elements nested {depth} deep (at most {MAX_NESTING} are read)"
+        )));
     }
     let (html, _) = charset::decode(bytes, options.content_type);
     let doc = Document::from(html.as_str());
@@ -526,7 +550,9 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
         // The profile found nothing (or there is none): Readability reads it.
         out.profile = "generic";
         if meta.published.is_none() || meta.authors.is_empty() {
-            if let Some(line) = first(&doc, &[".byline", ".author", ".meta", ".post-meta", ".entry-meta", ".date"]) {
+            if let Some(line) =
+                first(&doc, &[".byline", ".author", ".meta", ".post-meta", ".entry-meta", ".date"])
+            {
                 let (date, author) = metadata::byline(&line);
                 meta.published = meta.published.or(date);
                 if meta.authors.is_empty() {
