@@ -195,7 +195,11 @@ pub fn read(doc: &Document) -> Metadata {
         out.authors.dedup();
     }
     out.description = metas.get(&["description", "og:description"]);
-    out.canonical = doc.select(r#"link[rel="canonical"]"#).attr("href").and_then(|h| clean(&h));
+    out.canonical = doc
+        .select(r#"link[rel="canonical"]"#)
+        .attr("href")
+        .and_then(|h| clean(&h))
+        .or_else(|| metas.get(&["og:url"]));
     out.lang = doc
         .select("html")
         .attr("lang")

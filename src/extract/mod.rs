@@ -592,11 +592,20 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
             .into_iter()
             .collect();
     }
+    // The page's address, or the one it gives itself.
+    let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
+    if let (Some(found), Some(PubDate::Date(day))) = (meta.published, url_date) {
+        // A timestamp in UTC can fall on the day before the site's own
+        // calendar date, which its URL gives.
+        if (found.date() - day).num_days().abs() <= 1 {
+            meta.published = Some(PubDate::Date(day)).filter(|_| found.date() != day).or(Some(found));
+        }
+    }
     if meta.published.is_none() {
         // Printed near the article, in its first lines, or in its address.
         meta.published = visible_date
             .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
-            .or_else(|| options.url.and_then(dates::from_url));
+            .or(url_date);
     }
     out.title = strip_controls(&out.title).nfc().collect();
     out.authors = meta.authors.iter().map(|a| strip_controls(a)).filter(|a| !a.is_empty()).collect();
