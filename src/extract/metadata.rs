@@ -36,6 +36,63 @@ const ARTICLE_TYPES: [&str; 8] = [
     "ScholarlyArticle",
 ];
 
+/// Words bylines put before a name, in the languages of the pages veille meets.
+const AUTHOR_PREFIXES: [&str; 17] = [
+    "par ",
+    "by ",
+    "von ",
+    "von:",
+    "par:",
+    "by:",
+    "auteur :",
+    "auteur:",
+    "auteurs :",
+    "author:",
+    "geschrieben von",
+    "artikel von:",
+    "erstellt von",
+    "texte :",
+    "texte:",
+    "posted by",
+    "written by",
+];
+
+/// A person's name from a byline fragment, or `None` when it is not one
+/// (an address, a date, a profile link, a site name).
+pub fn clean_author(raw: &str) -> Option<String> {
+    let mut text = clean(raw)?;
+    loop {
+        let lower = text.to_lowercase();
+        let Some(prefix) = AUTHOR_PREFIXES.iter().find(|p| lower.starts_with(*p)) else { break };
+        text = text[prefix.len()..].trim_start_matches([':', ' ']).trim().to_string();
+    }
+    let text =
+        text.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-' | ',' | '|'));
+    let lower = text.to_lowercase();
+    let words = text.split_whitespace().count();
+    let not_a_name = text.is_empty()
+        || words > 6
+        || text.contains('@')
+        || lower.contains("http")
+        || lower.contains("profil")
+        || lower.contains("profile")
+        || text.chars().filter(char::is_ascii_digit).count() > 2
+        || (words == 1 && text.contains('.') && !text.ends_with('.'));
+    (!not_a_name).then(|| text.to_string())
+}
+
+/// Cleaned names, without repeats (case-insensitive), at most three.
+pub fn clean_authors(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in raw.iter().filter_map(|r| clean_author(r)) {
+        if !out.iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+            out.push(name);
+        }
+    }
+    out.truncate(3);
+    out
+}
+
 /// A byline that is just a name (`Par Lou Garnier`, `Lou Garnier`).
 pub fn clean_name(byline: &str) -> Option<String> {
     let text = clean(byline)?;
@@ -270,6 +327,22 @@ mod tests {
         assert_eq!(m.published.unwrap().date().to_string(), "2025-09-30");
         assert_eq!(m.authors, ["Lou Garnier"]);
         assert!(read(&Document::from("<p>{broken json")).title.is_none());
+    }
+
+    #[test]
+    fn author_names_are_cleaned() {
+        assert_eq!(
+            clean_author("Von:Moritz Pieczewski-Freimuth").as_deref(),
+            Some("Moritz Pieczewski-Freimuth")
+        );
+        assert_eq!(clean_author("Auteur: Anna Kubišta").as_deref(), Some("Anna Kubišta"));
+        assert_eq!(clean_author("Geschrieben vonElisa Marvena").as_deref(), Some("Elisa Marvena"));
+        assert_eq!(clean_author("cipha[at]cipha.net"), None);
+        assert_eq!(clean_author("View my complete profile"), None);
+        assert_eq!(clean_author("finanztreff.de"), None);
+        assert_eq!(clean_author("1. November 2023 09:35"), None);
+        let names = clean_authors(&["Lou".into(), "lou".into(), "https://x".into(), "Théo Brun".into()]);
+        assert_eq!(names, ["Lou", "Théo Brun"]);
     }
 
     #[test]

@@ -608,7 +608,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
             .or(url_date);
     }
     out.title = strip_controls(&out.title).nfc().collect();
-    out.authors = meta.authors.iter().map(|a| strip_controls(a)).filter(|a| !a.is_empty()).collect();
+    let authors: Vec<String> = meta.authors.iter().map(|a| strip_controls(a)).collect();
+    out.authors = metadata::clean_authors(&authors);
     out.published = meta.published;
     out.lang = meta.lang.clone();
     out.tags = meta.tags.clone();
