@@ -528,3 +528,26 @@ fn extract_prints_an_article_json_or_a_reason() {
     assert!(lines[1]["error"].as_str().unwrap().contains("listing"));
     assert!(lines[2]["error"].as_str().unwrap().contains("nonexistent"));
 }
+
+#[test]
+fn extract_with_a_sources_custom_selectors() {
+    let home = new_home();
+    fs::write(
+        home.path().join("corpus/sources.toml"),
+        "[[source]]\nid = \"levain\"\nhomepage = \"https://levain.example/\"\nprofile = \"custom\"\n[source.selectors]\ntitle = \"h1.entry-title\"\nbody = \"div.entry-content\"\nremove = [\"table\"]\n",
+    )
+    .unwrap();
+    let page = fixture("extract/wordpress.html");
+    let output = veille(home.path())
+        .args(["extract", "--json", "--source", "levain", page.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["profile"], "custom");
+    assert!(!json["markdown"].as_str().unwrap().contains("| "), "the remove list applies");
+    veille(home.path())
+        .args(["extract", "--source", "nope", page.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no source \"nope\""));
+}

@@ -22,6 +22,7 @@ article (a listing, a tag page, an empty page) is reported as such (exit 1).
 Examples:
   veille extract page.html --url https://ricochets.cc/spip.php?article123
   veille extract --profile wordpress --markdown billet.html
+  veille extract --source mon-site page.html     (its profile and selectors)
   find pages -name '*.html' | veille extract --batch --json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,8 +43,11 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// Read with this profile instead of detecting it
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "source")]
     pub profile: Option<ProfileArg>,
+    /// Read with the profile (and custom selectors) of this source of sources.toml
+    #[arg(long, value_name = "ID")]
+    pub source: Option<String>,
     /// Print the fields as one JSON object
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -96,8 +100,24 @@ fn profile(arg: Option<ProfileArg>) -> Option<Profile> {
     })
 }
 
-pub fn run(_context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
-    let options = Options { url: args.url.as_deref(), profile: profile(args.profile), ..Options::default() };
+pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
+    let source = match &args.source {
+        Some(id) => {
+            let home = context.home()?;
+            let sources = home.sources()?;
+            let Some(source) = sources.into_iter().find(|s| &s.id == id) else {
+                anyhow::bail!("no source {id:?} in {}", home.sources_file().display());
+            };
+            Some(source)
+        }
+        None => None,
+    };
+    let options = Options {
+        url: args.url.as_deref(),
+        profile: source.as_ref().map(|s| s.profile).or(profile(args.profile)),
+        selectors: source.as_ref().and_then(|s| s.selectors.as_ref()),
+        ..Options::default()
+    };
     if args.batch {
         let mut out = io::stdout().lock();
         for line in io::stdin().lock().lines() {
