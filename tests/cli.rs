@@ -257,6 +257,19 @@ fn a_broken_article_is_reported_with_its_line_and_skipped() {
 }
 
 #[test]
+fn check_reads_theme_queries() {
+    let home = new_home();
+    let mut text = fs::read_to_string(home.path().join("corpus/themes.toml")).unwrap();
+    text.push_str("\n[[theme]]\nid = \"casse\"\nlabel = \"Cassé\"\nquery = 'eau OU'\n");
+    fs::write(home.path().join("corpus/themes.toml"), text).unwrap();
+    veille(home.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("theme \"casse\"").and(predicate::str::contains("OU needs")));
+}
+
+#[test]
 fn broken_settings_name_file_and_line() {
     let home = new_home();
     fs::write(home.path().join("corpus/themes.toml"), "[[theme]]\nid = \"eau\"\nlabel = \"Eau\"\n").unwrap();

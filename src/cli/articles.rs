@@ -150,6 +150,9 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
     }
     let sources = home.sources().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
     let themes = home.themes().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
+    // A theme whose query does not parse is named with its line.
+    let (_, theme_errors) = crate::index::search::parse_themes(&themes, &home.themes_file());
+    problems.extend(theme_errors.iter().map(ToString::to_string));
     let corpus = home.corpus();
     let (articles, errors) = corpus.load()?;
     problems.extend(errors.iter().map(ToString::to_string));
