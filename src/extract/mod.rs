@@ -213,6 +213,14 @@ fn text_of(selection: &Selection) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The profile's byline, when the page has one, beats generic metadata.
+fn set_authors(doc: &Document, selector: &str, meta: &mut Metadata) {
+    let authors: Vec<String> = doc.select(selector).iter().filter_map(|a| text_of(&a)).collect();
+    if !authors.is_empty() {
+        meta.authors = authors;
+    }
+}
+
 fn first(doc: &Document, selectors: &[&str]) -> Option<String> {
     selectors.iter().find_map(|sel| doc.try_select(sel).and_then(|s| text_of(&s.first())))
 }
@@ -304,14 +312,7 @@ fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut 
     if meta.published.is_none() {
         meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
     }
-    let authors: Vec<String> = doc
-        .select(".auteurs .fn, .vcard.author .fn, .auteurs a")
-        .iter()
-        .filter_map(|a| text_of(&a))
-        .collect();
-    if !authors.is_empty() {
-        meta.authors = authors;
-    }
+    set_authors(doc, ".auteurs .fn, .vcard.author .fn, .auteurs a", meta);
     let texte = doc.select("[class*='article-texte-'], .texte").first();
     out.spip_article = texte.attr("class").and_then(|c| {
         c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok()))
@@ -352,15 +353,7 @@ fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: 
     if let Some(dt) = doc.select("time.entry-date[datetime], time.published[datetime]").attr("datetime") {
         meta.published = dates::parse_iso(&dt).or(meta.published);
     }
-    let authors: Vec<String> = doc
-        .select(".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a")
-        .iter()
-        .filter_map(|a| text_of(&a))
-        .collect();
-    if !authors.is_empty() {
-        meta.authors = authors;
-        meta.authors.dedup();
-    }
+    set_authors(doc, ".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a", meta);
     out.body = markdown(doc, ".entry-content", base);
 }
 
