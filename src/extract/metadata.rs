@@ -258,7 +258,7 @@ pub fn read(doc: &Document) -> Metadata {
         .and_then(|h| clean(&h))
         .or_else(|| metas.get(&["og:url"]));
     out.lang = doc
-        .select("html")
+        .html_root()
         .attr("lang")
         .and_then(|l| clean(&l))
         .map(|l| l.chars().take(2).collect::<String>().to_lowercase());

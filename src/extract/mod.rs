@@ -198,7 +198,7 @@ fn listing_url(url: &str) -> Option<&'static str> {
 }
 
 fn listing_body_class(doc: &Document) -> Option<String> {
-    let classes = doc.select("body").attr("class").map(|c| c.to_string()).unwrap_or_default();
+    let classes = doc.body().and_then(|b| b.attr("class")).map(|c| c.to_string()).unwrap_or_default();
     let listing =
         ["page_rubrique", "page_mot", "page_sommaire", "page_recherche", "page_auteur", "search-results"];
     let words: Vec<&str> = classes.split_whitespace().collect();
@@ -510,7 +510,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     let (html, _) = charset::decode(bytes, options.content_type);
     let doc = Document::from(html.as_str());
-    if doc.select("body").text().trim().is_empty() && !doc.select("body img").exists() {
+    // Markup with no text at all (a redirect stub, a blank template).
+    if doc.body().is_none_or(|b| !b.descendants_it().any(|n| n.is_text() && !n.text().trim().is_empty())) {
         return Err(NotArticle::Empty);
     }
     if let Some(why) = listing_body_class(&doc) {
