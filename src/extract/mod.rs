@@ -415,8 +415,31 @@ fn generic(
         meta.published = article.published_time.as_deref().and_then(dates::parse_iso);
     }
     let content = Document::fragment(article.content);
+    drop_link_lists(&content);
     out.body = markdown::to_markdown(&content.root());
     Ok(())
+}
+
+/// Share of a short block's text in links above which it is navigation.
+const MAX_LINK_DENSITY: f32 = 0.6;
+
+/// Removes blocks that are mostly links ("lire aussi", tag clouds, share
+/// rows, pagination) which Readability keeps when they sit inside the text.
+fn drop_link_lists(doc: &Document) {
+    for block in doc.select("ul, ol, p, div, section, table").iter() {
+        let text_len = block.text().split_whitespace().map(|w| w.chars().count()).sum::<usize>();
+        if text_len == 0 || text_len > 400 {
+            continue;
+        }
+        let link_len: usize = block
+            .select("a")
+            .iter()
+            .map(|a| a.text().split_whitespace().map(|w| w.chars().count()).sum::<usize>())
+            .sum();
+        if link_len as f32 / text_len as f32 > MAX_LINK_DENSITY {
+            block.remove();
+        }
+    }
 }
 
 /// Control characters (ANSI escapes among them) never reach a terminal or a
