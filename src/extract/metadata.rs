@@ -180,7 +180,9 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
                 .and_then(clean);
         }
         if out.published.is_none() {
-            out.published = article.get("datePublished").and_then(Value::as_str).and_then(dates::parse_iso);
+            out.published = ["datePublished", "dateCreated", "uploadDate"]
+                .iter()
+                .find_map(|key| article.get(*key).and_then(Value::as_str).and_then(dates::parse_iso));
         }
         if out.authors.is_empty() {
             out.authors = article.get("author").map(names).unwrap_or_default();
@@ -209,13 +211,28 @@ pub fn read(doc: &Document) -> Metadata {
     if out.published.is_none() {
         let iso = metas.get(&[
             "article:published_time",
+            "og:published_time",
+            "article:published",
             "dc.date.issued",
+            "dc.date.created",
             "dc.date",
             "dcterms.date",
+            "dcterms.created",
             "date",
             "datepublished",
             "citation_publication_date",
             "pubdate",
+            "publish-date",
+            "publish_date",
+            "publishdate",
+            "published_date",
+            "published-date",
+            "date_published",
+            "parsely-pub-date",
+            "sailthru.date",
+            "release_date",
+            "datecreated",
+            "created",
         ]);
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }

@@ -414,9 +414,13 @@ fn generic(
     if meta.published.is_none() {
         meta.published = article.published_time.as_deref().and_then(dates::parse_iso);
     }
-    let content = Document::fragment(article.content);
+    let content = Document::fragment(article.content.clone());
     drop_link_lists(&content);
     out.body = markdown::to_markdown(&content.root());
+    if crate::corpus::text::plain_text(&out.body).chars().count() < MIN_TEXT {
+        // A page that is mostly links (a link collection, an index) keeps them.
+        out.body = markdown::to_markdown(&Document::fragment(article.content).root());
+    }
     Ok(())
 }
 
