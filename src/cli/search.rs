@@ -99,11 +99,24 @@ pub fn run(context: &Context, args: SearchArgs) -> anyhow::Result<Status> {
         Err(IndexError::Query(e)) => return Err(query_error(&query, &e)),
         Err(e) => return Err(e.into()),
     };
-    print_results(context, &results, args.json, args.offset)?;
+    print_results(context, &results, args.json, args.offset, Asked::Query)?;
     Ok(Status::Success)
 }
 
-fn print_results(context: &Context, results: &Results, json: bool, offset: usize) -> anyhow::Result<()> {
+/// What the results answer, for the last line of human output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Query,
+    Similar,
+}
+
+fn print_results(
+    context: &Context,
+    results: &Results,
+    json: bool,
+    offset: usize,
+    asked: Asked,
+) -> anyhow::Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     if json {
         for hit in &results.hits {
@@ -111,7 +124,7 @@ fn print_results(context: &Context, results: &Results, json: bool, offset: usize
             writeln!(out)?;
         }
         out.flush()?;
-        if results.mode != Mode::AllWords && !context.global.quiet {
+        if results.mode != Mode::AllWords && asked == Asked::Query && !context.global.quiet {
             eprintln!("veille: {}", results.mode.describe());
         }
         return Ok(());
@@ -130,7 +143,13 @@ fn print_results(context: &Context, results: &Results, json: bool, offset: usize
         }
         writeln!(out)?;
     }
-    let summary = if results.only_stop_words {
+    let summary = if asked == Asked::Similar {
+        format!(
+            "{} similar {}",
+            results.hits.len(),
+            if results.hits.len() == 1 { "article" } else { "articles" }
+        )
+    } else if results.only_stop_words {
         "no result: the query holds only stop words (le, la, de, …)".to_string()
     } else {
         let shown = if results.hits.is_empty() {
@@ -262,6 +281,6 @@ pub fn similar(context: &Context, args: SimilarArgs) -> anyhow::Result<Status> {
     let Some(results) = searcher.similar(&stored.article.id, args.limit)? else {
         bail!("article {} is not in the index yet: run `veille index`", stored.article.id);
     };
-    print_results(context, &results, args.json, 0)?;
+    print_results(context, &results, args.json, 0, Asked::Similar)?;
     Ok(Status::Success)
 }
