@@ -37,6 +37,9 @@ const SUBTITLE_BOOST: f32 = 2.0;
 const TAGS_BOOST: f32 = 1.5;
 const AUTHORS_BOOST: f32 = 1.0;
 const BODY_BOOST: f32 = 1.0;
+/// The lead (first sentences of the body) counts once more, lightly: texts
+/// say what they are about first (news ledes, definitions, chapôs).
+const LEAD_BOOST: f32 = 0.4;
 
 /// Deepest chain of themes referring to themes.
 const MAX_THEME_DEPTH: usize = 4;
@@ -189,6 +192,7 @@ impl Compiler<'_> {
             None => vec![
                 (f.title, TITLE_BOOST, false),
                 (f.subtitle, SUBTITLE_BOOST, false),
+                (f.lead, LEAD_BOOST, false),
                 (f.tags, TAGS_BOOST, false),
                 (f.authors, AUTHORS_BOOST, true),
                 (f.body, BODY_BOOST, false),

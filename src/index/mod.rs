@@ -27,7 +27,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema or the analyzers change.
-const FORMAT: &str = "veille-index-3";
+const FORMAT: &str = "veille-index-4";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -61,6 +61,8 @@ pub struct Fields {
     pub tags: Field,
     pub title: Field,
     pub subtitle: Field,
+    /// The opening of the body, where a text says what it is about.
+    pub lead: Field,
     pub body: Field,
     pub published: Field,
     pub sha256: Field,
@@ -89,6 +91,14 @@ fn build_schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text(analyzer::FRENCH, true)),
         title: b.add_text_field("title", text(analyzer::FRENCH, true)),
         subtitle: b.add_text_field("subtitle", text(analyzer::FRENCH, true)),
+        lead: b.add_text_field(
+            "lead",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer::FRENCH)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         body: b.add_text_field("body", text(analyzer::FRENCH, true)),
         published: b.add_date_field("published", INDEXED | STORED | FAST),
         sha256: b.add_text_field("sha256", STRING | FAST),

@@ -142,6 +142,23 @@ fn file_sha256(bytes: &[u8]) -> String {
     }
 }
 
+/// Characters of the body that make its lead.
+const LEAD_CHARS: usize = 300;
+
+/// The first sentences of a text, up to about [`LEAD_CHARS`] characters.
+fn lead(body: &str) -> &str {
+    let mut end = body.len();
+    for (count, (i, _)) in body.char_indices().enumerate() {
+        if count >= LEAD_CHARS {
+            end = i;
+            break;
+        }
+    }
+    // Stop at the last sentence end inside the budget, when there is one.
+    let cut = body[..end].rfind(['.', '!', '?', '\n']).map_or(end, |i| i + 1);
+    &body[..if cut > end / 3 { cut } else { end }]
+}
+
 /// The index document of an article.
 fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -162,7 +179,9 @@ fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> T
     if let Some(subtitle) = &article.subtitle {
         doc.add_text(fields.subtitle, subtitle);
     }
-    doc.add_text(fields.body, crate::corpus::text::plain_text(&article.body));
+    let body = crate::corpus::text::plain_text(&article.body);
+    doc.add_text(fields.lead, lead(&body));
+    doc.add_text(fields.body, body);
     if let Some(published) = article.published {
         doc.add_date(fields.published, DateTime::from_timestamp_secs(published.timestamp()));
     }
