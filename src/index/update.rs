@@ -300,3 +300,22 @@ pub fn update(
     writer.wait_merging_threads()?;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lead_ends_on_a_sentence() {
+        let body = format!(
+            "{} Deuxième phrase qui dépasse la limite. {}",
+            "Une phrase. ".repeat(20),
+            "x".repeat(400)
+        );
+        let lead = lead(&body);
+        assert!(lead.ends_with('.'));
+        assert!(lead.chars().count() <= LEAD_CHARS);
+        assert_eq!(super::lead("Court."), "Court.");
+        assert_eq!(super::lead(&"é".repeat(500)).chars().count(), LEAD_CHARS);
+    }
+}
