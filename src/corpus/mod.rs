@@ -133,23 +133,34 @@ impl Corpus {
         Ok((articles, errors))
     }
 
-    /// Finds an article by id, or by a unique id prefix of at least 4 characters.
+    /// Finds an article by id, or by a unique id prefix of at least 4
+    /// characters. Only ids are read from every file; the match is parsed.
     pub fn find(&self, id: &str) -> Result<Option<StoredArticle>, Error> {
-        let (articles, _) = self.load()?;
-        if let Some(found) = articles.iter().find(|s| s.article.id == id) {
-            return Ok(Some(found.clone()));
-        }
-        if id.len() < 4 {
-            return Ok(None);
-        }
-        let mut matches = articles.into_iter().filter(|s| s.article.id.starts_with(id));
-        match (matches.next(), matches.next()) {
-            (Some(one), None) => Ok(Some(one)),
-            (Some(_), Some(_)) => Err(Error::Conflict {
-                path: self.articles_dir(),
-                message: format!("id prefix {id:?} matches several articles; give more characters"),
-            }),
-            _ => Ok(None),
+        let paths = self.article_paths()?;
+        let ids: Vec<(PathBuf, String)> =
+            paths.into_par_iter().filter_map(|path| read_id(&path).ok().map(|found| (path, found))).collect();
+        let found = match ids.iter().find(|(_, found)| found == id) {
+            Some(exact) => Some(exact),
+            None if id.len() >= 4 => {
+                let mut matches = ids.iter().filter(|(_, found)| found.starts_with(id));
+                match (matches.next(), matches.next()) {
+                    (Some(one), None) => Some(one),
+                    (Some(_), Some(_)) => {
+                        return Err(Error::Conflict {
+                            path: self.articles_dir(),
+                            message: format!(
+                                "id prefix {id:?} matches several articles; give more characters"
+                            ),
+                        });
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        match found {
+            Some((path, _)) => Ok(Some(StoredArticle { path: path.clone(), article: Corpus::read(path)? })),
+            None => Ok(None),
         }
     }
 
