@@ -71,6 +71,10 @@ fn every_word_is_required_and_the_fallbacks_say_so() {
     let typo = search("enrgie");
     assert_eq!(typo.mode, Mode::Typo);
     assert!(typo.total > 0);
+    let snippet = typo.hits[0].snippet.as_ref().unwrap();
+    let (a, b) = snippet.highlights[0];
+    let word: String = snippet.text.chars().skip(a).take(b - a).collect();
+    assert!(word.to_lowercase().starts_with("énerg"), "typo matches are highlighted: {word}");
     let question = search("Pourquoi les data centers consomment-ils tant d'eau ?");
     assert_eq!(question.mode, Mode::BestMatches, "a question is ranked by best matches");
     assert!(question.hits[0].title.to_lowercase().contains("data center") || question.total > 0);

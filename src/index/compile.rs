@@ -72,7 +72,7 @@ fn date_term(field: Field, day: NaiveDate) -> Term {
 }
 
 /// Edit distance allowed, between stems, for a typed word of `len` characters.
-fn typo_distance(len: usize) -> u8 {
+pub(crate) fn typo_distance(len: usize) -> u8 {
     match len {
         0..=3 => 0,
         4..=5 => 1,

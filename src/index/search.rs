@@ -233,13 +233,70 @@ impl Searcher {
         }
         if words > 0 {
             if let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? {
-                let results = self.run(fuzzy.as_ref(), Mode::Typo, options)?;
+                let mut results = self.run(fuzzy.as_ref(), Mode::Typo, options)?;
+                if options.snippets && results.total > 0 {
+                    self.highlight_typos(node, &mut results, options)?;
+                }
                 if results.total > 0 {
                     return Ok(results);
                 }
             }
         }
         Ok(results)
+    }
+
+    /// Snippets of typo-tolerant hits, highlighting the index words within
+    /// reach of what was typed (tantivy's fuzzy query does not name them).
+    fn highlight_typos(
+        &self,
+        node: &Node,
+        results: &mut Results,
+        options: &SearchOptions,
+    ) -> Result<(), IndexError> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.fields();
+        let mut french = analyzer::french();
+        let mut typed = Vec::new();
+        collect_words(node, &mut typed);
+        let mut terms = std::collections::BTreeMap::new();
+        for word in typed {
+            for (_, term) in analyzer::terms(&mut french, &word) {
+                let distance = usize::from(super::compile::typo_distance(word.chars().count()));
+                let Some(first) = term.chars().next() else { continue };
+                for segment in searcher.segment_readers() {
+                    let index = segment.inverted_index(fields.body)?;
+                    let mut prefix = [0u8; 4];
+                    let prefix = first.encode_utf8(&mut prefix).as_bytes().to_vec();
+                    let mut upper = prefix.clone();
+                    *upper.last_mut().expect("a char has a byte") += 1;
+                    let mut stream = index
+                        .terms()
+                        .range()
+                        .ge(&prefix)
+                        .lt(&upper)
+                        .into_stream()
+                        .map_err(|e| IndexError::Tantivy(e.into()))?;
+                    while stream.advance() {
+                        let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
+                        if candidate.len().abs_diff(term.len()) <= distance
+                            && strsim::levenshtein(candidate, &term) <= distance
+                        {
+                            terms.insert(candidate.to_string(), 1.0);
+                        }
+                    }
+                }
+            }
+        }
+        let generator = SnippetGenerator::new(terms, french, fields.body, options.snippet_chars);
+        for hit in &mut results.hits {
+            let term = tantivy::Term::from_field_text(fields.id, &hit.id);
+            let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            if let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1))?.first() {
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                hit.snippet = Some(snippet(&generator, &doc, &fields, options.snippet_chars));
+            }
+        }
+        Ok(())
     }
 
     /// Number of articles matching a tree (all words required).
@@ -361,6 +418,15 @@ fn strip_question_words(node: &Node) -> Node {
     match node {
         Node::And(items) => Node::And(items.iter().filter(|n| !is_question_word(n)).cloned().collect()),
         other => other.clone(),
+    }
+}
+
+/// The plain words typed (not negated, not in themes).
+fn collect_words(node: &Node, out: &mut Vec<String>) {
+    match node {
+        Node::Word { text, .. } | Node::Phrase { text, .. } => out.push(text.clone()),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| collect_words(n, out)),
+        _ => {}
     }
 }
 
