@@ -206,9 +206,9 @@ const KNOWN_KEYS: [&str; 15] = [
     "warc",
 ];
 
-/// sha256 (lower-case hex) of a body in its canonical form.
-pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+/// sha256 (lower-case hex) of some text or bytes.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    let digest = Sha256::digest(data.as_ref());
     let mut out = String::with_capacity(64);
     for byte in digest {
         use std::fmt::Write;

@@ -104,7 +104,8 @@ pub fn clean_name(byline: &str) -> Option<String> {
     (1..=5).contains(&name.split_whitespace().count()).then_some(name)
 }
 
-fn clean(text: &str) -> Option<String> {
+/// Whitespace collapsed; `None` when nothing is left.
+pub(crate) fn clean(text: &str) -> Option<String> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!text.is_empty()).then_some(text)
 }

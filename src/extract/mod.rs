@@ -209,8 +209,7 @@ fn listing_body_class(doc: &Document) -> Option<String> {
 }
 
 fn text_of(selection: &Selection) -> Option<String> {
-    let text = selection.text().split_whitespace().collect::<Vec<_>>().join(" ");
-    (!text.is_empty()).then_some(text)
+    metadata::clean(&selection.text())
 }
 
 /// The profile's byline, when the page has one, beats generic metadata.
@@ -306,9 +305,7 @@ fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut 
     out.title = first(doc, &["h1.crayon[class*='article-titre']", "h1.entry-title", ".entry-title", "h1"])
         .unwrap_or_default();
     out.subtitle = first(doc, &[".soustitre"]);
-    if let Some(abbr) = doc.select("abbr.published[title]").attr("title") {
-        meta.published = meta.published.or_else(|| dates::parse_iso(&abbr));
-    }
+    // `abbr.published[title]` was read with the metadata; else the visible line.
     if meta.published.is_none() {
         meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
     }

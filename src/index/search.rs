@@ -5,7 +5,7 @@
 //! when nothing matches at all, with typo tolerance; [`Results::mode`] says
 //! which one answered.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -233,10 +233,8 @@ impl Searcher {
         }
         if words > 0 {
             if let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? {
-                let mut results = self.run(fuzzy.as_ref(), Mode::Typo, options)?;
-                if options.snippets && results.total > 0 {
-                    self.highlight_typos(node, &mut results, options)?;
-                }
+                let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
+                let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
                 if results.total > 0 {
                     return Ok(results);
                 }
@@ -245,58 +243,47 @@ impl Searcher {
         Ok(results)
     }
 
-    /// Snippets of typo-tolerant hits, highlighting the index words within
-    /// reach of what was typed (tantivy's fuzzy query does not name them).
-    fn highlight_typos(
-        &self,
-        node: &Node,
-        results: &mut Results,
-        options: &SearchOptions,
-    ) -> Result<(), IndexError> {
+    /// The index words within typo distance of the words typed, to
+    /// highlight typo-tolerant hits (tantivy's fuzzy query does not name
+    /// the terms it matched).
+    fn typo_terms(&self, node: &Node) -> Result<BTreeMap<String, f32>, IndexError> {
         let searcher = self.reader.searcher();
-        let fields = self.index.fields();
+        let body = self.index.fields().body;
+        let mut words = Vec::new();
+        collect_words(node, &mut words);
         let mut french = analyzer::french();
-        let mut typed = Vec::new();
-        collect_words(node, &mut typed);
-        let mut terms = std::collections::BTreeMap::new();
-        for word in typed {
-            for (_, term) in analyzer::terms(&mut french, &word) {
-                let distance = usize::from(super::compile::typo_distance(word.chars().count()));
-                let Some(first) = term.chars().next() else { continue };
-                for segment in searcher.segment_readers() {
-                    let index = segment.inverted_index(fields.body)?;
-                    let mut prefix = [0u8; 4];
-                    let prefix = first.encode_utf8(&mut prefix).as_bytes().to_vec();
-                    let mut upper = prefix.clone();
-                    *upper.last_mut().expect("a char has a byte") += 1;
-                    let mut stream = index
-                        .terms()
-                        .range()
-                        .ge(&prefix)
-                        .lt(&upper)
-                        .into_stream()
-                        .map_err(|e| IndexError::Tantivy(e.into()))?;
-                    while stream.advance() {
-                        let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
-                        if candidate.len().abs_diff(term.len()) <= distance
-                            && strsim::levenshtein(candidate, &term) <= distance
-                        {
-                            terms.insert(candidate.to_string(), 1.0);
-                        }
+        let typed = words.iter().flat_map(|word| {
+            let distance = usize::from(super::compile::typo_distance(word.chars().count()));
+            analyzer::terms(&mut french, word).into_iter().map(move |(_, term)| (term, distance))
+        });
+        let typed: Vec<(String, usize)> = typed.collect();
+        let mut terms = BTreeMap::new();
+        for (term, distance) in typed {
+            let Some(first) = term.chars().next() else { continue };
+            let mut lower = [0u8; 4];
+            let lower = first.encode_utf8(&mut lower).as_bytes().to_vec();
+            let mut upper = lower.clone();
+            *upper.last_mut().expect("a char has a byte") += 1;
+            for segment in searcher.segment_readers() {
+                let index = segment.inverted_index(body)?;
+                let mut stream = index
+                    .terms()
+                    .range()
+                    .ge(&lower)
+                    .lt(&upper)
+                    .into_stream()
+                    .map_err(|e| IndexError::Tantivy(e.into()))?;
+                while stream.advance() {
+                    let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
+                    if candidate.len().abs_diff(term.len()) <= distance
+                        && strsim::levenshtein(candidate, &term) <= distance
+                    {
+                        terms.insert(candidate.to_string(), 1.0);
                     }
                 }
             }
         }
-        let generator = SnippetGenerator::new(terms, french, fields.body, options.snippet_chars);
-        for hit in &mut results.hits {
-            let term = tantivy::Term::from_field_text(fields.id, &hit.id);
-            let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-            if let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1))?.first() {
-                let doc: TantivyDocument = searcher.doc(*address)?;
-                hit.snippet = Some(snippet(&generator, &doc, &fields, options.snippet_chars));
-            }
-        }
-        Ok(())
+        Ok(terms)
     }
 
     /// Number of articles matching a tree (all words required).
@@ -308,6 +295,17 @@ impl Searcher {
     }
 
     fn run(&self, query: &dyn Query, mode: Mode, options: &SearchOptions) -> Result<Results, IndexError> {
+        self.run_highlighting(query, mode, options, None)
+    }
+
+    /// Runs a query; snippets highlight `terms` when given, else the query's own terms.
+    fn run_highlighting(
+        &self,
+        query: &dyn Query,
+        mode: Mode,
+        options: &SearchOptions,
+        terms: Option<BTreeMap<String, f32>>,
+    ) -> Result<Results, IndexError> {
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(options.limit.max(1)).and_offset(options.offset);
         // Counting every match of an any-word query would defeat the
@@ -328,12 +326,17 @@ impl Searcher {
             }
         };
         let fields = self.index.fields();
-        let generator = if options.snippets {
-            let mut generator = SnippetGenerator::create(&searcher, query, fields.body)?;
-            generator.set_max_num_chars(options.snippet_chars);
-            Some(generator)
-        } else {
-            None
+        let generator = match (options.snippets, terms) {
+            (false, _) => None,
+            (true, Some(terms)) => {
+                let analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+                Some(SnippetGenerator::new(terms, analyzer, fields.body, options.snippet_chars))
+            }
+            (true, None) => {
+                let mut generator = SnippetGenerator::create(&searcher, query, fields.body)?;
+                generator.set_max_num_chars(options.snippet_chars);
+                Some(generator)
+            }
         };
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses.into_iter().take(options.limit) {

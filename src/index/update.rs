@@ -119,7 +119,7 @@ fn scan(path: &Path, known: Option<&Entry>) -> Scan {
         Ok(bytes) => bytes,
         Err(e) => return Scan::Failed(format!("{}: {e}", path.display())),
     };
-    let sha256 = file_sha256(&bytes);
+    let sha256 = sha256_hex(&bytes);
     if let Some(entry) = known {
         if entry.sha256 == sha256 {
             return Scan::Unchanged { id: entry.id.clone() };
@@ -132,13 +132,6 @@ fn scan(path: &Path, known: Option<&Entry>) -> Scan {
             Scan::Changed { article: Box::new(article), meta, is_new: known.is_none() }
         }
         Err(e) => Scan::Failed(e.to_string()),
-    }
-}
-
-fn file_sha256(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => sha256_hex(text),
-        Err(_) => String::new(),
     }
 }
 
@@ -223,8 +216,8 @@ pub fn update(
 
     // Read, parse and hand over documents on all cores; tantivy's own
     // threads analyse and index them meanwhile.
-    // Per file: its relative path, and its id and whether it was (re)indexed.
-    type Scanned = (String, Result<(String, bool), String>);
+    // Per file: its relative path, its id, and its size when it was (re)indexed.
+    type Scanned = (String, Result<(String, Option<u64>), String>);
     let results: Vec<Scanned> = paths
         .par_iter()
         .map(|path| {
@@ -234,14 +227,14 @@ pub fn update(
                 progress(n, total);
             }
             let outcome = match scan(path, known.get(&rel)) {
-                Scan::Unchanged { id } => Ok((id, false)),
+                Scan::Unchanged { id } => Ok((id, None)),
                 Scan::Changed { article, meta, is_new } => {
                     if !is_new {
                         writer.delete_term(Term::from_field_text(fields.path, &rel));
                     }
                     // add_document only fails when the writer died, which commit reports.
                     let _ = writer.add_document(document(&fields, &article, &rel, meta));
-                    Ok((article.id, true))
+                    Ok((article.id, Some(meta.size)))
                 }
                 Scan::Failed(message) => Err(message),
             };
@@ -255,7 +248,7 @@ pub fn update(
     for (rel, outcome) in &results {
         seen_paths.insert(rel.clone());
         match outcome {
-            Ok((id, changed)) => {
+            Ok((id, indexed_size)) => {
                 if let Some(first) = owner.get(id) {
                     report.failed.push(format!(
                         "{}: id {id:?} is already used by {}; not indexed",
@@ -266,13 +259,13 @@ pub fn update(
                     continue;
                 }
                 owner.insert(id.clone(), rel.clone());
-                if *changed {
+                if let Some(size) = indexed_size {
                     if known.contains_key(rel) {
                         report.updated += 1;
                     } else {
                         report.added += 1;
                     }
-                    report.bytes += fs::metadata(corpus.dir().join(rel)).map_or(0, |m| m.len());
+                    report.bytes += size;
                 } else {
                     report.unchanged += 1;
                 }
