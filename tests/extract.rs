@@ -123,4 +123,11 @@ fn hostile_html_never_panics() {
         "deep nesting is refused"
     );
     assert_eq!(extract(b"", &Options::default()), Err(NotArticle::Empty));
+    let binary: Vec<u8> = (0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    assert!(
+        matches!(extract(&binary, &Options::default()), Err(NotArticle::Hostile(_))),
+        "binary data is refused"
+    );
+    let plain = "Juste du texte sans balise, assez long pour faire un article. ".repeat(10);
+    assert!(matches!(extract(plain.as_bytes(), &Options::default()), Err(NotArticle::Hostile(_))));
 }

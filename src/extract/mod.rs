@@ -73,6 +73,18 @@ pub struct Options<'a> {
 /// real page comes near this.
 const MAX_NESTING: usize = 3_000;
 
+/// Bytes that are no web page at all: binary data (control bytes, as in an
+/// image or a zip archive) or text without a single tag.
+fn not_html(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls = head.iter().filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b)).count();
+    if controls * 100 > head.len() {
+        return Some("binary data, not HTML");
+    }
+    let has_tag = bytes.windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!'));
+    (!has_tag).then_some("no HTML markup")
+}
+
 /// The deepest nesting of elements in `html`, counting only elements that
 /// must be closed explicitly (a `<p>` or `<li>` left open closes itself).
 fn nesting_depth(html: &[u8]) -> usize {
@@ -525,6 +537,9 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     if let Some(why) = options.url.and_then(listing_url) {
         return Err(NotArticle::Listing(why.to_string()));
+    }
+    if let Some(why) = not_html(bytes) {
+        return Err(NotArticle::Hostile(why.to_string()));
     }
     let depth = nesting_depth(bytes);
     if depth > MAX_NESTING {
