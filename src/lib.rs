@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod crawl;
 pub mod extract;
 pub mod home;
 pub mod index;

@@ -6,6 +6,7 @@
 
 mod articles;
 mod bench;
+mod crawl;
 mod export;
 mod extract;
 mod import;
@@ -33,6 +34,8 @@ pub enum Status {
     Success,
     /// Done, but some items were skipped (bad lines, broken files).
     Partial,
+    /// Stopped early by a signal; the exit code is 128 + its number.
+    Interrupted(u8),
 }
 
 pub const EXIT_SUCCESS: u8 = 0;
@@ -50,6 +53,7 @@ the home (found from --home, VEILLE_HOME, or the current directory and its paren
 const EXAMPLES: &str = "\
 Examples:
   veille init ~/archive                 create a home
+  veille crawl                          fetch what is new on the followed sites
   veille --home ~/archive import a.jsonl  bring an existing archive in
   veille search data center eau         search in French (see `veille search --help`)
   veille themes --timeline              themes with counts and months
@@ -91,6 +95,7 @@ pub enum Command {
     Init(init::InitArgs),
     Import(import::ImportArgs),
     Index(index::IndexArgs),
+    Crawl(crawl::CrawlArgs),
     Search(search::SearchArgs),
     Themes(themes::ThemesArgs),
     Similar(search::SimilarArgs),
@@ -150,6 +155,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Init(args) => init::run(&context, args),
         Command::Import(args) => import::run(&context, args),
         Command::Index(args) => index::run(&context, args),
+        Command::Crawl(args) => crawl::run(&context, args),
         Command::Search(args) => search::run(&context, args),
         Command::Themes(args) => themes::run(&context, args),
         Command::Similar(args) => search::similar(&context, args),
@@ -165,6 +171,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     match result {
         Ok(Status::Success) => ExitCode::from(EXIT_SUCCESS),
         Ok(Status::Partial) => ExitCode::from(EXIT_PARTIAL),
+        Ok(Status::Interrupted(code)) => ExitCode::from(code),
         Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_SUCCESS),
         Err(e) => {
             eprintln!("veille: error: {e:#}");

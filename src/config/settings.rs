@@ -42,11 +42,36 @@ pub struct Crawl {
     pub concurrency: usize,
     /// Give up on a request after this many seconds.
     pub timeout_seconds: f64,
+    /// Largest body kept, as transferred and once decompressed.
+    pub max_body_megabytes: u64,
+    pub max_redirects: u32,
+    /// Tries after a failed request.
+    pub retries: u32,
+    /// First wait before trying again, doubled each time.
+    pub backoff_seconds: f64,
+    /// Consecutive failed URLs after which a host is left alone for the run.
+    pub host_failures: u32,
+    /// Listing pages followed through pagination links, per source and run.
+    pub max_pagination: u32,
+    /// Size at which a WARC file is closed and the next one started.
+    pub warc_file_megabytes: u64,
 }
 
 impl Default for Crawl {
     fn default() -> Self {
-        Crawl { contact: String::new(), delay_seconds: 1.0, concurrency: 4, timeout_seconds: 30.0 }
+        Crawl {
+            contact: String::new(),
+            delay_seconds: 1.0,
+            concurrency: 4,
+            timeout_seconds: 30.0,
+            max_body_megabytes: 10,
+            max_redirects: 5,
+            retries: 3,
+            backoff_seconds: 2.0,
+            host_failures: 5,
+            max_pagination: 30,
+            warc_file_megabytes: 256,
+        }
     }
 }
 
@@ -73,6 +98,18 @@ impl Settings {
         }
         if !(settings.crawl.timeout_seconds > 0.0 && settings.crawl.timeout_seconds.is_finite()) {
             return Err(invalid("timeout_seconds", "must be a number of seconds > 0"));
+        }
+        if !(settings.crawl.backoff_seconds >= 0.0 && settings.crawl.backoff_seconds.is_finite()) {
+            return Err(invalid("backoff_seconds", "must be a number of seconds ≥ 0"));
+        }
+        for (key, value) in [
+            ("max_body_megabytes", settings.crawl.max_body_megabytes),
+            ("warc_file_megabytes", settings.crawl.warc_file_megabytes),
+            ("host_failures", u64::from(settings.crawl.host_failures)),
+        ] {
+            if value == 0 {
+                return Err(invalid(key, "must be at least 1"));
+            }
         }
         Ok(settings)
     }

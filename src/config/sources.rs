@@ -37,11 +37,23 @@ pub struct Selectors {
 #[serde(rename_all = "lowercase")]
 pub enum Recrawl {
     /// Fetched once; feeds and sitemaps still reveal updates.
-    #[default]
     Never,
     Daily,
+    #[default]
     Weekly,
     Monthly,
+}
+
+impl Recrawl {
+    /// Seconds after a fetch when an archived article is checked again.
+    pub fn interval(self) -> Option<i64> {
+        match self {
+            Recrawl::Never => None,
+            Recrawl::Daily => Some(86_400),
+            Recrawl::Weekly => Some(7 * 86_400),
+            Recrawl::Monthly => Some(30 * 86_400),
+        }
+    }
 }
 
 /// One followed site.

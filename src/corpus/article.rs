@@ -218,9 +218,10 @@ pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
 }
 
 /// The id of an article found at `canonical_url`: stable across runs and
-/// machines, short enough to type (64 bits of sha256, in hex).
+/// machines, equal for every variant of the URL (see [`super::canonical::key`]),
+/// short enough to type (64 bits of sha256, in hex).
 pub fn id_from_url(canonical_url: &str) -> String {
-    sha256_hex(canonical_url.trim())[..16].to_string()
+    sha256_hex(super::canonical::key(canonical_url))[..16].to_string()
 }
 
 /// The form a body is stored in: no leading blank lines, no trailing

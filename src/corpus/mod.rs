@@ -7,6 +7,7 @@
 
 mod article;
 pub mod atomic;
+pub mod canonical;
 pub mod import;
 pub mod slug;
 pub mod text;
@@ -165,7 +166,7 @@ impl Corpus {
     }
 
     /// Opens a writer, which needs to know which ids and files exist.
-    pub fn writer(&self) -> Result<(Writer<'_>, Vec<Error>), Error> {
+    pub fn writer(&self) -> Result<(Writer, Vec<Error>), Error> {
         Writer::open(self)
     }
 
@@ -212,8 +213,8 @@ fn read_id(path: &Path) -> Result<String, Error> {
 
 /// Saves articles into the corpus: one file per id, never two articles in one
 /// file, an existing article's unknown keys kept.
-pub struct Writer<'c> {
-    corpus: &'c Corpus,
+pub struct Writer {
+    corpus: Corpus,
     by_id: HashMap<String, PathBuf>,
     taken: HashSet<PathBuf>,
     /// Next collision suffix to try per (dir, stem), so that thousands of
@@ -226,12 +227,12 @@ struct Placement {
     previous: Option<PathBuf>,
 }
 
-impl<'c> Writer<'c> {
-    fn open(corpus: &'c Corpus) -> Result<(Writer<'c>, Vec<Error>), Error> {
+impl Writer {
+    fn open(corpus: &Corpus) -> Result<(Writer, Vec<Error>), Error> {
         let paths = corpus.article_paths()?;
         let ids: Vec<_> = paths.par_iter().map(|p| read_id(p)).collect();
         let mut writer = Writer {
-            corpus,
+            corpus: corpus.clone(),
             by_id: HashMap::with_capacity(paths.len()),
             taken: HashSet::with_capacity(paths.len()),
             next_suffix: HashMap::new(),

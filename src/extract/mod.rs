@@ -119,6 +119,30 @@ fn nesting_depth(html: &[u8]) -> usize {
 
 /// A profile that finds less text than this (in characters) hands the page to Readability.
 const PROFILE_MIN_TEXT: usize = 200;
+/// A "main text" whose characters are mostly link text is a list of links.
+const MAX_LINK_SHARE: f64 = 0.6;
+
+/// Share of a Markdown text's characters that are inside links.
+fn link_text_share(markdown: &str) -> f64 {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let (mut depth, mut linked, mut all) = (0usize, 0usize, 0usize);
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Link { .. }) => depth += 1,
+            Event::End(TagEnd::Link) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => {
+                let n = t.chars().filter(|c| !c.is_whitespace()).count();
+                all += n;
+                if depth > 0 {
+                    linked += n;
+                }
+            }
+            _ => {}
+        }
+    }
+    if all == 0 { 0.0 } else { linked as f64 / all as f64 }
+}
+
 /// Less text than this is no article (a short communiqué is a few lines).
 const MIN_TEXT: usize = 80;
 
@@ -174,8 +198,24 @@ impl TitleCandidates {
                 return Some(strip_site_name(head));
             }
         }
-        None
+        // A page without <title> nor metadata still names itself in its <h1>.
+        self.h1.clone().filter(|_| self.head.is_none())
     }
+}
+
+/// The body without a first heading that repeats the title (Readability
+/// keeps the `<h1>` when the page has no other title).
+fn without_title_heading(body: &str, title: &str) -> String {
+    let first = body.lines().next().unwrap_or("");
+    let heading = first.trim_start_matches('#');
+    if !title.is_empty()
+        && first.starts_with('#')
+        && heading.starts_with(' ')
+        && heading.trim() == title.trim()
+    {
+        return body[first.len()..].trim_start_matches('\n').to_string();
+    }
+    body.to_string()
 }
 
 /// `Le titre - Le site` → `Le titre`: the longest part around the usual separators.
@@ -195,11 +235,12 @@ fn strip_site_name(title: &str) -> String {
 /// URL shapes of listing, tag and search pages in SPIP and WordPress.
 fn listing_url(url: &str) -> Option<&'static str> {
     let url = url.to_ascii_lowercase();
-    let patterns: [(&str, &'static str); 9] = [
+    let patterns: [(&str, &'static str); 10] = [
         ("page=rubrique", "SPIP section listing"),
         ("page=mot", "SPIP keyword page"),
         ("page=recherche", "search page"),
         ("page=backend", "feed"),
+        ("page=plan", "SPIP site map"),
         ("debut_", "paginated listing"),
         ("/tag/", "tag page"),
         ("/category/", "category page"),
@@ -211,10 +252,24 @@ fn listing_url(url: &str) -> Option<&'static str> {
 
 fn listing_body_class(doc: &Document) -> Option<String> {
     let classes = doc.body().and_then(|b| b.attr("class")).map(|c| c.to_string()).unwrap_or_default();
-    let listing =
-        ["page_rubrique", "page_mot", "page_sommaire", "page_recherche", "page_auteur", "search-results"];
+    // SPIP names the page's template (`page_rubrique`), WordPress its kind
+    // (`blog` for the posts index, `archive` for category, tag, author and
+    // date listings).
+    let listing = [
+        "page_rubrique",
+        "page_mot",
+        "page_sommaire",
+        "page_recherche",
+        "page_auteur",
+        "page_plan",
+        "page_backend",
+        "search-results",
+        "blog",
+        "archive",
+        "error404",
+    ];
     let words: Vec<&str> = classes.split_whitespace().collect();
-    if words.iter().any(|w| *w == "single" || *w == "page_article" || *w == "single-post") {
+    if words.iter().any(|w| matches!(*w, "single" | "page_article" | "single-post" | "page_breve")) {
         return None;
     }
     words.iter().find(|w| listing.contains(w)).map(|w| format!("listing page (body class {w})"))
@@ -609,12 +664,16 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
     }
+    if link_text_share(&out.body) > MAX_LINK_SHARE {
+        return Err(NotArticle::Listing("the main text is mostly links".into()));
+    }
     out.links = links_of(&out.body);
     if out.profile == "generic" || out.title.is_empty() {
         if let Some(title) = title_candidates.best(true) {
             out.title = title;
         }
     }
+    out.body = without_title_heading(&out.body, &out.title);
     if meta.authors.is_empty() {
         // A byline opening the text: `Publié le … par Jeanne Ferrand`.
         meta.authors = text

@@ -1,0 +1,822 @@
+//! The crawler: finds what is new on the followed sites, fetches it once,
+//! politely, archives every answer in WARC files and hands article pages
+//! to the extractor, which makes them corpus articles.
+//!
+//! Per source, the order is: robots.txt, then feeds and sitemaps (checked
+//! every run with conditional requests), then start pages, then the
+//! frontier left by an earlier run, then the links found on the way, breadth
+//! first up to `max_depth`. Sources run concurrently (at most
+//! `concurrency` hosts at once); within a host, requests follow each other
+//! with the host's delay. An article page is fetched once and checked again
+//! on the source's `recrawl` schedule, or when its feed or sitemap says it
+//! changed.
+
+pub mod discover;
+pub mod fetch;
+pub mod politeness;
+pub mod robots;
+pub mod scope;
+pub mod state;
+pub mod store;
+pub mod warc;
+
+use std::collections::{HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use url::Url;
+
+use crate::config::settings::Settings;
+use crate::config::sources::Source;
+use crate::corpus::{Corpus, PubDate, WarcRef, canonical, sha256_hex};
+use crate::extract::{self, NotArticle};
+use fetch::{Fetcher, Limits, Response, Validators};
+use politeness::{Hosts, Refusal, Rules};
+use scope::Scope;
+use state::{Pending, Role, UrlState};
+use store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no source with id {0:?} in sources.toml")]
+    UnknownSource(String),
+    #[error("HTTP client: {0}")]
+    Client(String),
+}
+
+/// How a crawl is run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only this source.
+    pub source: Option<String>,
+    /// Stop after this many requests (robots.txt not counted).
+    pub max_pages: Option<u64>,
+    /// Read robots.txt, feeds and sitemaps, list what would be fetched, write nothing.
+    pub dry_run: bool,
+    /// Check every archived article again now (conditional requests).
+    pub recheck: bool,
+    /// Host names answered with these addresses instead of DNS (curl's `--resolve`).
+    pub resolve: Vec<(String, SocketAddr)>,
+}
+
+/// What happened to one source.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SourceReport {
+    pub id: String,
+    pub requests: u64,
+    pub errors: u64,
+    /// Set when the source could not be crawled (robots.txt unreadable,
+    /// host failing): the run exits non-zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+/// One URL that gave no page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub url: String,
+    pub error: String,
+}
+
+/// The figures of a run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Requests answered with a body (robots.txt included).
+    pub fetched: u64,
+    /// Conditional requests answered 304 Not Modified.
+    pub not_modified: u64,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    /// Pages whose text is already archived under another URL.
+    pub same_text: u64,
+    /// Pages that are listings, tags, empty…
+    pub not_articles: u64,
+    pub errors: u64,
+    pub disallowed: u64,
+    pub bytes_downloaded: u64,
+    /// Bytes of the earlier answers that 304s did not send again.
+    pub bytes_saved: u64,
+    pub seconds: f64,
+    pub sources: Vec<SourceReport>,
+    pub failures: Vec<Failure>,
+    /// With `--dry-run`: the pages that would be fetched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned: Vec<String>,
+    /// The run stopped early (signal or `--max-pages`).
+    pub interrupted: bool,
+}
+
+impl Summary {
+    pub fn line(&self) -> String {
+        format!(
+            "{} fetched, {} not modified, {} new, {} changed, {} errors; {} downloaded, {} saved by conditional requests, {:.1} s",
+            self.fetched,
+            self.not_modified,
+            self.new,
+            self.changed,
+            self.errors,
+            human_bytes(self.bytes_downloaded),
+            human_bytes(self.bytes_saved),
+            self.seconds
+        )
+    }
+
+    pub fn failed_sources(&self) -> impl Iterator<Item = &SourceReport> {
+        self.sources.iter().filter(|s| s.failed.is_some())
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.2} GB", n as f64 / 1e9),
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    fetched: AtomicU64,
+    not_modified: AtomicU64,
+    same_text: AtomicU64,
+    not_articles: AtomicU64,
+    errors: AtomicU64,
+    disallowed: AtomicU64,
+    bytes_downloaded: AtomicU64,
+    bytes_saved: AtomicU64,
+}
+
+/// Called with each URL as it is fetched (for a progress bar).
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+
+struct Ctx {
+    hosts: Hosts,
+    settings: Settings,
+    options: Options,
+    store: Option<Mutex<Store>>,
+    requests_left: AtomicI64,
+    counters: Counters,
+    failures: Mutex<Vec<Failure>>,
+    planned: Mutex<Vec<String>>,
+    cancelled: Arc<AtomicBool>,
+    progress: Option<Progress>,
+    max_body: u64,
+}
+
+/// A URL in a source's queue.
+#[derive(Debug, Clone)]
+struct Item {
+    url: Url,
+    role: Role,
+    depth: u32,
+    /// When a feed or sitemap says the page last changed.
+    updated: Option<i64>,
+    /// Came from the persistent frontier (or was added to it).
+    in_frontier: bool,
+}
+
+/// Runs a crawl of the home's sources.
+pub struct Crawler {
+    ctx: Arc<Ctx>,
+    sources: Vec<Source>,
+}
+
+impl Crawler {
+    /// Prepares a crawl; opens the state (which fails if another crawl runs).
+    pub fn new(
+        corpus: &Corpus,
+        state_dir: &std::path::Path,
+        raw_dir: &std::path::Path,
+        settings: Settings,
+        sources: Vec<Source>,
+        options: Options,
+    ) -> Result<Crawler, CrawlError> {
+        let sources: Vec<Source> = match &options.source {
+            Some(id) => {
+                let one: Vec<_> = sources.into_iter().filter(|s| &s.id == id).collect();
+                if one.is_empty() {
+                    return Err(CrawlError::UnknownSource(id.clone()));
+                }
+                one
+            }
+            None => sources,
+        };
+        let c = &settings.crawl;
+        let max_body = c.max_body_megabytes.saturating_mul(1024 * 1024);
+        let limits = Limits {
+            connect_timeout: Duration::from_secs_f64(c.timeout_seconds.min(10.0)),
+            timeout: Duration::from_secs_f64(c.timeout_seconds),
+            max_body,
+        };
+        let fetcher = Fetcher::new(&c.contact, limits, &options.resolve)
+            .map_err(|e| CrawlError::Client(e.to_string()))?;
+        let rules = Rules {
+            retries: c.retries,
+            backoff: Duration::from_secs_f64(c.backoff_seconds),
+            host_failures: c.host_failures,
+        };
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let hosts = Hosts::new(fetcher, rules, c.concurrency, cancelled.clone());
+        let store = if options.dry_run {
+            None
+        } else {
+            let bytes = c.warc_file_megabytes.saturating_mul(1024 * 1024);
+            Some(Mutex::new(Store::open(state_dir, raw_dir, corpus, bytes)?))
+        };
+        let requests_left = options.max_pages.map_or(i64::MAX, |n| n.min(i64::MAX as u64) as i64);
+        Ok(Crawler {
+            ctx: Arc::new(Ctx {
+                hosts,
+                settings,
+                options,
+                store,
+                requests_left: AtomicI64::new(requests_left),
+                counters: Counters::default(),
+                failures: Mutex::new(Vec::new()),
+                planned: Mutex::new(Vec::new()),
+                cancelled,
+                progress: None,
+                max_body,
+            }),
+            sources,
+        })
+    }
+
+    /// Reports each URL fetched.
+    pub fn with_progress(mut self, progress: Progress) -> Crawler {
+        Arc::get_mut(&mut self.ctx).expect("not running yet").progress = Some(progress);
+        self
+    }
+
+    /// A flag that stops the crawl at the next safe point when set.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.ctx.cancelled.clone()
+    }
+
+    /// Crawls every source; returns when all are done or the crawl is stopped.
+    pub async fn run(self) -> Result<Summary, CrawlError> {
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for source in self.sources {
+            let ctx = self.ctx.clone();
+            tasks.spawn(async move { crawl_source(ctx, source).await });
+        }
+        let mut reports = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(Ok(report)) => reports.push(report),
+                Ok(Err(e)) => return Err(e),
+                Err(e) => return Err(CrawlError::Client(format!("a crawl task failed: {e}"))),
+            }
+        }
+        reports.sort_by(|a, b| a.id.cmp(&b.id));
+        let ctx = Arc::try_unwrap(self.ctx).ok().expect("tasks are done");
+        let saved = match ctx.store {
+            Some(store) => store.into_inner().expect("store lock").finish()?,
+            None => store::Saved::default(),
+        };
+        let c = &ctx.counters;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        Ok(Summary {
+            fetched: get(&c.fetched),
+            not_modified: get(&c.not_modified),
+            new: saved.new,
+            changed: saved.changed,
+            unchanged: saved.unchanged,
+            same_text: get(&c.same_text),
+            not_articles: get(&c.not_articles),
+            errors: get(&c.errors) + saved.failed,
+            disallowed: get(&c.disallowed),
+            bytes_downloaded: get(&c.bytes_downloaded),
+            bytes_saved: get(&c.bytes_saved),
+            seconds: started.elapsed().as_secs_f64(),
+            sources: reports,
+            failures: ctx.failures.into_inner().expect("failures lock"),
+            planned: ctx.planned.into_inner().expect("planned lock"),
+            interrupted: ctx.cancelled.load(Ordering::Relaxed)
+                || ctx.requests_left.load(Ordering::Relaxed) <= 0,
+        })
+    }
+}
+
+/// The crawl of one source.
+struct SourceCrawl {
+    ctx: Arc<Ctx>,
+    source: Source,
+    scope: Scope,
+    delay: Duration,
+    queue: VecDeque<Item>,
+    seen: HashSet<String>,
+    pagination_left: u32,
+    report: SourceReport,
+}
+
+async fn crawl_source(ctx: Arc<Ctx>, source: Source) -> Result<SourceReport, CrawlError> {
+    let delay = Duration::from_secs_f64(source.crawl_delay.unwrap_or(ctx.settings.crawl.delay_seconds));
+    let mut crawl = SourceCrawl {
+        scope: Scope::new(&source),
+        report: SourceReport { id: source.id.clone(), ..Default::default() },
+        pagination_left: ctx.settings.crawl.max_pagination,
+        ctx,
+        source,
+        delay,
+        queue: VecDeque::new(),
+        seen: HashSet::new(),
+    };
+    crawl.run().await?;
+    Ok(crawl.report)
+}
+
+impl SourceCrawl {
+    fn push(&mut self, url: Url, role: Role, depth: u32, updated: Option<i64>) -> bool {
+        if !self.seen.insert(canonical::key(url.as_str())) {
+            return false;
+        }
+        let item = Item { url, role, depth, updated, in_frontier: false };
+        self.queue.push_back(item);
+        true
+    }
+
+    fn store(&self) -> Option<std::sync::MutexGuard<'_, Store>> {
+        self.ctx.store.as_ref().map(|s| s.lock().expect("store lock"))
+    }
+
+    async fn run(&mut self) -> Result<(), CrawlError> {
+        let homepage = Url::parse(&self.source.homepage).expect("validated in sources.toml");
+        // robots.txt first: its Sitemap lines and its refusal matter to everything else.
+        let robots = match self.ctx.hosts.robots(&homepage, self.delay).await {
+            Ok(robots) => robots,
+            Err(Refusal::Cancelled) => return Ok(()),
+            Err(e) => {
+                self.report.failed = Some(e.to_string());
+                return Ok(());
+            }
+        };
+        self.archive_robots()?;
+        if let robots::Robots::DisallowAll(why) = &*robots {
+            tracing::warn!("{}: {why}; source skipped this run", self.source.id);
+            self.report.failed = Some(why.clone());
+            return Ok(());
+        }
+        let urls = |list: &[String]| list.iter().filter_map(|u| canonical::clean(u)).collect::<Vec<_>>();
+        for url in urls(&self.source.feeds) {
+            self.push(url, Role::Feed, 0, None);
+        }
+        let mut sitemaps = urls(&self.source.sitemaps);
+        sitemaps.extend(
+            robots.sitemaps().iter().filter_map(|u| canonical::clean(u)).filter(|u| self.scope.has_host(u)),
+        );
+        for url in sitemaps {
+            self.push(url, Role::Sitemap, 0, None);
+        }
+        let start = if self.source.start.is_empty() {
+            vec![self.source.homepage.clone()]
+        } else {
+            self.source.start.clone()
+        };
+        for url in urls(&start) {
+            self.push(url, Role::Page, 0, None);
+        }
+        let (frontier, known) = match self.store() {
+            Some(store) => (
+                store.state().frontier(Some(&self.source.id)).map_err(StoreError::from)?,
+                store.state().urls(Some(&self.source.id)).map_err(StoreError::from)?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        // Archived articles due for a check: found again by no listing when
+        // feeds, sitemaps and listings answer 304.
+        for (key, state) in known {
+            let probe = Item {
+                url: homepage.clone(),
+                role: Role::Page,
+                depth: state.depth,
+                updated: None,
+                in_frontier: false,
+            };
+            if state.article.is_some() && state.role == Some(Role::Page) && self.due(&probe, &state) {
+                if let Some(url) = canonical::clean(&state.url) {
+                    if self.seen.insert(key) {
+                        self.queue.push_back(Item { url, ..probe });
+                    }
+                }
+            }
+        }
+        {
+            for (key, pending) in frontier {
+                if let Some(url) = canonical::clean(&pending.url) {
+                    if self.seen.insert(key) {
+                        let item = Item {
+                            url,
+                            role: pending.role,
+                            depth: pending.depth,
+                            updated: None,
+                            in_frontier: true,
+                        };
+                        self.queue.push_back(item);
+                    }
+                }
+            }
+        }
+        while let Some(item) = self.queue.pop_front() {
+            if self.ctx.cancelled.load(Ordering::Relaxed) {
+                break;
+            }
+            let outcome = self.visit(&item).await;
+            match outcome {
+                Ok(Visit::Stop) => break,
+                Ok(Visit::Done) => {}
+                Err(Refusal::HostPaused(why)) => {
+                    if self.report.failed.is_none()
+                        && self.scope.has_host(&item.url)
+                        && host_of(&item.url) == host_of(&homepage)
+                    {
+                        self.report.failed = Some(why);
+                    }
+                }
+                Err(Refusal::Cancelled) => break,
+                Err(Refusal::Robots) => {
+                    self.ctx.counters.disallowed.fetch_add(1, Ordering::Relaxed);
+                    self.forget(&item);
+                }
+                Err(Refusal::Fetch(e)) => {
+                    self.fail(&item.url, e.to_string());
+                    // Lasting failures leave the frontier; transient ones are tried next run.
+                    if !e.is_transient() {
+                        self.forget(&item);
+                    }
+                }
+            }
+            if let Some(mut store) = self.store() {
+                store.maybe_flush()?;
+            }
+        }
+        if self.report.failed.is_none()
+            && self.report.requests > 0
+            && self.report.errors == self.report.requests
+        {
+            self.report.failed = Some(format!("all {} requests failed", self.report.requests));
+        }
+        if let Some(why) = &self.report.failed {
+            tracing::warn!("{}: {why}", self.source.id);
+        }
+        Ok(())
+    }
+
+    fn archive_robots(&mut self) -> Result<(), CrawlError> {
+        for response in self.ctx.hosts.take_robots_answers() {
+            self.count_download(&response);
+            if let Some(mut store) = self.store() {
+                store.archive(&exchange(&response)).map_err(CrawlError::from)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn count_download(&self, response: &Response) {
+        let c = &self.ctx.counters;
+        if response.status == 304 {
+            c.not_modified.fetch_add(1, Ordering::Relaxed);
+        } else {
+            c.fetched.fetch_add(1, Ordering::Relaxed);
+        }
+        c.bytes_downloaded.fetch_add(response.raw.len() as u64, Ordering::Relaxed);
+    }
+
+    fn fail(&mut self, url: &Url, error: String) {
+        tracing::info!("{url}: {error}");
+        self.report.errors += 1;
+        self.ctx.counters.errors.fetch_add(1, Ordering::Relaxed);
+        self.ctx.failures.lock().expect("failures lock").push(Failure { url: url.to_string(), error });
+    }
+
+    fn forget(&mut self, item: &Item) {
+        if item.in_frontier {
+            if let Some(mut store) = self.store() {
+                store.done(canonical::key(item.url.as_str()));
+            }
+        }
+    }
+
+    /// Whether an archived page is due for a new check.
+    fn due(&self, item: &Item, known: &UrlState) -> bool {
+        if self.ctx.options.recheck || item.updated.is_some_and(|u| u > known.fetched) {
+            return true;
+        }
+        if known.article.is_none() {
+            // Listings are how new articles are found; errors may heal.
+            return known.status != 410;
+        }
+        self.source.recrawl.interval().is_some_and(|every| discover::now() >= known.fetched + every)
+    }
+
+    async fn visit(&mut self, item: &Item) -> Result<Visit, Refusal> {
+        let key = canonical::key(item.url.as_str());
+        let known = match self.store() {
+            Some(store) => store.state().url(&key).ok().flatten(),
+            None => None,
+        };
+        if item.role == Role::Page {
+            if let Some(known) = &known {
+                if !self.due(item, known) {
+                    self.forget(item);
+                    return Ok(Visit::Done);
+                }
+            }
+            if self.ctx.options.dry_run {
+                self.ctx.planned.lock().expect("planned lock").push(item.url.to_string());
+                return Ok(Visit::Done);
+            }
+        }
+        if self.ctx.requests_left.fetch_sub(1, Ordering::Relaxed) <= 0 {
+            return Ok(Visit::Stop);
+        }
+        let validators = match (&known, self.ctx.options.dry_run) {
+            (Some(k), false) => Validators { etag: k.etag.clone(), last_modified: k.last_modified.clone() },
+            _ => Validators::default(),
+        };
+        let (response, warc) = self.fetch_following(&item.url, &validators).await?;
+        self.report.requests += 1;
+        if response.status == 304 {
+            self.ctx.counters.bytes_saved.fetch_add(known.as_ref().map_or(0, |k| k.size), Ordering::Relaxed);
+            self.forget(item);
+            return Ok(Visit::Done);
+        }
+        if !(200..300).contains(&response.status) {
+            self.fail(&item.url, format!("HTTP {} {}", response.status, response.reason));
+            let state = self.url_state(&response, item, known.as_ref());
+            if let Some(mut store) = self.store() {
+                store.url(key.clone(), state);
+            }
+            if !matches!(response.status, 429 | 500..=599) {
+                self.forget(item);
+            }
+            return Ok(Visit::Done);
+        }
+        match item.role {
+            Role::Feed => self.read_feed(item, &response),
+            Role::Sitemap => self.read_sitemap(item, &response),
+            Role::Robots => {}
+            Role::Page => return self.read_page(item, key, response, warc, known).await,
+        }
+        if !self.ctx.options.dry_run {
+            let state = self.url_state(&response, item, known.as_ref());
+            if let Some(mut store) = self.store() {
+                store.url(key, state);
+            }
+        }
+        self.forget(item);
+        Ok(Visit::Done)
+    }
+
+    fn url_state(&self, response: &Response, item: &Item, known: Option<&UrlState>) -> UrlState {
+        UrlState {
+            url: item.url.to_string(),
+            source: self.source.id.clone(),
+            role: Some(item.role),
+            fetched: discover::now(),
+            status: response.status,
+            etag: response.header("etag").map(str::to_string),
+            last_modified: response.header("last-modified").map(str::to_string),
+            payload_sha256: Some(sha256_hex(&response.body)),
+            size: response.raw.len() as u64,
+            lastmod: item.updated.or(known.and_then(|k| k.lastmod)),
+            depth: item.depth,
+            ..Default::default()
+        }
+    }
+
+    /// GETs a URL and follows its redirects, each hop checked against scope
+    /// and robots.txt and archived. Returns the last answer and where it was archived.
+    async fn fetch_following(
+        &mut self,
+        start: &Url,
+        validators: &Validators,
+    ) -> Result<(Response, Option<WarcRef>), Refusal> {
+        let other = |message: String| Refusal::Fetch(fetch::FetchError::Other(message));
+        let mut url = start.clone();
+        let mut chain = vec![url.to_string()];
+        let mut validators = validators.clone();
+        for _ in 0..=self.ctx.settings.crawl.max_redirects {
+            if let Some(progress) = &self.ctx.progress {
+                progress(url.as_str());
+            }
+            let response = self.ctx.hosts.get(&url, &validators, self.delay).await;
+            self.archive_robots().map_err(|e| other(e.to_string()))?;
+            let response = response?;
+            self.count_download(&response);
+            let mut archived = None;
+            if response.status != 304 {
+                if let Some(mut store) = self.store() {
+                    archived = Some(store.archive(&exchange(&response)).map_err(|e| other(e.to_string()))?);
+                }
+            }
+            if !response.is_redirect() {
+                return Ok((response, archived));
+            }
+            let Some(next) = response.location().and_then(|u| canonical::clean(u.as_str())) else {
+                return Err(other(format!("redirect ({}) without a usable Location", response.status)));
+            };
+            if !self.scope.has_host(&next) {
+                return Err(other(format!("redirected out of the source's scope, to {next}")));
+            }
+            if chain.contains(&next.to_string()) {
+                return Err(other(format!("redirect loop at {next}")));
+            }
+            chain.push(next.to_string());
+            self.seen.insert(canonical::key(next.as_str()));
+            url = next;
+            validators = Validators::default();
+        }
+        Err(other(format!("more than {} redirects", self.ctx.settings.crawl.max_redirects)))
+    }
+
+    fn read_feed(&mut self, item: &Item, response: &Response) {
+        match discover::feed(&response.body, &response.url) {
+            Ok(entries) => {
+                for entry in entries {
+                    if self.scope.allows(&entry.url) {
+                        self.push(entry.url, Role::Page, item.depth + 1, entry.updated);
+                    }
+                }
+            }
+            Err(e) => self.fail(&item.url, e.to_string()),
+        }
+    }
+
+    fn read_sitemap(&mut self, item: &Item, response: &Response) {
+        match discover::sitemap(&response.body, &response.url, self.ctx.max_body) {
+            Ok(map) => {
+                for child in map.sitemaps {
+                    if self.scope.has_host(&child.url) {
+                        self.push(child.url, Role::Sitemap, item.depth, None);
+                    }
+                }
+                for page in map.pages {
+                    if self.scope.allows(&page.url) {
+                        self.push(page.url, Role::Page, item.depth + 1, page.updated);
+                    }
+                }
+            }
+            Err(e) => self.fail(&item.url, e.to_string()),
+        }
+    }
+
+    async fn read_page(
+        &mut self,
+        item: &Item,
+        key: String,
+        response: Response,
+        warc: Option<WarcRef>,
+        known: Option<UrlState>,
+    ) -> Result<Visit, Refusal> {
+        let mut state = self.url_state(&response, item, known.as_ref());
+        let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
+        if unchanged {
+            // The server ignored the conditional request but sent the same bytes.
+            let known = known.expect("checked");
+            state.article = known.article;
+            state.body_sha256 = known.body_sha256;
+            state.warc = known.warc;
+            state.note = known.note;
+            if let Some(mut store) = self.store() {
+                store.url(key, state);
+            }
+            self.forget(item);
+            return Ok(Visit::Done);
+        }
+        let source = self.source.clone();
+        let follow = item.depth < source.max_depth || discover::is_pagination(&item.url);
+        let page_url = response.url.clone();
+        let response_url = response.url.clone();
+        let content_type = response.header("content-type").map(str::to_string);
+        let body = response.body;
+        let (extracted, links) = tokio::task::spawn_blocking(move || {
+            let options = extract::Options {
+                url: Some(page_url.as_str()),
+                content_type: content_type.as_deref(),
+                profile: Some(source.profile),
+                selectors: source.selectors.as_ref(),
+            };
+            let extracted = extract::extract(&body, &options);
+            let links = follow.then(|| {
+                let (html, _) = extract::charset::decode(&body, content_type.as_deref());
+                discover::links(&html, &page_url)
+            });
+            (extracted, links)
+        })
+        .await
+        .map_err(|e| Refusal::Fetch(fetch::FetchError::Other(format!("extraction failed: {e}"))))?;
+        let mut new_links = 0;
+        if let Some(links) = links {
+            for url in links.pages {
+                if !self.scope.allows(&url) {
+                    continue;
+                }
+                let pagination = discover::is_pagination(&url);
+                let depth = if pagination { item.depth } else { item.depth + 1 };
+                if (pagination && self.pagination_left == 0) || depth > self.source.max_depth {
+                    continue;
+                }
+                if self.push(url.clone(), Role::Page, depth, None) {
+                    new_links += 1;
+                    if pagination {
+                        self.pagination_left -= 1;
+                    }
+                    self.queue.back_mut().expect("just pushed").in_frontier = true;
+                    if let Some(mut store) = self.store() {
+                        let pending = Pending {
+                            url: url.to_string(),
+                            source: self.source.id.clone(),
+                            role: Role::Page,
+                            depth,
+                        };
+                        store.enqueue(canonical::key(url.as_str()), pending);
+                    }
+                }
+            }
+            for feed in links.feeds {
+                if item.depth == 0 && self.scope.has_host(&feed) {
+                    self.push(feed, Role::Feed, 0, None);
+                }
+            }
+        }
+        tracing::debug!("{}: {new_links} new links", item.url);
+        match extracted {
+            Ok(extracted) => {
+                let mut article = extracted.into_article(&self.source.id, response_url.as_str());
+                // A rel=canonical pointing off the source's hosts is not trusted.
+                if let Some(canonical) = article.canonical_url.as_deref().and_then(canonical::clean) {
+                    if !self.scope.has_host(&canonical) {
+                        article.canonical_url = Some(response_url.to_string());
+                        article.id = crate::corpus::id_from_url(response_url.as_str());
+                    }
+                }
+                article.fetched = Some(PubDate::DateTime(chrono::Utc::now().fixed_offset()));
+                if article.lang.is_none() {
+                    article.lang = Some(self.source.lang.clone());
+                }
+                article.warc = warc.clone();
+                article.sha256 = Some(article.body_sha256());
+                state.body_sha256 = article.sha256.clone();
+                state.warc = warc.as_ref().map(Into::into);
+                state.article = Some(article.id.clone());
+                let Some(mut store) = self.store() else { return Ok(Visit::Done) };
+                if let Some(other) = store.same_text(state.body_sha256.as_deref().unwrap_or(""), &article.id)
+                {
+                    state.note = Some(format!("same text as article {other}"));
+                    state.article = Some(other.to_string());
+                    store.url(key, state);
+                    drop(store);
+                    self.ctx.counters.same_text.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    store.article(key, article, state);
+                }
+            }
+            Err(why) => {
+                if !matches!(why, NotArticle::Listing(_)) {
+                    tracing::debug!("{}: {why}", item.url);
+                }
+                self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);
+                state.note = Some(why.to_string());
+                state.warc = warc.as_ref().map(Into::into);
+                if let Some(mut store) = self.store() {
+                    store.url(key, state);
+                }
+            }
+        }
+        self.forget(item);
+        Ok(Visit::Done)
+    }
+}
+
+enum Visit {
+    Done,
+    /// `--max-pages` reached.
+    Stop,
+}
+
+fn host_of(url: &Url) -> Option<String> {
+    scope::host_key(url)
+}
+
+/// The WARC view of a response.
+fn exchange(response: &Response) -> warc::Exchange<'_> {
+    warc::Exchange {
+        url: response.url.as_str(),
+        method: "GET",
+        request_headers: &response.request_headers,
+        status: response.status,
+        reason: &response.reason,
+        response_headers: &response.headers,
+        body: &response.raw,
+        ip: response.ip.map(|a| a.ip().to_string()),
+    }
+}

@@ -1,0 +1,280 @@
+//! What the crawler remembers between runs, in `corpus/state/crawl.redb`:
+//! every URL it fetched (validators, when, what it gave), the frontier of
+//! URLs found but not fetched yet, and the WARC files being written.
+//!
+//! The store is redb, an embedded transactional key-value store: a commit
+//! is all or nothing, so a crawl killed at any instant finds on the next
+//! run exactly the URLs whose page it had stored, and the frontier it had
+//! not finished.
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, Durability, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::WarcRef;
+
+const URLS: TableDefinition<&str, &[u8]> = TableDefinition::new("urls");
+const FRONTIER: TableDefinition<&str, &[u8]> = TableDefinition::new("frontier");
+const OPEN_WARCS: TableDefinition<&str, u64> = TableDefinition::new("open_warcs");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{path}: the crawl state is in use by another veille process")]
+    Busy { path: PathBuf },
+    #[error("{path}: crawl state: {message}")]
+    Store { path: PathBuf, message: String },
+}
+
+/// What a URL is to the crawler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Robots,
+    Feed,
+    Sitemap,
+    /// A page: an article or a listing of articles.
+    Page,
+}
+
+/// What the crawler knows of a URL it fetched.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UrlState {
+    /// The address fetched (the key is its canonical form).
+    pub url: String,
+    pub source: String,
+    pub role: Option<Role>,
+    /// Unix seconds of the last fetch that got an answer.
+    pub fetched: i64,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// sha256 of the payload, to tell a changed page from a re-sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_sha256: Option<String>,
+    /// Payload size, counted as saved when a conditional request gets a 304.
+    #[serde(default)]
+    pub size: u64,
+    /// sha256 of the article body, to keep one text found at two URLs once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_sha256: Option<String>,
+    /// The article this page gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warc: Option<WarcRefState>,
+    /// The sitemap's `<lastmod>` when last seen (unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lastmod: Option<i64>,
+    /// Why the page gave no article, when it gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub depth: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WarcRefState {
+    pub file: String,
+    pub offset: u64,
+}
+
+impl From<&WarcRef> for WarcRefState {
+    fn from(r: &WarcRef) -> Self {
+        WarcRefState { file: r.file.clone(), offset: r.offset }
+    }
+}
+
+/// A URL waiting to be fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub url: String,
+    pub source: String,
+    pub role: Role,
+    pub depth: u32,
+}
+
+/// Changes made together by one commit.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub urls: Vec<(String, UrlState)>,
+    pub enqueue: Vec<(String, Pending)>,
+    pub done: Vec<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty() && self.enqueue.is_empty() && self.done.is_empty()
+    }
+}
+
+/// The crawl state of one home.
+pub struct State {
+    db: Database,
+    path: PathBuf,
+}
+
+impl State {
+    pub const FILE: &str = "crawl.redb";
+
+    /// Opens (creating if needed) the state in `dir`.
+    pub fn open(dir: &Path) -> Result<State, StateError> {
+        let path = dir.join(Self::FILE);
+        let err = |message: String| StateError::Store { path: path.clone(), message };
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StateError::Busy { path }),
+            Err(e) => return Err(err(e.to_string())),
+        };
+        let state = State { db, path };
+        // Create the tables once, so that readers never meet a missing one.
+        let txn = state.db.begin_write().map_err(|e| state.err(e))?;
+        {
+            txn.open_table(URLS).map_err(|e| state.err(e))?;
+            txn.open_table(FRONTIER).map_err(|e| state.err(e))?;
+            txn.open_table(OPEN_WARCS).map_err(|e| state.err(e))?;
+        }
+        txn.commit().map_err(|e| state.err(e))?;
+        Ok(state)
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> StateError {
+        StateError::Store { path: self.path.clone(), message: e.to_string() }
+    }
+
+    fn decode<T: for<'de> Deserialize<'de>>(&self, key: &str, bytes: &[u8]) -> Result<T, StateError> {
+        serde_json::from_slice(bytes).map_err(|e| self.err(format!("entry {key:?}: {e}")))
+    }
+
+    /// What is known of `url`.
+    pub fn url(&self, url: &str) -> Result<Option<UrlState>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(e))?;
+        let table = txn.open_table(URLS).map_err(|e| self.err(e))?;
+        match table.get(url).map_err(|e| self.err(e))? {
+            Some(value) => Ok(Some(self.decode(url, value.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every known URL of a source (all sources when `source` is None).
+    pub fn urls(&self, source: Option<&str>) -> Result<Vec<(String, UrlState)>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(e))?;
+        let table = txn.open_table(URLS).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(|e| self.err(e))? {
+            let (k, v) = entry.map_err(|e| self.err(e))?;
+            let state: UrlState = self.decode(k.value(), v.value())?;
+            if source.is_none_or(|s| s == state.source) {
+                out.push((k.value().to_string(), state));
+            }
+        }
+        Ok(out)
+    }
+
+    /// URLs found and not fetched yet, of one source (all when None).
+    pub fn frontier(&self, source: Option<&str>) -> Result<Vec<(String, Pending)>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(e))?;
+        let table = txn.open_table(FRONTIER).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(|e| self.err(e))? {
+            let (k, v) = entry.map_err(|e| self.err(e))?;
+            let pending: Pending = self.decode(k.value(), v.value())?;
+            if source.is_none_or(|s| s == pending.source) {
+                out.push((k.value().to_string(), pending));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies `changes` in one transaction. `durable` waits for the disk;
+    /// otherwise the commit is atomic but may be lost to a power cut (not
+    /// to a killed process) until the next durable one.
+    pub fn commit(&self, changes: &Changes, durable: bool) -> Result<(), StateError> {
+        let mut txn = self.db.begin_write().map_err(|e| self.err(e))?;
+        txn.set_durability(if durable { Durability::Immediate } else { Durability::Eventual });
+        {
+            let mut urls = txn.open_table(URLS).map_err(|e| self.err(e))?;
+            let mut frontier = txn.open_table(FRONTIER).map_err(|e| self.err(e))?;
+            for (url, pending) in &changes.enqueue {
+                let bytes = serde_json::to_vec(pending).expect("serialisable");
+                frontier.insert(url.as_str(), bytes.as_slice()).map_err(|e| self.err(e))?;
+            }
+            for url in &changes.done {
+                frontier.remove(url.as_str()).map_err(|e| self.err(e))?;
+            }
+            for (url, state) in &changes.urls {
+                let bytes = serde_json::to_vec(state).expect("serialisable");
+                urls.insert(url.as_str(), bytes.as_slice()).map_err(|e| self.err(e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.err(e))
+    }
+
+    /// Remembers that a WARC file is being written (durably, before any record).
+    pub fn warc_opened(&self, name: &str) -> Result<(), StateError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(e))?;
+        txn.open_table(OPEN_WARCS).map_err(|e| self.err(e))?.insert(name, 0).map_err(|e| self.err(e))?;
+        txn.commit().map_err(|e| self.err(e))
+    }
+
+    /// Forgets WARC files that were closed cleanly.
+    pub fn warcs_closed(&self, names: &[String]) -> Result<(), StateError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(e))?;
+        {
+            let mut table = txn.open_table(OPEN_WARCS).map_err(|e| self.err(e))?;
+            for name in names {
+                table.remove(name.as_str()).map_err(|e| self.err(e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.err(e))
+    }
+
+    /// WARC files a previous run left open (it was killed).
+    pub fn open_warcs(&self) -> Result<Vec<String>, StateError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(e))?;
+        let table = txn.open_table(OPEN_WARCS).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for entry in table.iter().map_err(|e| self.err(e))? {
+            out.push(entry.map_err(|e| self.err(e))?.0.value().to_string());
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_are_read_back_and_a_second_opener_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(dir.path()).unwrap();
+        let mut changes = Changes::default();
+        changes.enqueue.push((
+            "http://a.test/1".into(),
+            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1 },
+        ));
+        changes.enqueue.push((
+            "http://a.test/2".into(),
+            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1 },
+        ));
+        state.commit(&changes, true).unwrap();
+        let mut changes = Changes::default();
+        changes.done.push("http://a.test/1".into());
+        let fetched =
+            UrlState { source: "a".into(), status: 200, etag: Some("\"x\"".into()), ..Default::default() };
+        changes.urls.push(("http://a.test/1".into(), fetched.clone()));
+        state.commit(&changes, false).unwrap();
+        assert_eq!(state.url("http://a.test/1").unwrap(), Some(fetched));
+        let frontier = state.frontier(Some("a")).unwrap();
+        assert_eq!(frontier.len(), 1);
+        assert_eq!(frontier[0].0, "http://a.test/2");
+        assert!(state.frontier(Some("b")).unwrap().is_empty());
+        assert!(matches!(State::open(dir.path()), Err(StateError::Busy { .. })));
+        drop(state);
+        assert!(State::open(dir.path()).is_ok());
+    }
+}

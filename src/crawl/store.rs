@@ -1,0 +1,216 @@
+//! Where a crawl's results go, in an order that survives being killed at
+//! any instant: raw answers are appended to the WARC file; the articles
+//! extracted from them are written in batches; then the crawl state records
+//! that these URLs are done. A batch is flushed as: WARC fsync → article
+//! files (temp, one `syncfs`, renames) → state commit. A run killed before
+//! the commit fetches the batch's URLs again on the next run; their
+//! articles keep their ids and files, so nothing is lost or duplicated.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::corpus::{self, Article, Corpus, Outcome, WarcRef};
+
+use super::state::{Changes, Pending, State, StateError, UrlState};
+use super::warc::{self, Exchange, WarcWriter};
+
+/// A batch is flushed after this many pages or this long, whichever first.
+const BATCH_PAGES: usize = 64;
+const BATCH_TIME: Duration = Duration::from_secs(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Corpus(#[from] corpus::Error),
+}
+
+/// Counts of what the flushed batches did to the corpus.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Saved {
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+}
+
+struct PendingArticle {
+    article: Article,
+    key: String,
+    state: UrlState,
+}
+
+pub struct Store {
+    state: State,
+    warc: WarcWriter,
+    warc_dir: std::path::PathBuf,
+    warc_open: Option<String>,
+    writer: corpus::Writer,
+    /// Which article holds a body (by sha256), so that one text found at
+    /// two URLs is kept once.
+    bodies: HashMap<String, String>,
+    articles: Vec<PendingArticle>,
+    changes: Changes,
+    since: Instant,
+    pub saved: Saved,
+}
+
+impl Store {
+    /// Opens the state, repairs WARC files a killed run left open, and
+    /// prepares a new WARC file for this run.
+    pub fn open(
+        state_dir: &std::path::Path,
+        raw_dir: &std::path::Path,
+        corpus: &Corpus,
+        warc_bytes: u64,
+    ) -> Result<Store, StoreError> {
+        let state = State::open(state_dir)?;
+        let left_open = state.open_warcs()?;
+        for name in &left_open {
+            let path = raw_dir.join(name);
+            if path.exists() {
+                match warc::repair(&path) {
+                    Ok(0) => {}
+                    Ok(cut) => tracing::info!(
+                        "{}: removed {cut} bytes of a record cut by an interrupted run",
+                        path.display()
+                    ),
+                    Err(e) => {
+                        tracing::warn!("{}: cannot check after an interrupted run: {e}", path.display())
+                    }
+                }
+            }
+        }
+        state.warcs_closed(&left_open)?;
+        let mut bodies = HashMap::new();
+        for (_, url) in state.urls(None)? {
+            if let (Some(article), Some(sha)) = (url.article, url.body_sha256) {
+                bodies.entry(sha).or_insert(article);
+            }
+        }
+        let (writer, errors) = corpus.writer()?;
+        for e in errors {
+            tracing::warn!("{e}");
+        }
+        Ok(Store {
+            state,
+            warc: WarcWriter::new(raw_dir, WarcWriter::run_prefix(), warc_bytes),
+            warc_dir: raw_dir.to_path_buf(),
+            warc_open: None,
+            writer,
+            bodies,
+            articles: Vec::new(),
+            changes: Changes::default(),
+            since: Instant::now(),
+            saved: Saved::default(),
+        })
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Appends an exchange to the WARC archive.
+    pub fn archive(&mut self, exchange: &Exchange) -> Result<WarcRef, StoreError> {
+        let at = self.warc.append(exchange).map_err(|e| self.io_error(e))?;
+        if self.warc_open.as_deref() != Some(at.file.as_str()) {
+            // A new file: the state must know it is open before anything
+            // relies on it, so that a crash leaves it to be repaired.
+            self.state.warc_opened(&at.file)?;
+            if let Some(previous) = self.warc_open.replace(at.file.clone()) {
+                self.state.warcs_closed(&[previous])?;
+            }
+        }
+        Ok(at)
+    }
+
+    fn io_error(&self, source: std::io::Error) -> StoreError {
+        StoreError::Io { path: self.warc_dir.display().to_string(), source }
+    }
+
+    /// The article that already holds this body, if another one does.
+    pub fn same_text(&self, body_sha256: &str, id: &str) -> Option<&str> {
+        self.bodies.get(body_sha256).map(String::as_str).filter(|other| *other != id)
+    }
+
+    /// Queues an article for the next flush, with the state of its URL.
+    pub fn article(&mut self, key: String, article: Article, state: UrlState) {
+        if let Some(sha) = &state.body_sha256 {
+            self.bodies.entry(sha.clone()).or_insert_with(|| article.id.clone());
+        }
+        self.articles.push(PendingArticle { article, key, state });
+    }
+
+    /// Records what is known of a URL that gave no article.
+    pub fn url(&mut self, key: String, state: UrlState) {
+        self.changes.urls.push((key, state));
+    }
+
+    /// Adds URLs to the persistent frontier.
+    pub fn enqueue(&mut self, key: String, pending: Pending) {
+        self.changes.enqueue.push((key, pending));
+    }
+
+    /// Removes a URL from the persistent frontier.
+    pub fn done(&mut self, key: String) {
+        self.changes.done.push(key);
+    }
+
+    /// Flushes when the batch is big or old enough.
+    pub fn maybe_flush(&mut self) -> Result<(), StoreError> {
+        if self.articles.len() + self.changes.urls.len() >= BATCH_PAGES || self.since.elapsed() >= BATCH_TIME
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything queued durable, in the safe order.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        self.since = Instant::now();
+        if self.articles.is_empty() && self.changes.is_empty() {
+            return Ok(());
+        }
+        self.warc.sync().map_err(|e| self.io_error(e))?;
+        let pending = std::mem::take(&mut self.articles);
+        let (articles, rest): (Vec<Article>, Vec<(String, UrlState)>) =
+            pending.into_iter().map(|p| (p.article, (p.key, p.state))).unzip();
+        let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+        for ((result, (key, state)), id) in self.writer.save_all(articles).into_iter().zip(rest).zip(ids) {
+            match result {
+                Ok(outcome) => {
+                    match outcome {
+                        Outcome::Created => self.saved.new += 1,
+                        Outcome::Updated => self.saved.changed += 1,
+                        Outcome::Unchanged => self.saved.unchanged += 1,
+                    }
+                    self.changes.urls.push((key, state));
+                }
+                Err(e) => {
+                    // The URL stays in the frontier: the next run tries again.
+                    self.saved.failed += 1;
+                    self.changes.done.retain(|k| k != &key);
+                    tracing::warn!("article {id}: {e}");
+                }
+            }
+        }
+        let changes = std::mem::take(&mut self.changes);
+        self.state.commit(&changes, true)?;
+        Ok(())
+    }
+
+    /// Flushes and closes the run's WARC file.
+    pub fn finish(mut self) -> Result<Saved, StoreError> {
+        self.flush()?;
+        let open = self.warc_open.take();
+        let Store { warc, state, warc_dir, saved, .. } = self;
+        warc.finish().map_err(|source| StoreError::Io { path: warc_dir.display().to_string(), source })?;
+        if let Some(name) = open {
+            state.warcs_closed(&[name])?;
+        }
+        Ok(saved)
+    }
+}
