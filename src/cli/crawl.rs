@@ -31,16 +31,38 @@ Examples:
 Exit status: 0 all sources crawled, 1 some source failed (robots.txt
 unreadable, host failing), 2 fatal error, 130/143 stopped by SIGINT/SIGTERM.";
 
-/// Fetch new and changed pages of the followed sites into the archive
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct CrawlArgs {
+/// What to crawl: shared by `crawl` and `update`.
+#[derive(Debug, Clone, Args)]
+pub struct CrawlTarget {
     /// Only the source with this id
     #[arg(long, value_name = "ID")]
     pub source: Option<String>,
     /// Stop after this many requests
     #[arg(long, value_name = "N")]
     pub max_pages: Option<u64>,
+    /// Answer HOST with ADDR instead of DNS, as curl's --resolve (PORT is
+    /// accepted for curl compatibility; the URL's port is used)
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, SocketAddr)>,
+}
+
+impl From<CrawlTarget> for Options {
+    fn from(target: CrawlTarget) -> Options {
+        Options {
+            source: target.source,
+            max_pages: target.max_pages,
+            resolve: target.resolve,
+            ..Options::default()
+        }
+    }
+}
+
+/// Fetch new and changed pages of the followed sites into the archive
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct CrawlArgs {
+    #[command(flatten)]
+    pub target: CrawlTarget,
     /// Read robots.txt, feeds and sitemaps and list the pages that would be
     /// fetched; write nothing
     #[arg(long)]
@@ -51,10 +73,9 @@ pub struct CrawlArgs {
     /// Print the run's figures as JSON
     #[arg(long)]
     pub json: bool,
-    /// Answer HOST with ADDR instead of DNS, as curl's --resolve (PORT is
-    /// accepted for curl compatibility; the URL's port is used)
-    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
-    pub resolve: Vec<(String, SocketAddr)>,
+    /// Wait for another update/crawl/index to finish instead of exiting with 75
+    #[arg(long)]
+    pub wait: bool,
 }
 
 fn parse_resolve(text: &str) -> Result<(String, SocketAddr), String> {
@@ -140,13 +161,9 @@ pub fn crawl(context: &Context, home: &Home, options: Options) -> anyhow::Result
 
 pub fn run(context: &Context, args: CrawlArgs) -> anyhow::Result<Status> {
     let home = context.home()?;
-    let options = Options {
-        source: args.source,
-        max_pages: args.max_pages,
-        dry_run: args.dry_run,
-        recheck: args.recheck,
-        resolve: args.resolve,
-    };
+    let options = Options { dry_run: args.dry_run, recheck: args.recheck, ..Options::from(args.target) };
+    // A dry run writes nothing, so it needs no lock.
+    let _lock = if args.dry_run { None } else { Some(home.lock("crawl", args.wait)?) };
     let dry_run = options.dry_run;
     let (summary, signal) = crawl(context, &home, options)?;
     let mut out = std::io::stdout().lock();
@@ -183,4 +200,57 @@ mod tests {
         assert!(parse_resolve("a.test:x:127.0.0.1").is_err());
         assert!(parse_resolve("a.test:80:nope").is_err());
     }
+}
+
+const REEXTRACT_EXAMPLES: &str = "\
+Every page the crawler archived in corpus/raw/ is read back from its WARC
+record and extracted again with the current extractor and each source's
+profile; no network is used. An article file changes only where the output
+changed; a page that no longer gives an article keeps the one it gave.
+
+Examples:
+  veille reextract                   after upgrading veille
+  veille reextract --source sablier  after changing a source's profile";
+
+/// Rebuild articles from the raw archive with the current extractor (offline)
+#[derive(Debug, Args)]
+#[command(after_help = REEXTRACT_EXAMPLES)]
+pub struct ReextractArgs {
+    /// Only the source with this id
+    #[arg(long, value_name = "ID")]
+    pub source: Option<String>,
+    /// Print the figures as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Wait for another update/crawl/index to finish instead of exiting with 75
+    #[arg(long)]
+    pub wait: bool,
+}
+
+pub fn reextract(context: &Context, args: ReextractArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let settings = home.settings()?;
+    let sources = home.sources()?;
+    let _lock = home.lock("reextract", args.wait)?;
+    let max_body = settings.crawl.max_body_megabytes.saturating_mul(1024 * 1024);
+    let report = crate::crawl::reextract::reextract(
+        &home.corpus(),
+        &home.state_dir(),
+        &home.raw_dir(),
+        &sources,
+        args.source.as_deref(),
+        max_body,
+    )?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else if !context.global.quiet {
+        writeln!(
+            out,
+            "reextract: {} archived pages read: {} new, {} changed, {} unchanged articles, {} not articles, {} failed",
+            report.pages, report.new, report.changed, report.unchanged, report.not_articles, report.failed
+        )?;
+    }
+    Ok(if report.failed > 0 { Status::Partial } else { Status::Success })
 }

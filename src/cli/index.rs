@@ -28,6 +28,9 @@ pub struct IndexArgs {
     /// Rebuild the index from nothing
     #[arg(long)]
     pub rebuild: bool,
+    /// Wait for another update/crawl/index to finish instead of exiting with 75
+    #[arg(long)]
+    pub wait: bool,
 }
 
 fn progress_bar(context: &Context) -> Option<indicatif::ProgressBar> {
@@ -65,6 +68,7 @@ pub fn update_index(context: &Context, home: &Home, rebuild: bool) -> anyhow::Re
 
 pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
     let home = context.home()?;
+    let _lock = home.lock("index", args.wait)?;
     let started = Instant::now();
     let report = update_index(context, &home, args.rebuild)?;
     if !context.global.quiet {

@@ -17,6 +17,7 @@ mod output;
 mod search;
 mod shell;
 mod themes;
+mod update;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub enum Status {
 pub const EXIT_SUCCESS: u8 = 0;
 pub const EXIT_PARTIAL: u8 = 1;
 pub const EXIT_FATAL: u8 = 2;
+/// Another process holds the home (sysexits' EX_TEMPFAIL: cron may simply retry).
+pub const EXIT_BUSY: u8 = 75;
 
 const ABOUT: &str =
     "Press archive for technocritical collectives: crawl, archive, search in French, print brochures";
@@ -53,6 +56,7 @@ the home (found from --home, VEILLE_HOME, or the current directory and its paren
 const EXAMPLES: &str = "\
 Examples:
   veille init ~/archive                 create a home
+  veille update                         the nightly run: crawl, extract, index
   veille crawl                          fetch what is new on the followed sites
   veille --home ~/archive import a.jsonl  bring an existing archive in
   veille search data center eau         search in French (see `veille search --help`)
@@ -61,7 +65,8 @@ Examples:
   veille show 3f2a9c                    print an article (id or id prefix)
   veille check                          find broken files and settings
 
-Exit status: 0 success, 1 some items skipped, 2 usage or fatal error.";
+Exit status: 0 success, 1 some items skipped, 2 usage or fatal error, 75 the home
+is busy with another update, crawl, index or reextract.";
 
 #[derive(Debug, Parser)]
 #[command(name = "veille", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -95,7 +100,10 @@ pub enum Command {
     Init(init::InitArgs),
     Import(import::ImportArgs),
     Index(index::IndexArgs),
+    Update(update::UpdateArgs),
     Crawl(crawl::CrawlArgs),
+    Reextract(crawl::ReextractArgs),
+    Log(update::LogArgs),
     Search(search::SearchArgs),
     Themes(themes::ThemesArgs),
     Similar(search::SimilarArgs),
@@ -155,7 +163,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Init(args) => init::run(&context, args),
         Command::Import(args) => import::run(&context, args),
         Command::Index(args) => index::run(&context, args),
+        Command::Update(args) => update::run(&context, args),
         Command::Crawl(args) => crawl::run(&context, args),
+        Command::Reextract(args) => crawl::reextract(&context, args),
+        Command::Log(args) => update::log(&context, args),
         Command::Search(args) => search::run(&context, args),
         Command::Themes(args) => themes::run(&context, args),
         Command::Similar(args) => search::similar(&context, args),
@@ -173,6 +184,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Ok(Status::Partial) => ExitCode::from(EXIT_PARTIAL),
         Ok(Status::Interrupted(code)) => ExitCode::from(code),
         Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_SUCCESS),
+        Err(e) if matches!(e.downcast_ref(), Some(crate::home::LockError::Busy { .. })) => {
+            eprintln!("veille: {e:#}");
+            ExitCode::from(EXIT_BUSY)
+        }
         Err(e) => {
             eprintln!("veille: error: {e:#}");
             ExitCode::from(EXIT_FATAL)

@@ -182,16 +182,8 @@ impl Fetcher {
             }
             raw.extend_from_slice(&chunk);
         }
-        let encoding =
-            headers.iter().find(|(n, _)| n == "content-encoding").map(|(_, v)| v.trim().to_ascii_lowercase());
-        let body = match encoding.as_deref() {
-            None | Some("" | "identity") => raw.clone(),
-            Some("gzip" | "x-gzip") => gunzip_capped(&raw, max).map_err(|e| match e {
-                DiscoverError::TooLarge(cap) => FetchError::TooLarge(cap),
-                other => FetchError::Decode(other.to_string()),
-            })?,
-            Some(other) => return Err(FetchError::Decode(format!("unsupported Content-Encoding {other:?}"))),
-        };
+        let encoding = headers.iter().find(|(n, _)| n == "content-encoding").map(|(_, v)| v.as_str());
+        let body = decode_content(&raw, encoding, max)?;
         Ok(Response {
             url: url.clone(),
             status: status.as_u16(),
@@ -202,6 +194,18 @@ impl Fetcher {
             body,
             ip,
         })
+    }
+}
+
+/// Undoes a `Content-Encoding` (only gzip is asked for), inflating at most `max` bytes.
+pub fn decode_content(raw: &[u8], encoding: Option<&str>, max: u64) -> Result<Vec<u8>, FetchError> {
+    match encoding.map(|e| e.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("" | "identity") => Ok(raw.to_vec()),
+        Some("gzip" | "x-gzip") => gunzip_capped(raw, max).map_err(|e| match e {
+            DiscoverError::TooLarge(cap) => FetchError::TooLarge(cap),
+            other => FetchError::Decode(other.to_string()),
+        }),
+        Some(other) => Err(FetchError::Decode(format!("unsupported Content-Encoding {other:?}"))),
     }
 }
 

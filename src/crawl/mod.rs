@@ -14,6 +14,7 @@
 pub mod discover;
 pub mod fetch;
 pub mod politeness;
+pub mod reextract;
 pub mod robots;
 pub mod scope;
 pub mod state;
@@ -110,6 +111,8 @@ pub struct Summary {
     pub planned: Vec<String>,
     /// The run stopped early (signal or `--max-pages`).
     pub interrupted: bool,
+    /// The articles this run added.
+    pub new_articles: Vec<store::NewArticle>,
 }
 
 impl Summary {
@@ -288,6 +291,7 @@ impl Crawler {
             fetched: get(&c.fetched),
             not_modified: get(&c.not_modified),
             new: saved.new,
+            new_articles: saved.created.clone(),
             changed: saved.changed,
             unchanged: saved.unchanged,
             same_text: get(&c.same_text),
@@ -751,20 +755,9 @@ impl SourceCrawl {
         tracing::debug!("{}: {new_links} new links", item.url);
         match extracted {
             Ok(extracted) => {
-                let mut article = extracted.into_article(&self.source.id, response_url.as_str());
-                // A rel=canonical pointing off the source's hosts is not trusted.
-                if let Some(canonical) = article.canonical_url.as_deref().and_then(canonical::clean) {
-                    if !self.scope.has_host(&canonical) {
-                        article.canonical_url = Some(response_url.to_string());
-                        article.id = crate::corpus::id_from_url(response_url.as_str());
-                    }
-                }
-                article.fetched = Some(PubDate::DateTime(chrono::Utc::now().fixed_offset()));
-                if article.lang.is_none() {
-                    article.lang = Some(self.source.lang.clone());
-                }
-                article.warc = warc.clone();
-                article.sha256 = Some(article.body_sha256());
+                let fetched = PubDate::DateTime(chrono::Utc::now().fixed_offset());
+                let article =
+                    article_from(extracted, &self.source, &self.scope, &response_url, warc.clone(), fetched);
                 state.body_sha256 = article.sha256.clone();
                 state.warc = warc.as_ref().map(Into::into);
                 state.article = Some(article.id.clone());
@@ -795,6 +788,32 @@ impl SourceCrawl {
         self.forget(item);
         Ok(Visit::Done)
     }
+}
+
+/// The corpus article of an extracted page.
+pub(crate) fn article_from(
+    extracted: extract::Extracted,
+    source: &Source,
+    scope: &Scope,
+    url: &Url,
+    warc: Option<WarcRef>,
+    fetched: PubDate,
+) -> crate::corpus::Article {
+    let mut article = extracted.into_article(&source.id, url.as_str());
+    // A rel=canonical pointing off the source's hosts is not trusted.
+    if let Some(canonical) = article.canonical_url.as_deref().and_then(canonical::clean) {
+        if !scope.has_host(&canonical) {
+            article.canonical_url = Some(url.to_string());
+            article.id = crate::corpus::id_from_url(url.as_str());
+        }
+    }
+    article.fetched = Some(fetched);
+    if article.lang.is_none() {
+        article.lang = Some(source.lang.clone());
+    }
+    article.warc = warc;
+    article.sha256 = Some(article.body_sha256());
+    article
 }
 
 enum Visit {

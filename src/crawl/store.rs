@@ -28,13 +28,37 @@ pub enum StoreError {
     Corpus(#[from] corpus::Error),
 }
 
-/// Counts of what the flushed batches did to the corpus.
-#[derive(Debug, Default, Clone, Copy)]
+/// What the flushed batches did to the corpus.
+#[derive(Debug, Default, Clone)]
 pub struct Saved {
     pub new: u64,
     pub changed: u64,
     pub unchanged: u64,
     pub failed: u64,
+    /// The articles created, in the order they were saved.
+    pub created: Vec<NewArticle>,
+}
+
+/// An article a run added to the corpus, as a digest lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewArticle {
+    pub id: String,
+    pub title: String,
+    pub site: String,
+    pub published: Option<String>,
+    pub url: Option<String>,
+}
+
+impl NewArticle {
+    fn of(article: &Article) -> NewArticle {
+        NewArticle {
+            id: article.id.clone(),
+            title: article.display_title(),
+            site: article.site.clone(),
+            published: article.published.map(|p| p.date().to_string()),
+            url: article.url.clone(),
+        }
+    }
 }
 
 struct PendingArticle {
@@ -178,12 +202,17 @@ impl Store {
         let pending = std::mem::take(&mut self.articles);
         let (articles, rest): (Vec<Article>, Vec<(String, UrlState)>) =
             pending.into_iter().map(|p| (p.article, (p.key, p.state))).unzip();
-        let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
-        for ((result, (key, state)), id) in self.writer.save_all(articles).into_iter().zip(rest).zip(ids) {
+        let described: Vec<NewArticle> = articles.iter().map(NewArticle::of).collect();
+        for ((result, (key, state)), described) in self.writer.save_all(articles).into_iter().zip(rest).zip(described)
+        {
+            let id = &described.id;
             match result {
                 Ok(outcome) => {
                     match outcome {
-                        Outcome::Created => self.saved.new += 1,
+                        Outcome::Created => {
+                            self.saved.new += 1;
+                            self.saved.created.push(described);
+                        }
                         Outcome::Updated => self.saved.changed += 1,
                         Outcome::Unchanged => self.saved.unchanged += 1,
                     }

@@ -9,7 +9,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub mod lock;
+pub mod runlog;
+
 use crate::config::{self, ConfigError, Settings, Source, Theme};
+pub use lock::{HomeLock, LockError};
 use crate::corpus::{Corpus, atomic};
 
 /// The file that marks a directory as a home.
@@ -196,6 +200,11 @@ impl Home {
 
     pub fn baskets_dir(&self) -> PathBuf {
         self.corpus_dir().join("baskets")
+    }
+
+    /// Takes the home's writer lock for `command` (see [`lock`]).
+    pub fn lock(&self, command: &str, wait: bool) -> Result<HomeLock, LockError> {
+        HomeLock::acquire(&self.state_dir(), command, wait)
     }
 
     pub fn settings(&self) -> Result<Settings, ConfigError> {

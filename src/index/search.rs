@@ -442,7 +442,7 @@ fn count_words(node: &Node) -> usize {
     }
 }
 
-fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+pub(crate) fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
     doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
 }
 

@@ -162,6 +162,39 @@ impl Searcher {
     }
 }
 
+impl Searcher {
+    /// The themes each of `ids` belongs to, in themes.toml order.
+    pub fn themes_of(
+        &self,
+        ids: &[String],
+        themes: &[Theme],
+        parsed: &std::collections::HashMap<String, Node>,
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, IndexError> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::{BooleanQuery, Occur, TermSetQuery};
+        let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let fields = self.index().fields();
+        let terms = ids.iter().map(|id| tantivy::Term::from_field_text(fields.id, id));
+        let among: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+        let searcher = self.reader_searcher();
+        for theme in themes {
+            let Some(node) = parsed.get(&theme.id) else { continue };
+            let Ok(Some(query)) = self.compile(node, Combine::All) else { continue };
+            let both = BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, among.box_clone())]);
+            for address in searcher.search(&both, &DocSetCollector)? {
+                let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+                if let Some(id) = super::search::first_text(&doc, fields.id) {
+                    out.entry(id).or_default().push(theme.id.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,150 @@
+//! `veille reextract`: the articles made again from the raw archive with
+//! the current extractor, without the network. Each page the crawler
+//! archived is read back from its WARC record and extracted; an article
+//! file changes only where the extractor's output changed.
+
+use std::path::Path;
+
+use serde::Serialize;
+use url::Url;
+
+use super::fetch::decode_content;
+use super::scope::Scope;
+use super::state::{Role, State, StateError};
+use super::warc;
+use crate::config::sources::Source;
+use crate::corpus::{self, Corpus, Outcome, PubDate, WarcRef};
+use crate::extract;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReextractError {
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error(transparent)]
+    Corpus(#[from] corpus::Error),
+    #[error("no source with id {0:?} in sources.toml")]
+    UnknownSource(String),
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// Archived pages read again.
+    pub pages: u64,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    /// Pages that are no article (listings…), as before or now.
+    pub not_articles: u64,
+    /// Records missing or unreadable.
+    pub failed: u64,
+}
+
+/// Extracts again every archived page of `sources` (one source when `only`).
+pub fn reextract(
+    corpus: &Corpus,
+    state_dir: &Path,
+    raw_dir: &Path,
+    sources: &[Source],
+    only: Option<&str>,
+    max_body: u64,
+) -> Result<Report, ReextractError> {
+    if let Some(id) = only {
+        if !sources.iter().any(|s| s.id == id) {
+            return Err(ReextractError::UnknownSource(id.to_string()));
+        }
+    }
+    let state = State::open(state_dir)?;
+    let (mut writer, errors) = corpus.writer()?;
+    for e in errors {
+        tracing::warn!("{e}");
+    }
+    let mut report = Report::default();
+    let mut batch = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for (_, known) in state.urls(only)? {
+        let (Some(Role::Page), Some(at)) = (known.role, &known.warc) else { continue };
+        if known.note.as_deref().is_some_and(|n| n.starts_with("same text as")) {
+            continue;
+        }
+        let Some(source) = sources.iter().find(|s| s.id == known.source) else { continue };
+        report.pages += 1;
+        let path = raw_dir.join(&at.file);
+        let record = match warc::read_at(&path, at.offset) {
+            Ok(record) => record,
+            Err(e) => {
+                tracing::warn!("{}@{}: {e}", path.display(), at.offset);
+                report.failed += 1;
+                continue;
+            }
+        };
+        let Some(http) = record.http_response() else {
+            tracing::warn!("{}@{}: not an HTTP response record", path.display(), at.offset);
+            report.failed += 1;
+            continue;
+        };
+        let body = match decode_content(http.body, http.header("content-encoding"), max_body) {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::warn!("{}@{}: {e}", path.display(), at.offset);
+                report.failed += 1;
+                continue;
+            }
+        };
+        let url = record.header("WARC-Target-URI").and_then(|u| Url::parse(u).ok());
+        let Some(url) = url else {
+            report.failed += 1;
+            continue;
+        };
+        let options = extract::Options {
+            url: Some(url.as_str()),
+            content_type: http.header("content-type"),
+            profile: Some(source.profile),
+            selectors: source.selectors.as_ref(),
+        };
+        let Ok(extracted) = extract::extract(&body, &options) else {
+            // A page that gave an article keeps it: data is never dropped here.
+            report.not_articles += 1;
+            continue;
+        };
+        let fetched = chrono::DateTime::from_timestamp(known.fetched, 0)
+            .map(|d| PubDate::DateTime(d.fixed_offset()))
+            .expect("a unix time in range");
+        let warc_ref = WarcRef { file: at.file.clone(), offset: at.offset };
+        let mut article = super::article_from(extracted, source, &Scope::new(source), &url, Some(warc_ref), fetched);
+        // Keep the article where it is: the id the crawl gave it, and its first fetch date.
+        if let Some(id) = &known.article {
+            if let Some(path) = writer.path_of(id) {
+                if let Ok(existing) = Corpus::read(path) {
+                    article.fetched = existing.fetched.or(article.fetched);
+                    article.warc = existing.warc.or(article.warc);
+                }
+            }
+            article.id = id.clone();
+        }
+        if ids.insert(article.id.clone()) {
+            batch.push(article);
+        }
+        if batch.len() >= BATCH {
+            save(&mut writer, std::mem::take(&mut batch), &mut report);
+        }
+    }
+    save(&mut writer, batch, &mut report);
+    Ok(report)
+}
+
+/// Articles saved per filesystem flush (and held in memory at once).
+const BATCH: usize = 512;
+
+fn save(writer: &mut corpus::Writer, batch: Vec<corpus::Article>, report: &mut Report) {
+    for result in writer.save_all(batch) {
+        match result {
+            Ok(Outcome::Created) => report.new += 1,
+            Ok(Outcome::Updated) => report.changed += 1,
+            Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Err(e) => {
+                tracing::warn!("{e}");
+                report.failed += 1;
+            }
+        }
+    }
+}
