@@ -541,3 +541,34 @@ fn a_crawl_killed_mid_way_resumes_without_loss_or_duplicates() {
         assert!(spip.hits(&path) <= 2, "{path} ({title}) fetched {} times", spip.hits(&path));
     }
 }
+
+#[test]
+fn reextract_rebuilds_articles_from_the_warc_files_offline() {
+    let rt = runtime();
+    let (spip, wp, elsewhere) = spip_and_wordpress(&rt);
+    let home = Home::new(FAST, &two_sources(&spip, &wp), &[&spip, &wp, &elsewhere]);
+    home.crawl(&["-q"]).success();
+    let before = home.snapshot();
+    spip.clear_log();
+    wp.clear_log();
+    let report: serde_json::Value = serde_json::from_slice(
+        &veille(home.path()).args(["reextract", "--json"]).assert().success().get_output().stdout,
+    )
+    .unwrap();
+    assert_eq!(report["unchanged"], 14, "{report:#}");
+    assert_eq!(home.snapshot(), before, "the same extractor changes no file");
+    let (lost, _) = before.iter().find(|(p, _)| p.to_string_lossy().contains("/sablier/")).unwrap();
+    fs::remove_file(lost).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(
+        &veille(home.path())
+            .args(["reextract", "--json", "--source", "sablier"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(report["new"].as_u64().unwrap() + report["unchanged"].as_u64().unwrap(), 8, "{report:#}");
+    assert_eq!(home.articles().len(), 14);
+    assert!(spip.log().is_empty() && wp.log().is_empty(), "no network");
+}

@@ -73,7 +73,8 @@ pub fn run(context: &Context, args: UpdateArgs) -> anyhow::Result<Status> {
         crawl(context, &home, Options::from(args.target))?
     };
     let index = if signal.is_none() { Some(update_index(context, &home, false)?) } else { None };
-    let failed_sources: Vec<_> = summary.failed_sources().map(|s| json!({"id": s.id, "why": s.failed})).collect();
+    let failed_sources: Vec<_> =
+        summary.failed_sources().map(|s| json!({"id": s.id, "why": s.failed})).collect();
     let index_failures = index.as_ref().map_or(0, |r| r.failed.len());
     let status = match signal {
         Some(code) => Status::Interrupted(code),
@@ -148,7 +149,12 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace('\n', " ")
 }
 
-fn write_digest(context: &Context, home: &Home, path: &std::path::Path, summary: &Summary) -> anyhow::Result<()> {
+fn write_digest(
+    context: &Context,
+    home: &Home,
+    path: &std::path::Path,
+    summary: &Summary,
+) -> anyhow::Result<()> {
     let themes = home.themes().unwrap_or_default();
     let (parsed, _) = parse_themes(&themes, &home.themes_file());
     let (searcher, _) = super::index::searcher(context, home)?;
@@ -224,7 +230,12 @@ pub fn log(context: &Context, args: LogArgs) -> anyhow::Result<Status> {
         } else {
             writeln!(out, "{}", summary_line(run))?;
             for failed in run["failed_sources"].as_array().into_iter().flatten() {
-                writeln!(out, "    {}: {}", failed["id"].as_str().unwrap_or("?"), failed["why"].as_str().unwrap_or(""))?;
+                writeln!(
+                    out,
+                    "    {}: {}",
+                    failed["id"].as_str().unwrap_or("?"),
+                    failed["why"].as_str().unwrap_or("")
+                )?;
             }
         }
     }

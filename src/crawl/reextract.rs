@@ -110,7 +110,8 @@ pub fn reextract(
             .map(|d| PubDate::DateTime(d.fixed_offset()))
             .expect("a unix time in range");
         let warc_ref = WarcRef { file: at.file.clone(), offset: at.offset };
-        let mut article = super::article_from(extracted, source, &Scope::new(source), &url, Some(warc_ref), fetched);
+        let mut article =
+            super::article_from(extracted, source, &Scope::new(source), &url, Some(warc_ref), fetched);
         // Keep the article where it is: the id the crawl gave it, and its first fetch date.
         if let Some(id) = &known.article {
             if let Some(path) = writer.path_of(id) {

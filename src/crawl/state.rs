@@ -124,6 +124,23 @@ impl State {
         let path = dir.join(Self::FILE);
         let err = |message: String| StateError::Store { path: path.clone(), message };
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        if !path.exists() {
+            // A store is made under a temporary name and renamed once whole,
+            // so that a run killed while creating it leaves nothing half-made.
+            let fresh = dir.join(format!("{}.new", Self::FILE));
+            let _ = std::fs::remove_file(&fresh);
+            let db = Database::create(&fresh).map_err(|e| err(e.to_string()))?;
+            let txn = db.begin_write().map_err(|e| err(e.to_string()))?;
+            {
+                txn.open_table(URLS).map_err(|e| err(e.to_string()))?;
+                txn.open_table(FRONTIER).map_err(|e| err(e.to_string()))?;
+                txn.open_table(OPEN_WARCS).map_err(|e| err(e.to_string()))?;
+            }
+            txn.commit().map_err(|e| err(e.to_string()))?;
+            drop(db);
+            std::fs::rename(&fresh, &path).map_err(|e| err(e.to_string()))?;
+            crate::corpus::atomic::sync_dir(dir).map_err(|e| err(e.to_string()))?;
+        }
         let db = match Database::create(&path) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StateError::Busy { path }),

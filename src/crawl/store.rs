@@ -203,7 +203,8 @@ impl Store {
         let (articles, rest): (Vec<Article>, Vec<(String, UrlState)>) =
             pending.into_iter().map(|p| (p.article, (p.key, p.state))).unzip();
         let described: Vec<NewArticle> = articles.iter().map(NewArticle::of).collect();
-        for ((result, (key, state)), described) in self.writer.save_all(articles).into_iter().zip(rest).zip(described)
+        for ((result, (key, state)), described) in
+            self.writer.save_all(articles).into_iter().zip(rest).zip(described)
         {
             let id = &described.id;
             match result {

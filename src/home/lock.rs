@@ -19,7 +19,14 @@ pub enum LockError {
 /// Held while a command writes in the home; released on drop or death.
 #[derive(Debug)]
 pub struct HomeLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for HomeLock {
+    fn drop(&mut self) {
+        // Say nobody holds it any more (the kernel drops the lock itself).
+        let _ = self.file.set_len(0);
+    }
 }
 
 fn flock(file: &File, wait: bool) -> io::Result<bool> {
@@ -45,14 +52,20 @@ impl HomeLock {
         let path = state_dir.join("lock");
         let io_err = |source| LockError::Io { path: path.clone(), source };
         std::fs::create_dir_all(state_dir).map_err(io_err)?;
-        let mut file =
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err)?;
         if !flock(&file, false).map_err(io_err)? {
             if !wait {
                 let mut holder = String::new();
                 let _ = file.read_to_string(&mut holder);
                 let holder = holder.trim();
-                let holder = if holder.is_empty() { "another veille process".to_string() } else { holder.to_string() };
+                let holder =
+                    if holder.is_empty() { "another veille process".to_string() } else { holder.to_string() };
                 return Err(LockError::Busy { path, holder });
             }
             tracing::info!("waiting for the home lock ({})", path.display());
@@ -66,7 +79,7 @@ impl HomeLock {
         file.set_len(0).map_err(io_err)?;
         file.seek(SeekFrom::Start(0)).map_err(io_err)?;
         file.write_all(who.as_bytes()).map_err(io_err)?;
-        Ok(HomeLock { _file: file })
+        Ok(HomeLock { file })
     }
 }
 

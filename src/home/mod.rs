@@ -13,8 +13,8 @@ pub mod lock;
 pub mod runlog;
 
 use crate::config::{self, ConfigError, Settings, Source, Theme};
-pub use lock::{HomeLock, LockError};
 use crate::corpus::{Corpus, atomic};
+pub use lock::{HomeLock, LockError};
 
 /// The file that marks a directory as a home.
 pub const MARKER: &str = "veille.toml";
