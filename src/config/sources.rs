@@ -185,6 +185,22 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_examples_are_valid_once_uncommented() {
+        let shipped = include_str!("../../corpus/sources.toml");
+        let toml_line = regex::Regex::new(r"^# (\[\[source\]\]|\[source\.selectors\]|[a-z_]+ = )").unwrap();
+        let uncommented: String = shipped
+            .lines()
+            .map(|l| if toml_line.is_match(l) { &l[2..] } else { l })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let sources = load_text(&uncommented).unwrap();
+        let ids: Vec<_> = sources.iter().map(|s| s.id.as_str()).collect();
+        for id in ["ricochets", "infokiosques", "reporterre", "pmo", "laquadrature", "antitech"] {
+            assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
+    }
+
+    #[test]
     fn errors_name_line_and_field() {
         let err = load_text("# x\n[[source]]\nid = \"a\"\nhomepage = \"ftp://a\"\n").unwrap_err();
         assert!(err.contains("sources.toml:2:") && err.contains("homepage"), "{err}");
