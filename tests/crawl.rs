@@ -570,5 +570,14 @@ fn reextract_rebuilds_articles_from_the_warc_files_offline() {
     .unwrap();
     assert_eq!(report["new"].as_u64().unwrap() + report["unchanged"].as_u64().unwrap(), 8, "{report:#}");
     assert_eq!(home.articles().len(), 14);
+    // A URL of the archive (any variant of it) can be extracted again to debug a profile.
+    let url = format!("{}/?article18&utm_source=x", spip.base());
+    let out = veille(home.path()).args(["extract", "--json", &url]).assert().success().get_output().stdout.clone();
+    let extracted: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(extracted["profile"], "spip");
+    assert!(extracted["title"].as_str().unwrap().starts_with("La ville intelligente"));
+    let missing = format!("{}/spip.php?article99", spip.base());
+    let err = veille(home.path()).args(["extract", &missing]).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&err).contains("not in the archive"));
     assert!(spip.log().is_empty() && wp.log().is_empty(), "no network");
 }

@@ -23,6 +23,7 @@ Examples:
   veille extract page.html --url https://ricochets.cc/spip.php?article123
   veille extract --profile wordpress --markdown billet.html
   veille extract --source mon-site page.html     (its profile and selectors)
+  veille extract https://ricochets.cc/spip.php?article123   (as archived by crawl)
   find pages -name '*.html' | veille extract --batch --json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,8 +37,8 @@ pub enum ProfileArg {
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct ExtractArgs {
-    /// The HTML file
-    #[arg(value_name = "FILE", required_unless_present = "batch")]
+    /// The HTML file, or the URL of a page in the archive (corpus/raw/)
+    #[arg(value_name = "FILE|URL", required_unless_present = "batch")]
     pub file: Option<PathBuf>,
     /// The page's address (for links, ids and the SPIP article number)
     #[arg(long, value_name = "URL")]
@@ -92,6 +93,25 @@ fn json(extracted: &Extracted) -> JsonOut<'_> {
     }
 }
 
+/// The page archived for a URL given instead of a file, with its source.
+fn archived(
+    context: &Context,
+    arg: &std::path::Path,
+) -> anyhow::Result<Option<(crate::crawl::reextract::ArchivedPage, Option<crate::config::Source>)>> {
+    let text = arg.to_string_lossy();
+    if !(text.starts_with("http://") || text.starts_with("https://")) || arg.exists() {
+        return Ok(None);
+    }
+    let home = context.home()?;
+    let max_body = home.settings()?.crawl.max_body_megabytes.saturating_mul(1024 * 1024);
+    let found = crate::crawl::reextract::find_page(&home.state_dir(), &home.raw_dir(), &text, max_body)?;
+    let Some((page, source_id)) = found else {
+        anyhow::bail!("{text} is not in the archive of {} (crawl it first)", home.root().display());
+    };
+    let source = home.sources()?.into_iter().find(|s| s.id == source_id);
+    Ok(Some((page, source)))
+}
+
 fn profile(arg: Option<ProfileArg>) -> Option<Profile> {
     arg.map(|p| match p {
         ProfileArg::Spip => Profile::Spip,
@@ -139,7 +159,19 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let file = args.file.expect("clap requires FILE without --batch");
-    let bytes = fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let archived = archived(context, &file)?;
+    let (bytes, options, archived_url) = match &archived {
+        Some((page, source)) => {
+            let options = Options {
+                url: Some(page.url.as_str()),
+                content_type: page.content_type.as_deref(),
+                profile: options.profile.or(source.as_ref().map(|s| s.profile)),
+                selectors: options.selectors.or(source.as_ref().and_then(|s| s.selectors.as_ref())),
+            };
+            (page.body.clone(), options, Some(page.url.to_string()))
+        }
+        None => (fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?, options, None),
+    };
     let extracted = match extract::extract(&bytes, &options) {
         Ok(extracted) => extracted,
         Err(reason) => {
@@ -154,7 +186,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
     } else if args.markdown {
         writeln!(out, "{}", extracted.body)?;
     } else {
-        let url = args.url.clone().unwrap_or_else(|| format!("file://{}", file.display()));
+        let url = args.url.clone().or(archived_url).unwrap_or_else(|| format!("file://{}", file.display()));
         let site = url::Url::parse(&url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))

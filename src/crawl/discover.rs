@@ -279,6 +279,10 @@ mod tests {
         let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><id>x</id><updated>2025-01-01T00:00:00Z</updated>
             <entry><title>A</title><id>urn:x</id><updated>2025-01-02T00:00:00Z</updated><link href="/2025/01/a/"/></entry></feed>"#;
         assert_eq!(feed(atom, &base()).unwrap()[0].url.as_str(), "http://a.test/2025/01/a/");
+        let rss1 = br#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+            <channel rdf:about="http://a.test/"><title>x</title><link>http://a.test/</link></channel>
+            <item rdf:about="http://a.test/r1"><title>R</title><link>http://a.test/r1</link></item></rdf:RDF>"#;
+        assert_eq!(feed(rss1, &base()).unwrap()[0].url.as_str(), "http://a.test/r1");
         let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"x","items":[{"id":"1","url":"http://a.test/b/"}]}"#;
         assert_eq!(feed(json, &base()).unwrap()[0].url.as_str(), "http://a.test/b/");
         assert!(feed(b"<html><body>no</body></html>", &base()).is_err());

@@ -24,6 +24,8 @@ pub enum ReextractError {
     Corpus(#[from] corpus::Error),
     #[error("no source with id {0:?} in sources.toml")]
     UnknownSource(String),
+    #[error("{0}")]
+    Archive(String),
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -37,6 +39,44 @@ pub struct Report {
     pub not_articles: u64,
     /// Records missing or unreadable.
     pub failed: u64,
+}
+
+/// A page as the crawler archived it.
+#[derive(Debug)]
+pub struct ArchivedPage {
+    pub url: Url,
+    pub content_type: Option<String>,
+    /// The body with its content coding undone.
+    pub body: Vec<u8>,
+}
+
+/// Reads the response record at `file`@`offset` of the raw archive.
+pub fn read_page(raw_dir: &Path, file: &str, offset: u64, max_body: u64) -> Result<ArchivedPage, String> {
+    let path = raw_dir.join(file);
+    let place = format!("{}@{offset}", path.display());
+    let record = warc::read_at(&path, offset).map_err(|e| format!("{place}: {e}"))?;
+    let http = record.http_response().ok_or_else(|| format!("{place}: not an HTTP response record"))?;
+    let body = decode_content(http.body, http.header("content-encoding"), max_body)
+        .map_err(|e| format!("{place}: {e}"))?;
+    let url = record
+        .header("WARC-Target-URI")
+        .and_then(|u| Url::parse(u).ok())
+        .ok_or_else(|| format!("{place}: no WARC-Target-URI"))?;
+    Ok(ArchivedPage { url, content_type: http.header("content-type").map(str::to_string), body })
+}
+
+/// The archived page of `url` (any variant of it), and the source it belongs to.
+pub fn find_page(
+    state_dir: &Path,
+    raw_dir: &Path,
+    url: &str,
+    max_body: u64,
+) -> Result<Option<(ArchivedPage, String)>, ReextractError> {
+    let state = State::open(state_dir)?;
+    let Some(known) = state.url(&crate::corpus::canonical::key(url))? else { return Ok(None) };
+    let Some(at) = &known.warc else { return Ok(None) };
+    let page = read_page(raw_dir, &at.file, at.offset, max_body).map_err(ReextractError::Archive)?;
+    Ok(Some((page, known.source)))
 }
 
 /// Extracts again every archived page of `sources` (one source when `only`).
@@ -68,36 +108,18 @@ pub fn reextract(
         }
         let Some(source) = sources.iter().find(|s| s.id == known.source) else { continue };
         report.pages += 1;
-        let path = raw_dir.join(&at.file);
-        let record = match warc::read_at(&path, at.offset) {
-            Ok(record) => record,
+        let page = match read_page(raw_dir, &at.file, at.offset, max_body) {
+            Ok(page) => page,
             Err(e) => {
-                tracing::warn!("{}@{}: {e}", path.display(), at.offset);
+                tracing::warn!("{e}");
                 report.failed += 1;
                 continue;
             }
         };
-        let Some(http) = record.http_response() else {
-            tracing::warn!("{}@{}: not an HTTP response record", path.display(), at.offset);
-            report.failed += 1;
-            continue;
-        };
-        let body = match decode_content(http.body, http.header("content-encoding"), max_body) {
-            Ok(body) => body,
-            Err(e) => {
-                tracing::warn!("{}@{}: {e}", path.display(), at.offset);
-                report.failed += 1;
-                continue;
-            }
-        };
-        let url = record.header("WARC-Target-URI").and_then(|u| Url::parse(u).ok());
-        let Some(url) = url else {
-            report.failed += 1;
-            continue;
-        };
+        let ArchivedPage { url, content_type, body } = page;
         let options = extract::Options {
             url: Some(url.as_str()),
-            content_type: http.header("content-type"),
+            content_type: content_type.as_deref(),
             profile: Some(source.profile),
             selectors: source.selectors.as_ref(),
         };
