@@ -12,6 +12,7 @@ pub mod crawl;
 pub mod extract;
 pub mod home;
 pub mod index;
+pub mod tui;
 
 pub use corpus::{Article, Corpus, Kind, PubDate};
 pub use home::Home;

@@ -7,6 +7,7 @@
 
 mod article;
 pub mod atomic;
+pub mod basket;
 pub mod canonical;
 pub mod import;
 pub mod slug;

@@ -1,0 +1,1 @@
+//! Baskets (being written).

@@ -1,0 +1,4 @@
+//! The terminal UI (work in progress).
+
+pub mod render;
+pub mod sanitize;

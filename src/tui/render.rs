@@ -1,0 +1,1 @@
+//! Markdown to terminal lines (being written).

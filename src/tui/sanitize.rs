@@ -1,0 +1,1 @@
+//! Text from archived pages made safe to draw (being written).
