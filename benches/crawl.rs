@@ -15,7 +15,7 @@
 //! `Disallow` and a `Sitemap:` line), a sitemap of every article, an RSS 2.0
 //! feed of the 20 newest, a home page and 19 more listing pages
 //! (`/?page=N`), and 400 articles of 6–12 KB of French-looking prose made
-//! up from a word list with a seeded PRNG (the same bytes on every run).
+//! up from a word list with a seeded PRNG (the same text on every run).
 //! One document in ten is served gzip-compressed to clients that accept it.
 //! Each host has its own listener on 127.0.0.1 (HTTP/1.1 keep-alive, ETag
 //! on every answer, 304 on a matching `If-None-Match`); the crawler reaches
@@ -69,191 +69,33 @@ const AUTHORS: [&str; 8] = [
     "Hélène Vautrin",
     "Rémi Sarrazin",
 ];
+#[rustfmt::skip]
 const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre",
 ];
 /// The vocabulary of the generated prose; short function words come
 /// several times so that sentences read like French, roughly.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
-    "le",
-    "la",
-    "les",
-    "un",
-    "une",
-    "des",
-    "du",
-    "de",
-    "de",
-    "et",
-    "et",
-    "en",
-    "dans",
-    "pour",
-    "par",
-    "sur",
-    "avec",
-    "sans",
-    "contre",
-    "qui",
-    "que",
-    "ne",
-    "pas",
-    "plus",
-    "mais",
-    "ou",
-    "comme",
-    "aussi",
-    "nous",
-    "ils",
-    "elle",
-    "on",
-    "leur",
-    "ces",
-    "cette",
-    "son",
-    "sa",
-    "est",
-    "sont",
-    "était",
-    "fait",
-    "peut",
-    "doit",
-    "veut",
-    "travail",
-    "machine",
-    "usine",
-    "ville",
-    "campagne",
-    "réseau",
-    "écran",
-    "données",
-    "progrès",
-    "technique",
-    "société",
-    "pouvoir",
-    "contrôle",
-    "surveillance",
-    "capteur",
-    "compteur",
-    "antenne",
-    "industrie",
-    "énergie",
-    "nucléaire",
-    "mine",
-    "rivière",
-    "forêt",
-    "terre",
-    "paysans",
-    "habitants",
-    "ouvriers",
-    "collectif",
-    "assemblée",
-    "réunion",
-    "brochure",
-    "journal",
-    "enquête",
-    "projet",
-    "chantier",
-    "ministère",
-    "préfecture",
-    "entreprise",
-    "start-up",
-    "numérique",
-    "automatisation",
-    "logistique",
-    "entrepôt",
-    "algorithme",
-    "plateforme",
-    "administration",
-    "autonomie",
-    "liberté",
-    "dépossession",
-    "mesure",
-    "gestion",
-    "rendement",
-    "croissance",
-    "besoin",
-    "vie",
-    "monde",
-    "temps",
-    "histoire",
-    "mémoire",
-    "savoir-faire",
-    "outil",
-    "métier",
-    "atelier",
-    "quartier",
-    "vallée",
-    "route",
-    "école",
-    "hôpital",
-    "marché",
-    "prix",
-    "coût",
-    "promesse",
-    "discours",
-    "nouveau",
-    "nouvelle",
-    "grand",
-    "grande",
-    "petit",
-    "local",
-    "ancien",
-    "inutile",
-    "nécessaire",
-    "ordinaire",
-    "connecté",
-    "intelligent",
-    "durable",
-    "fragile",
-    "discret",
-    "massif",
-    "public",
-    "privé",
-    "toujours",
-    "encore",
-    "déjà",
-    "jamais",
-    "souvent",
-    "ensemble",
-    "ailleurs",
-    "vraiment",
-    "depuis",
-    "pendant",
-    "avant",
-    "après",
-    "refuser",
-    "construire",
-    "défendre",
-    "comprendre",
-    "raconter",
-    "organiser",
-    "démonter",
-    "imposer",
-    "remplacer",
-    "produire",
-    "habiter",
-    "cultiver",
-    "occuper",
-    "l'État",
-    "l'usine",
-    "l'école",
-    "l'eau",
-    "d'abord",
-    "aujourd'hui",
-    "qu'il",
-    "n'est",
+    "le", "la", "les", "un", "une", "des", "du", "de", "de", "et", "et", "en", "dans", "pour", "par",
+    "sur", "avec", "sans", "contre", "qui", "que", "ne", "pas", "plus", "mais", "ou", "comme", "aussi",
+    "nous", "ils", "elle", "on", "leur", "ces", "cette", "son", "sa", "est", "sont", "était", "fait",
+    "peut", "doit", "veut", "travail", "machine", "usine", "ville", "campagne", "réseau", "écran",
+    "données", "progrès", "technique", "société", "pouvoir", "contrôle", "surveillance", "capteur",
+    "compteur", "antenne", "industrie", "énergie", "nucléaire", "mine", "rivière", "forêt", "terre",
+    "paysans", "habitants", "ouvriers", "collectif", "assemblée", "réunion", "brochure", "journal",
+    "enquête", "projet", "chantier", "ministère", "préfecture", "entreprise", "start-up", "numérique",
+    "automatisation", "logistique", "entrepôt", "algorithme", "plateforme", "administration",
+    "autonomie", "liberté", "dépossession", "mesure", "gestion", "rendement", "croissance", "besoin",
+    "vie", "monde", "temps", "histoire", "mémoire", "savoir-faire", "outil", "métier", "atelier",
+    "quartier", "vallée", "route", "école", "hôpital", "marché", "prix", "coût", "promesse", "discours",
+    "nouveau", "nouvelle", "grand", "grande", "petit", "local", "ancien", "inutile", "nécessaire",
+    "ordinaire", "connecté", "intelligent", "durable", "fragile", "discret", "massif", "public",
+    "privé", "toujours", "encore", "déjà", "jamais", "souvent", "ensemble", "ailleurs", "vraiment",
+    "depuis", "pendant", "avant", "après", "refuser", "construire", "défendre", "comprendre",
+    "raconter", "organiser", "démonter", "imposer", "remplacer", "produire", "habiter", "cultiver",
+    "occuper", "l'État", "l'usine", "l'école", "l'eau", "d'abord", "aujourd'hui", "qu'il", "n'est",
 ];
 
 fn main() {
@@ -275,11 +117,11 @@ fn main() {
         .expect("server runtime");
     let mut rng = Rng(SEED);
     let mut sites = Vec::new();
-    for i in 0..HOSTS {
+    for (i, name) in SITE_NAMES.into_iter().enumerate() {
         let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local address").port();
         let host = format!("site{}.test", i + 1);
-        let site = Arc::new(generate_site(&host, port, SITE_NAMES[i], &mut rng));
+        let site = Arc::new(generate_site(&host, port, name, &mut rng));
         runtime.spawn(accept(listener, site.clone()));
         sites.push(site);
     }
@@ -296,6 +138,8 @@ fn main() {
 
     let home = tempfile::tempdir().expect("temporary home");
     make_home(&veille, home.path(), &sites);
+    // To look at what the crawler archived: VEILLE_BENCH_KEEP_HOME=1 cargo bench --bench crawl
+    let kept = std::env::var_os("VEILLE_BENCH_KEEP_HOME").is_some();
 
     eprintln!("first run (empty archive)…");
     let first = crawl(&veille, home.path(), &sites);
@@ -308,6 +152,9 @@ fn main() {
     let text = serde_json::to_string_pretty(&report.json()).expect("JSON");
     std::fs::write(&path, text + "\n").unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     println!("figures written to {}", path.display());
+    if kept {
+        println!("home kept in {}", home.keep().display());
+    }
     report.check();
 }
 
@@ -328,11 +175,24 @@ fn target_dir(manifest_dir: &Path) -> PathBuf {
 fn build_release(manifest_dir: &Path, target_dir: &Path) -> PathBuf {
     eprintln!("building the release binary…");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "veille"])
-        .current_dir(manifest_dir)
-        .status()
-        .expect("cannot run cargo");
+    let mut command = Command::new(cargo);
+    command.args(["build", "--release", "--bin", "veille"]).current_dir(manifest_dir);
+    // Cargo gives this process the variables of the package it runs
+    // (CARGO_PKG_NAME, CARGO_MANIFEST_DIR, OUT_DIR…). Build scripts such as
+    // ring's rerun when those change: passed on, they would rebuild half the
+    // dependency tree on every run, and again at the next plain `cargo build`.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let runtime_only = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "CARGO_RUSTC_CURRENT_DIR", "OUT_DIR"]
+                .contains(&name.as_ref());
+        if runtime_only {
+            command.env_remove(name.as_ref());
+        }
+    }
+    let status = command.status().expect("cannot run cargo");
     assert!(status.success(), "`cargo build --release` failed ({status})");
     let binary = target_dir.join("release").join("veille");
     assert!(binary.is_file(), "no binary at {} after the build", binary.display());
@@ -449,7 +309,8 @@ fn crawl(binary: &Path, home: &Path, sites: &[Arc<Site>]) -> Run {
 }
 
 /// Waits for the child `pid`, killing it at `deadline`; returns its wait
-/// status and resource usage.
+/// status and resource usage. Polled every 2 ms (so that a stuck crawl can
+/// be killed): that is the resolution of the wall times.
 fn wait_with_usage(pid: libc::pid_t, deadline: Instant) -> (libc::c_int, libc::rusage) {
     let mut status: libc::c_int = 0;
     // SAFETY: rusage is a plain C struct of integers, valid when zeroed.
@@ -534,11 +395,11 @@ impl Report {
             thousands(m.documents),
         );
         out += &format!(
-            "first run : {} pages in {:.1} s = {:.0} pages/s; {:.1} CPU-s ({:.1} user + {:.1} sys) = {:.2} CPU-s per 1,000 pages; \
+            "first run : {} pages in {:.1} s = {} pages/s; {:.1} CPU-s ({:.1} user + {:.1} sys) = {:.2} CPU-s per 1,000 pages; \
              peak RSS {}; {} downloaded; {} new articles\n",
             thousands(fetched),
             a.wall,
-            fetched as f64 / a.wall,
+            thousands((fetched as f64 / a.wall).round() as u64),
             a.cpu(),
             a.user,
             a.sys,
@@ -605,7 +466,7 @@ impl Report {
                     "not_found": r.served.not_found,
                     "bytes_sent": r.served.bytes,
                 },
-                "summary": r.summary,
+                "summary": compact(&r.summary),
             })
         };
         let fetched = self.first.field("fetched");
@@ -655,16 +516,30 @@ impl Report {
     }
 }
 
+/// The crawl summary without its long lists (one entry per new article…):
+/// a list of more than 20 items is replaced by its length, under `NAME_count`.
+fn compact(summary: &Value) -> Value {
+    let Some(fields) = summary.as_object() else { return summary.clone() };
+    let mut out = serde_json::Map::new();
+    for (name, value) in fields {
+        match value.as_array() {
+            Some(items) if items.len() > 20 => {
+                out.insert(format!("{name}_count"), json!(items.len()));
+            }
+            _ => {
+                out.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let mut groups: Vec<&str> =
+        digits.as_bytes().rchunks(3).map(|g| std::str::from_utf8(g).expect("ASCII digits")).collect();
+    groups.reverse();
+    groups.join(",")
 }
 
 fn human_bytes(n: u64) -> String {
@@ -916,17 +791,19 @@ impl Rng {
         lo + (self.next() % (hi - lo + 1) as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.range(0, items.len() - 1)]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.range(0, items.len() - 1)]
     }
 
-    fn words(&mut self, n: usize) -> String {
-        (0..n).map(|_| *self.pick(WORDS)).collect::<Vec<_>>().join(" ")
+    /// Between `lo` and `hi` words, lower case.
+    fn words(&mut self, lo: usize, hi: usize) -> String {
+        let n = self.range(lo, hi);
+        (0..n).map(|_| self.pick(WORDS)).collect::<Vec<_>>().join(" ")
     }
 
     fn sentence(&mut self) -> String {
         let n = self.range(7, 18);
-        let mut words: Vec<&str> = (0..n).map(|_| *self.pick(WORDS)).collect();
+        let mut words: Vec<&str> = (0..n).map(|_| self.pick(WORDS)).collect();
         let mut out = capitalise(words.remove(0));
         for (i, word) in words.iter().enumerate() {
             // A comma now and then, never before the last word.
@@ -979,8 +856,8 @@ fn generate_site(host: &str, port: u16, name: &'static str, rng: &mut Rng) -> Si
     let first_day = NaiveDate::from_ymd_opt(2023, 1, 2).expect("date");
     let articles: Vec<ArticleMeta> = (1..=ARTICLES_PER_HOST)
         .map(|n| ArticleMeta {
-            title: capitalise(&rng.words(rng.range(4, 9))),
-            author: *rng.pick(&AUTHORS),
+            title: capitalise(&rng.words(4, 9)),
+            author: rng.pick(&AUTHORS),
             published: (first_day + Days::new(n as u64))
                 .and_hms_opt(8 + (n % 10) as u32, (n * 7 % 60) as u32, 0)
                 .expect("time"),
@@ -1155,22 +1032,24 @@ fn article(base: &str, name: &str, articles: &[ArticleMeta], n: usize, rng: &mut
     // Paragraphs until the page reaches its size; the last one may pass it by a few hundred bytes.
     let target = rng.range(6_000, 11_200);
     let mut body = String::new();
-    let mut paragraphs = 0;
+    let (mut paragraphs, mut next_heading) = (0, 4);
     while head.len() + body.len() + tail.len() < target {
         let text = if paragraphs == 1 || paragraphs == 4 {
             let m = other(rng);
             format!(
                 "{} {} <a href=\"/articles/{m}/\">{}</a> {}.",
                 rng.paragraph(),
-                capitalise(&rng.words(rng.range(4, 8))),
-                rng.words(3),
-                rng.words(rng.range(2, 6))
+                capitalise(&rng.words(4, 8)),
+                rng.words(3, 3),
+                rng.words(2, 6)
             )
         } else {
             rng.paragraph()
         };
-        if paragraphs > 0 && paragraphs % 4 == 0 {
-            body += &format!("<h2>{}</h2>\n", capitalise(&rng.words(rng.range(3, 6))));
+        // A subheading every four paragraphs.
+        if paragraphs == next_heading {
+            body += &format!("<h2>{}</h2>\n", capitalise(&rng.words(3, 6)));
+            next_heading += 4;
         }
         body += &format!("<p>{text}</p>\n");
         paragraphs += 1;
