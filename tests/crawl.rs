@@ -572,7 +572,8 @@ fn reextract_rebuilds_articles_from_the_warc_files_offline() {
     assert_eq!(home.articles().len(), 14);
     // A URL of the archive (any variant of it) can be extracted again to debug a profile.
     let url = format!("{}/?article18&utm_source=x", spip.base());
-    let out = veille(home.path()).args(["extract", "--json", &url]).assert().success().get_output().stdout.clone();
+    let out =
+        veille(home.path()).args(["extract", "--json", &url]).assert().success().get_output().stdout.clone();
     let extracted: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(extracted["profile"], "spip");
     assert!(extracted["title"].as_str().unwrap().starts_with("La ville intelligente"));

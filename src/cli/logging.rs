@@ -38,7 +38,9 @@ where
 
 /// Installs the stderr logger. `VEILLE_LOG` (a tracing filter such as
 /// `veille=debug`) overrides the level chosen by `-q` / `-v`.
-pub fn init(quiet: bool, verbose: u8) {
+/// With `file`, logs are appended there instead of stderr: the terminal UI
+/// owns the screen, so its warnings go to a log file.
+pub fn init_to(quiet: bool, verbose: u8, file: Option<&std::path::Path>) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -49,9 +51,13 @@ pub fn init(quiet: bool, verbose: u8) {
     // html5ever warns about every odd node it serialises: pages are full of them.
     let filter = EnvFilter::try_from_env("VEILLE_LOG")
         .unwrap_or_else(|_| EnvFilter::new(format!("{level},html5ever=error")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .event_format(Plain)
-        .try_init();
+    let file = file.and_then(|path| {
+        std::fs::create_dir_all(path.parent()?).ok()?;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
+    });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).event_format(Plain);
+    let _ = match file {
+        Some(file) => builder.with_writer(std::sync::Mutex::new(file)).try_init(),
+        None => builder.with_writer(std::io::stderr).try_init(),
+    };
 }

@@ -17,6 +17,7 @@ mod output;
 mod search;
 mod shell;
 mod themes;
+mod tui;
 mod update;
 
 use std::ffi::OsString;
@@ -55,6 +56,7 @@ the home (found from --home, VEILLE_HOME, or the current directory and its paren
 
 const EXAMPLES: &str = "\
 Examples:
+  veille                                the terminal UI: search, themes, reader, basket
   veille init ~/archive                 create a home
   veille update                         the nightly run: crawl, extract, index
   veille crawl                          fetch what is new on the followed sites
@@ -70,12 +72,13 @@ is busy with another update, crawl, index or reextract.";
 
 #[derive(Debug, Parser)]
 #[command(name = "veille", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
-#[command(propagate_version = true, arg_required_else_help = true, max_term_width = 100)]
+#[command(propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Without a command, veille opens the terminal UI (as `veille tui`).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +100,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Tui(tui::TuiArgs),
     Init(init::InitArgs),
     Import(import::ImportArgs),
     Index(index::IndexArgs),
@@ -156,10 +160,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             return ExitCode::from(code);
         }
     };
-    logging::init(cli.global.quiet, cli.global.verbose);
+    let command = cli.command.unwrap_or(Command::Tui(tui::TuiArgs {}));
+    let log_file = matches!(command, Command::Tui(_)).then(|| tui::log_file(&cli.global)).flatten();
+    logging::init_to(cli.global.quiet, cli.global.verbose, log_file.as_deref());
     let out = output::Output::new(cli.global.color);
     let context = Context { global: cli.global, out };
-    let result = match cli.command {
+    let result = match command {
+        Command::Tui(args) => tui::run(&context, args),
         Command::Init(args) => init::run(&context, args),
         Command::Import(args) => import::run(&context, args),
         Command::Index(args) => index::run(&context, args),

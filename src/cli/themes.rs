@@ -73,17 +73,17 @@ pub fn run(context: &Context, args: ThemesArgs) -> anyhow::Result<Status> {
             }
             writeln!(out)?;
         }
-        if args.timeline {
-            if let (Some(first), Some(last)) = (
+        if args.timeline
+            && let (Some(first), Some(last)) = (
                 counts.first().and_then(|c| c.timeline.first()),
                 counts.first().and_then(|c| c.timeline.last()),
-            ) {
-                writeln!(
-                    out,
-                    "{}",
-                    context.out.dim(&format!("timelines: one column per month, {} to {}", first.0, last.0))
-                )?;
-            }
+            )
+        {
+            writeln!(
+                out,
+                "{}",
+                context.out.dim(&format!("timelines: one column per month, {} to {}", first.0, last.0))
+            )?;
         }
     }
     out.flush()?;

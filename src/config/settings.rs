@@ -14,6 +14,20 @@ pub const TEMPLATE: &str = include_str!("veille.toml");
 pub struct Settings {
     pub archive: Archive,
     pub crawl: Crawl,
+    pub tui: Tui,
+}
+
+/// The terminal UI's settings; names of actions, keys and colours are
+/// checked by the UI, which owns them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tui {
+    /// Click and scroll with the mouse.
+    pub mouse: bool,
+    /// Keys replacing an action's defaults: `quit = ["q", "ctrl-q"]`.
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    /// Colours of the UI's parts: `accent = "cyan"`, `match = "#ffaf00"`.
+    pub colors: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -147,10 +147,10 @@ pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
             }
             _ => {}
         }
-        if let Some(delay) = source.crawl_delay {
-            if !(delay >= 0.0 && delay.is_finite()) {
-                return Err(fail("`crawl_delay` must be a number of seconds ≥ 0".into()));
-            }
+        if let Some(delay) = source.crawl_delay
+            && !(delay >= 0.0 && delay.is_finite())
+        {
+            return Err(fail("`crawl_delay` must be a number of seconds ≥ 0".into()));
         }
         sources.push(source);
     }

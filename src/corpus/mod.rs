@@ -269,10 +269,10 @@ impl Writer {
     fn place(&mut self, article: &Article) -> Placement {
         let (dir, stem) = self.corpus.home_of(article);
         let previous = self.by_id.get(&article.id).cloned();
-        if let Some(prev) = &previous {
-            if prev.parent() == Some(dir.as_path()) {
-                return Placement { target: prev.clone(), previous };
-            }
+        if let Some(prev) = &previous
+            && prev.parent() == Some(dir.as_path())
+        {
+            return Placement { target: prev.clone(), previous };
         }
         let key = dir.join(&stem);
         let mut n = self.next_suffix.get(&key).copied().unwrap_or(1);

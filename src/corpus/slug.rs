@@ -37,10 +37,10 @@ pub fn slugify(text: &str, max_len: usize, fallback: &str) -> String {
         slug.truncate(max_len);
     }
     // Cut at a word boundary when a long title was truncated mid-word.
-    if slug.len() >= max_len {
-        if let Some(cut) = slug.rfind('-').filter(|&cut| cut > max_len / 2) {
-            slug.truncate(cut);
-        }
+    if slug.len() >= max_len
+        && let Some(cut) = slug.rfind('-').filter(|&cut| cut > max_len / 2)
+    {
+        slug.truncate(cut);
     }
     let slug = slug.trim_matches('-').to_string();
     if slug.is_empty() {

@@ -224,12 +224,11 @@ pub fn links(html: &str, page: &Url) -> Links {
     }
     for link in doc.select("link[rel~='alternate'][href]").iter() {
         let kind = link.attr("type").map(|t| t.to_ascii_lowercase()).unwrap_or_default();
-        if kind.contains("rss") || kind.contains("atom") || kind.contains("feed+json") {
-            if let Some(url) = link.attr("href").and_then(|h| base.join(h.trim()).ok()) {
-                if let Some(url) = canonical::clean(url.as_str()) {
-                    out.feeds.push(url);
-                }
-            }
+        if (kind.contains("rss") || kind.contains("atom") || kind.contains("feed+json"))
+            && let Some(url) = link.attr("href").and_then(|h| base.join(h.trim()).ok())
+            && let Some(url) = canonical::clean(url.as_str())
+        {
+            out.feeds.push(url);
         }
     }
     out

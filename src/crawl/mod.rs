@@ -405,27 +405,28 @@ impl SourceCrawl {
                 updated: None,
                 in_frontier: false,
             };
-            if state.article.is_some() && state.role == Some(Role::Page) && self.due(&probe, &state) {
-                if let Some(url) = canonical::clean(&state.url) {
-                    if self.seen.insert(key) {
-                        self.queue.push_back(Item { url, ..probe });
-                    }
-                }
+            if state.article.is_some()
+                && state.role == Some(Role::Page)
+                && self.due(&probe, &state)
+                && let Some(url) = canonical::clean(&state.url)
+                && self.seen.insert(key)
+            {
+                self.queue.push_back(Item { url, ..probe });
             }
         }
         {
             for (key, pending) in frontier {
-                if let Some(url) = canonical::clean(&pending.url) {
-                    if self.seen.insert(key) {
-                        let item = Item {
-                            url,
-                            role: pending.role,
-                            depth: pending.depth,
-                            updated: None,
-                            in_frontier: true,
-                        };
-                        self.queue.push_back(item);
-                    }
+                if let Some(url) = canonical::clean(&pending.url)
+                    && self.seen.insert(key)
+                {
+                    let item = Item {
+                        url,
+                        role: pending.role,
+                        depth: pending.depth,
+                        updated: None,
+                        in_frontier: true,
+                    };
+                    self.queue.push_back(item);
                 }
             }
         }
@@ -502,10 +503,10 @@ impl SourceCrawl {
     }
 
     fn forget(&mut self, item: &Item) {
-        if item.in_frontier {
-            if let Some(mut store) = self.store() {
-                store.done(canonical::key(item.url.as_str()));
-            }
+        if item.in_frontier
+            && let Some(mut store) = self.store()
+        {
+            store.done(canonical::key(item.url.as_str()));
         }
     }
 
@@ -528,11 +529,11 @@ impl SourceCrawl {
             None => None,
         };
         if item.role == Role::Page {
-            if let Some(known) = &known {
-                if !self.due(item, known) {
-                    self.forget(item);
-                    return Ok(Visit::Done);
-                }
+            if let Some(known) = &known
+                && !self.due(item, known)
+            {
+                self.forget(item);
+                return Ok(Visit::Done);
             }
             if self.ctx.options.dry_run {
                 self.ctx.planned.lock().expect("planned lock").push(item.url.to_string());
@@ -617,10 +618,10 @@ impl SourceCrawl {
             let response = response?;
             self.count_download(&response);
             let mut archived = None;
-            if response.status != 304 {
-                if let Some(mut store) = self.store() {
-                    archived = Some(store.archive(&exchange(&response)).map_err(|e| other(e.to_string()))?);
-                }
+            if response.status != 304
+                && let Some(mut store) = self.store()
+            {
+                archived = Some(store.archive(&exchange(&response)).map_err(|e| other(e.to_string()))?);
             }
             if !response.is_redirect() {
                 return Ok((response, archived));
@@ -801,11 +802,11 @@ pub(crate) fn article_from(
 ) -> crate::corpus::Article {
     let mut article = extracted.into_article(&source.id, url.as_str());
     // A rel=canonical pointing off the source's hosts is not trusted.
-    if let Some(canonical) = article.canonical_url.as_deref().and_then(canonical::clean) {
-        if !scope.has_host(&canonical) {
-            article.canonical_url = Some(url.to_string());
-            article.id = crate::corpus::id_from_url(url.as_str());
-        }
+    if let Some(canonical) = article.canonical_url.as_deref().and_then(canonical::clean)
+        && !scope.has_host(&canonical)
+    {
+        article.canonical_url = Some(url.to_string());
+        article.id = crate::corpus::id_from_url(url.as_str());
     }
     article.fetched = Some(fetched);
     if article.lang.is_none() {

@@ -88,10 +88,10 @@ pub fn reextract(
     only: Option<&str>,
     max_body: u64,
 ) -> Result<Report, ReextractError> {
-    if let Some(id) = only {
-        if !sources.iter().any(|s| s.id == id) {
-            return Err(ReextractError::UnknownSource(id.to_string()));
-        }
+    if let Some(id) = only
+        && !sources.iter().any(|s| s.id == id)
+    {
+        return Err(ReextractError::UnknownSource(id.to_string()));
     }
     let state = State::open(state_dir)?;
     let (mut writer, errors) = corpus.writer()?;
@@ -136,11 +136,11 @@ pub fn reextract(
             super::article_from(extracted, source, &Scope::new(source), &url, Some(warc_ref), fetched);
         // Keep the article where it is: the id the crawl gave it, and its first fetch date.
         if let Some(id) = &known.article {
-            if let Some(path) = writer.path_of(id) {
-                if let Ok(existing) = Corpus::read(path) {
-                    article.fetched = existing.fetched.or(article.fetched);
-                    article.warc = existing.warc.or(article.warc);
-                }
+            if let Some(path) = writer.path_of(id)
+                && let Ok(existing) = Corpus::read(path)
+            {
+                article.fetched = existing.fetched.or(article.fetched);
+                article.warc = existing.warc.or(article.warc);
             }
             article.id = id.clone();
         }

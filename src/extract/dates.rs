@@ -145,17 +145,17 @@ pub fn from_url(url: &str) -> Option<PubDate> {
         let head: Vec<u8> = rest.bytes().take(10).collect();
         if head.len() == 10 && (head[4] == b'/' || head[4] == b'-') && head[7] == head[4] {
             let part = |r: std::ops::Range<usize>| rest.get(r).and_then(|p| p.parse::<u32>().ok());
-            if let (Some(y), Some(m), Some(d)) = (part(0..4), part(5..7), part(8..10)) {
-                if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d).and_then(plausible) {
-                    return Some(PubDate::Date(date));
-                }
+            if let (Some(y), Some(m), Some(d)) = (part(0..4), part(5..7), part(8..10))
+                && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d).and_then(plausible)
+            {
+                return Some(PubDate::Date(date));
             }
         }
         let compact: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if compact.len() == 8 {
-            if let Some(date) = NaiveDate::parse_from_str(&compact, "%Y%m%d").ok().and_then(plausible) {
-                return Some(PubDate::Date(date));
-            }
+        if compact.len() == 8
+            && let Some(date) = NaiveDate::parse_from_str(&compact, "%Y%m%d").ok().and_then(plausible)
+        {
+            return Some(PubDate::Date(date));
         }
     }
     None

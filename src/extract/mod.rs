@@ -188,15 +188,14 @@ impl TitleCandidates {
     /// metadata title without its site name.
     fn best(&self, from_metadata_first: bool) -> Option<String> {
         let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        if let (Some(h1), Some(head)) = (&self.h1, &self.head) {
-            if h1.chars().count() >= 6 && fold(head).contains(&fold(h1)) {
-                return Some(h1.clone());
-            }
+        if let (Some(h1), Some(head)) = (&self.h1, &self.head)
+            && h1.chars().count() >= 6
+            && fold(head).contains(&fold(h1))
+        {
+            return Some(h1.clone());
         }
-        if from_metadata_first {
-            if let Some(head) = &self.head {
-                return Some(strip_site_name(head));
-            }
+        if from_metadata_first && let Some(head) = &self.head {
+            return Some(strip_site_name(head));
         }
         // A page without <title> nor metadata still names itself in its <h1>.
         self.h1.clone().filter(|_| self.head.is_none())
@@ -221,12 +220,11 @@ fn without_title_heading(body: &str, title: &str) -> String {
 /// `Le titre - Le site` → `Le titre`: the longest part around the usual separators.
 fn strip_site_name(title: &str) -> String {
     for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · "] {
-        if title.contains(separator) {
-            if let Some(longest) = title.split(separator).max_by_key(|p| p.chars().count()) {
-                if longest.chars().count() >= 10 {
-                    return longest.trim().to_string();
-                }
-            }
+        if title.contains(separator)
+            && let Some(longest) = title.split(separator).max_by_key(|p| p.chars().count())
+            && longest.chars().count() >= 10
+        {
+            return longest.trim().to_string();
         }
     }
     title.trim().to_string()
@@ -469,11 +467,11 @@ fn generic(
     if out.title.is_empty() {
         out.title = article.title.trim().to_string();
     }
-    if meta.authors.is_empty() {
-        if let Some(byline) = article.byline.as_deref() {
-            let (_, author) = metadata::byline(byline);
-            meta.authors = author.or_else(|| metadata::clean_name(byline)).into_iter().collect();
-        }
+    if meta.authors.is_empty()
+        && let Some(byline) = article.byline.as_deref()
+    {
+        let (_, author) = metadata::byline(byline);
+        meta.authors = author.or_else(|| metadata::clean_name(byline)).into_iter().collect();
     }
     if meta.published.is_none() {
         meta.published = article.published_time.as_deref().and_then(dates::parse_iso);
@@ -637,23 +635,22 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     if out.body.trim().chars().count() < PROFILE_MIN_TEXT {
         // The profile found nothing (or there is none): Readability reads it.
         out.profile = "generic";
-        if meta.published.is_none() || meta.authors.is_empty() {
-            if let Some(line) =
+        if (meta.published.is_none() || meta.authors.is_empty())
+            && let Some(line) =
                 first(&doc, &[".byline", ".author", ".meta", ".post-meta", ".entry-meta", ".date"])
-            {
-                let (date, author) = metadata::byline(&line);
-                meta.published = meta.published.or(date);
-                if meta.authors.is_empty() {
-                    meta.authors = author.into_iter().collect();
-                }
+        {
+            let (date, author) = metadata::byline(&line);
+            meta.published = meta.published.or(date);
+            if meta.authors.is_empty() {
+                meta.authors = author.into_iter().collect();
             }
         }
         doc.select(ASIDES).remove();
         let from_profile = std::mem::take(&mut out.body);
-        if let Err(e) = generic(doc, options.url, &mut meta, &mut out) {
-            if from_profile.trim().is_empty() {
-                return Err(e);
-            }
+        if let Err(e) = generic(doc, options.url, &mut meta, &mut out)
+            && from_profile.trim().is_empty()
+        {
+            return Err(e);
         }
         if out.body.trim().chars().count() < from_profile.trim().chars().count() {
             out.body = from_profile;
@@ -668,10 +665,10 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
         return Err(NotArticle::Listing("the main text is mostly links".into()));
     }
     out.links = links_of(&out.body);
-    if out.profile == "generic" || out.title.is_empty() {
-        if let Some(title) = title_candidates.best(true) {
-            out.title = title;
-        }
+    if (out.profile == "generic" || out.title.is_empty())
+        && let Some(title) = title_candidates.best(true)
+    {
+        out.title = title;
     }
     out.body = without_title_heading(&out.body, &out.title);
     if meta.authors.is_empty() {

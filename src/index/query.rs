@@ -173,13 +173,14 @@ fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
         }
         let word = &input[start..end];
         // `titre:"effet rebond"`: a field prefix glued to a phrase.
-        if let (Some(field), Some(&(q, quote))) = (word.strip_suffix(':'), chars.peek()) {
-            if is_quote_open(quote).is_some() && field_name(field).is_some() {
-                chars.next();
-                let (text, end) = quoted(input, &mut chars, q, quote)?;
-                out.push((Lexeme::Phrase { field: Some(field.to_string()), text }, start..end));
-                continue;
-            }
+        if let (Some(field), Some(&(q, quote))) = (word.strip_suffix(':'), chars.peek())
+            && is_quote_open(quote).is_some()
+            && field_name(field).is_some()
+        {
+            chars.next();
+            let (text, end) = quoted(input, &mut chars, q, quote)?;
+            out.push((Lexeme::Phrase { field: Some(field.to_string()), text }, start..end));
+            continue;
         }
         let lexeme = match word {
             "OU" | "OR" | "|" => Lexeme::Or,
@@ -331,10 +332,10 @@ impl Parser {
                 self.field(name, &text, true, span)
             }
             Lexeme::Word(word) => {
-                if let Some((field, value)) = word.split_once(':') {
-                    if let Some(name) = field_name(field) {
-                        return self.field(name, value, false, span);
-                    }
+                if let Some((field, value)) = word.split_once(':')
+                    && let Some(name) = field_name(field)
+                {
+                    return self.field(name, value, false, span);
                 }
                 Ok(Node::Word { text: word, field: None, span })
             }

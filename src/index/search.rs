@@ -214,30 +214,31 @@ impl Searcher {
             });
         };
         let words = count_words(node);
-        if question && words > 1 {
-            if let Some(any) = self.compile(node, Combine::Any)? {
-                return self.run(any.as_ref(), Mode::BestMatches, options);
-            }
+        if question
+            && words > 1
+            && let Some(any) = self.compile(node, Combine::Any)?
+        {
+            return self.run(any.as_ref(), Mode::BestMatches, options);
         }
         let results = self.run(all_words.as_ref(), Mode::AllWords, options)?;
         if results.total > 0 {
             return Ok(results);
         }
-        if words > 1 {
-            if let Some(any) = self.compile(node, Combine::Any)? {
-                let results = self.run(any.as_ref(), Mode::BestMatches, options)?;
-                if results.total > 0 {
-                    return Ok(results);
-                }
+        if words > 1
+            && let Some(any) = self.compile(node, Combine::Any)?
+        {
+            let results = self.run(any.as_ref(), Mode::BestMatches, options)?;
+            if results.total > 0 {
+                return Ok(results);
             }
         }
-        if words > 0 {
-            if let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? {
-                let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
-                let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
-                if results.total > 0 {
-                    return Ok(results);
-                }
+        if words > 0
+            && let Some(fuzzy) = self.compile(node, Combine::Fuzzy)?
+        {
+            let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
+            let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
+            if results.total > 0 {
+                return Ok(results);
             }
         }
         Ok(results)
@@ -353,6 +354,22 @@ impl Searcher {
         })
     }
 
+    /// The articles with these ids, in the order given (ids not in the index are left out).
+    pub fn by_ids(&self, ids: &[String]) -> Result<Vec<Hit>, IndexError> {
+        use tantivy::collector::DocSetCollector;
+        let fields = self.index.fields();
+        let searcher = self.reader.searcher();
+        let terms = ids.iter().map(|id| tantivy::Term::from_field_text(fields.id, id));
+        let query = tantivy::query::TermSetQuery::new(terms);
+        let mut found = HashMap::new();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = hit(&doc, &fields, 0.0, None);
+            found.insert(hit.id.clone(), hit);
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     /// Articles most like the one with `id` (more-like-this on its words).
     pub fn similar(&self, id: &str, limit: usize) -> Result<Option<Results>, IndexError> {
         let searcher = self.reader.searcher();
@@ -422,6 +439,20 @@ fn strip_question_words(node: &Node) -> Node {
         Node::And(items) => Node::And(items.iter().filter(|n| !is_question_word(n)).cloned().collect()),
         other => other.clone(),
     }
+}
+
+/// The analysed terms of the words a query searches for (not the negated
+/// ones, not filters): what a reader highlights in an article.
+pub fn query_terms(text: &str) -> Vec<String> {
+    let Ok(node) = query::parse(text) else { return Vec::new() };
+    let mut words = Vec::new();
+    collect_words(&node, &mut words);
+    let mut analyzer = super::analyzer::french();
+    let mut terms: Vec<String> =
+        words.iter().flat_map(|w| super::analyzer::terms(&mut analyzer, w)).map(|(_, t)| t).collect();
+    terms.sort();
+    terms.dedup();
+    terms
 }
 
 /// The plain words typed (not negated, not in themes).

@@ -60,10 +60,10 @@ impl SegmentCollector for MonthSegmentCollector {
     type Fruit = BTreeMap<(i32, u32), u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(date) = self.column.first(doc) {
-            if let Some(t) = chrono::DateTime::from_timestamp(date.into_timestamp_secs(), 0) {
-                *self.counts.entry((t.year(), t.month())).or_insert(0) += 1;
-            }
+        if let Some(date) = self.column.first(doc)
+            && let Some(t) = chrono::DateTime::from_timestamp(date.into_timestamp_secs(), 0)
+        {
+            *self.counts.entry((t.year(), t.month())).or_insert(0) += 1;
         }
     }
 

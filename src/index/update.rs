@@ -110,20 +110,21 @@ fn scan(path: &Path, known: Option<&Entry>) -> Scan {
         Ok(meta) => meta,
         Err(e) => return Scan::Failed(format!("{}: {e}", path.display())),
     };
-    if let Some(entry) = known {
-        if entry.mtime == meta.mtime && entry.size == meta.size {
-            return Scan::Unchanged { id: entry.id.clone() };
-        }
+    if let Some(entry) = known
+        && entry.mtime == meta.mtime
+        && entry.size == meta.size
+    {
+        return Scan::Unchanged { id: entry.id.clone() };
     }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => return Scan::Failed(format!("{}: {e}", path.display())),
     };
     let sha256 = sha256_hex(&bytes);
-    if let Some(entry) = known {
-        if entry.sha256 == sha256 {
-            return Scan::Unchanged { id: entry.id.clone() };
-        }
+    if let Some(entry) = known
+        && entry.sha256 == sha256
+    {
+        return Scan::Unchanged { id: entry.id.clone() };
     }
     match Corpus::parse(path, bytes) {
         Ok(mut article) => {
@@ -223,7 +224,7 @@ pub fn update(
         .map(|path| {
             let rel = relative(corpus, path);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if n % 1024 == 0 {
+            if n.is_multiple_of(1024) {
                 progress(n, total);
             }
             let outcome = match scan(path, known.get(&rel)) {

@@ -1,0 +1,550 @@
+//! Drawing: a pure function of [`App`]. Every text that comes from an
+//! archived page goes through [`sanitize_line`] (or the renderer) first,
+//! and the selection is shown in reverse video, which needs no colour.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, Focus, KINDS, Overlay, Screen};
+use super::i18n;
+use super::keymap::Scope;
+use super::sanitize::{sanitize_line, truncate_to_width};
+use crate::index::search::{Hit, Mode, Sort};
+
+/// The colours of the UI's parts; every part also has a non-colour mark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub accent: Style,
+    /// Words matched by the query.
+    pub matched: Style,
+    pub dim: Style,
+    pub title: Style,
+    pub selected: Style,
+    pub error: Style,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette {
+            accent: Style::new().fg(Color::Cyan),
+            matched: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            dim: Style::new().fg(Color::DarkGray),
+            title: Style::new().add_modifier(Modifier::BOLD),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            error: Style::new().fg(Color::Red),
+        }
+    }
+}
+
+impl Palette {
+    /// For NO_COLOR: bold, underline and reverse video only.
+    pub fn monochrome() -> Palette {
+        Palette {
+            accent: Style::new(),
+            matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            dim: Style::new(),
+            title: Style::new().add_modifier(Modifier::BOLD),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            error: Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// Applies veille.toml's `[tui.colors]`; names a bad part or colour.
+    pub fn with_colors(
+        mut self,
+        colors: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Palette, String> {
+        for (part, value) in colors {
+            let color: Color =
+                value.parse().map_err(|_| format!("[tui.colors] {part}: {value:?} is not a colour"))?;
+            let style = match part.as_str() {
+                "accent" => &mut self.accent,
+                "match" => &mut self.matched,
+                "dim" => &mut self.dim,
+                "title" => &mut self.title,
+                "error" => &mut self.error,
+                _ => {
+                    return Err(format!(
+                        "[tui.colors]: no part {part:?} (parts: accent, match, dim, title, error)"
+                    ));
+                }
+            };
+            *style = style.fg(color);
+        }
+        Ok(self)
+    }
+}
+
+pub fn sidebar_width(width: u16) -> u16 {
+    if width < 70 { 0 } else { (width / 4).clamp(20, 32) }
+}
+
+/// Rows a result takes: title, metadata, snippet.
+const RESULT_ROWS: usize = 3;
+
+fn results_area_rows(app: &App) -> usize {
+    (app.height as usize).saturating_sub(3 + 2 + 2)
+}
+
+/// The first result shown, so that the selected one is visible.
+pub fn results_offset(app: &App) -> usize {
+    let visible = (results_area_rows(app) / RESULT_ROWS).max(1);
+    app.selected.saturating_sub(visible - 1)
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let [main, status, hints] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    match app.screen {
+        Screen::Main => draw_main(frame, app, main),
+        Screen::Reader => draw_reader(frame, app, main),
+        Screen::Basket => draw_basket(frame, app, main),
+    }
+    draw_status(frame, app, status);
+    draw_hints(frame, app, hints);
+    match app.overlay {
+        Overlay::Help => draw_help(frame, app, area),
+        Overlay::Filters => draw_filters(frame, app, area),
+        Overlay::None => {}
+    }
+}
+
+fn block<'a>(title: String, focused: bool, app: &App) -> Block<'a> {
+    let style = if focused { app.palette.accent.add_modifier(Modifier::BOLD) } else { app.palette.dim };
+    Block::default().borders(Borders::ALL).border_style(style).title(Span::styled(title, style))
+}
+
+fn draw_main(frame: &mut Frame, app: &App, area: Rect) {
+    let [query_area, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    let lang = app.lang;
+    let typing = app.focus == Focus::Query;
+    let query = Paragraph::new(Line::from(sanitize_line(&app.query).into_owned())).block(block(
+        i18n::SEARCH.get(lang).to_string(),
+        typing,
+        app,
+    ));
+    frame.render_widget(query, query_area);
+    if typing && app.overlay == Overlay::None {
+        let before: String = app.query.chars().take(app.cursor).collect();
+        let x = query_area.x + 1 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
+        frame.set_cursor_position((x.min(query_area.right().saturating_sub(2)), query_area.y + 1));
+    }
+    let sidebar = sidebar_width(area.width);
+    let [themes_area, results_area] =
+        Layout::horizontal([Constraint::Length(sidebar), Constraint::Min(10)]).areas(body);
+    if sidebar > 0 {
+        draw_themes(frame, app, themes_area);
+    }
+    draw_results(frame, app, results_area);
+}
+
+/// Articles per month as block characters, the last `width` months.
+pub fn sparkline(timeline: &[u64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let tail = &timeline[timeline.len().saturating_sub(width)..];
+    let max = tail.iter().copied().max().unwrap_or(0);
+    tail.iter().map(|&n| if n == 0 || max == 0 { ' ' } else { BARS[((n * 7) / max) as usize] }).collect()
+}
+
+fn draw_themes(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Themes && app.screen == Screen::Main;
+    let inner = area.width.saturating_sub(2) as usize;
+    let spark = 8.min(inner / 3);
+    let lines: Vec<Line> = app
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, theme)| {
+            let count = match theme.count {
+                Some(n) => n.to_string(),
+                None => "…".into(),
+            };
+            let label_width = inner.saturating_sub(count.len() + spark + 2);
+            let label = truncate_to_width(&sanitize_line(&theme.label), label_width);
+            let pad = label_width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+            let mark = if i == app.theme_selected { "▸" } else { " " };
+            let style = if i == app.theme_selected && focused { app.palette.selected } else { Style::new() };
+            Line::from(vec![
+                Span::styled(format!("{mark}{label}{}", " ".repeat(pad)), style),
+                Span::styled(format!(" {count:>w$}", w = count.len()), app.palette.dim),
+                Span::styled(format!(" {}", sparkline(&theme.timeline, spark)), app.palette.accent),
+            ])
+        })
+        .collect();
+    let title = i18n::THEMES.get(app.lang).to_string();
+    frame.render_widget(Paragraph::new(lines).block(block(title, focused, app)), area);
+}
+
+/// A snippet with its highlighted characters styled.
+fn snippet_line<'a>(hit: &Hit, app: &App, width: usize) -> Line<'a> {
+    let Some(snippet) = &hit.snippet else { return Line::default() };
+    let chars: Vec<char> = snippet.text.chars().collect();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for &(start, end) in &snippet.highlights {
+        let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+        if start > at {
+            spans.push(Span::raw(chars[at..start].iter().collect::<String>()));
+        }
+        if end > start {
+            spans.push(Span::styled(chars[start..end].iter().collect::<String>(), app.palette.matched));
+        }
+        at = at.max(end);
+    }
+    if at < chars.len() {
+        spans.push(Span::raw(chars[at..].iter().collect::<String>()));
+    }
+    // Sanitise each piece, then cut the line to the width.
+    let mut used = 0;
+    let mut out = Vec::new();
+    for span in spans {
+        let text = sanitize_line(&span.content).into_owned();
+        let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+        if used + w > width {
+            out.push(Span::styled(truncate_to_width(&text, width.saturating_sub(used)), span.style));
+            break;
+        }
+        used += w;
+        out.push(Span::styled(text, span.style));
+    }
+    Line::from(out)
+}
+
+fn indent(mut line: Line<'_>) -> Line<'_> {
+    line.spans.insert(0, Span::raw("  "));
+    line
+}
+
+fn theme_labels(app: &App, id: &str) -> String {
+    app.results
+        .themes
+        .get(id)
+        .map(|ids| {
+            ids.iter()
+                .map(|t| {
+                    app.themes
+                        .iter()
+                        .find(|r| r.id.as_deref() == Some(t))
+                        .map_or(t.as_str(), |r| r.label.as_str())
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Option<usize>) -> Vec<Line<'a>> {
+    let in_basket = if app.basket.contains(&hit.id) { "● " } else { "" };
+    let number = number.map(|n| format!("{n}. ")).unwrap_or_default();
+    let title = sanitize_line(&hit.title);
+    // A mark that needs no colour, beside the reverse video.
+    let mark = if selected { "▸ " } else { "  " };
+    let title = truncate_to_width(&format!("{mark}{number}{in_basket}{title}"), width);
+    let title_style =
+        if selected { app.palette.title.patch(app.palette.selected) } else { app.palette.title };
+    let mut meta = vec![sanitize_line(&hit.site).into_owned()];
+    if let Some(date) = &hit.published {
+        meta.push(date.clone());
+    }
+    meta.push(hit.kind.clone());
+    let themes = theme_labels(app, &hit.id);
+    if !themes.is_empty() {
+        meta.push(sanitize_line(&themes).into_owned());
+    }
+    let meta = truncate_to_width(&meta.join(" · "), width.saturating_sub(2));
+    vec![
+        Line::from(Span::styled(title, title_style)),
+        Line::from(Span::styled(format!("  {meta}"), app.palette.dim)),
+        indent(snippet_line(hit, app, width.saturating_sub(2))),
+    ]
+}
+
+fn draw_results(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let focused = app.focus == Focus::Results;
+    let title = match &app.results.similar_to {
+        Some(t) => format!("{} « {} »", i18n::SIMILAR.get(lang), truncate_to_width(&sanitize_line(t), 40)),
+        None => i18n::RESULTS.get(lang).to_string(),
+    };
+    let outer = block(title, focused, app);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let width = inner.width as usize;
+    let empty =
+        |text: &str, style: Style| Paragraph::new(text.to_string()).style(style).wrap(Wrap { trim: true });
+    if let Some(error) = &app.results.error {
+        frame.render_widget(empty(&sanitize_line(error), app.palette.error), inner);
+        return;
+    }
+    if app.results.hits.is_empty() {
+        let text = if app.archive_size == Some(0) {
+            i18n::EMPTY_ARCHIVE
+        } else if app.results.searching {
+            i18n::SEARCHING
+        } else if app.full_query().is_empty() {
+            i18n::TYPE_TO_SEARCH
+        } else {
+            i18n::NO_RESULTS
+        };
+        frame.render_widget(empty(text.get(lang), app.palette.dim), inner);
+        return;
+    }
+    let offset = results_offset(app);
+    let mut lines = Vec::new();
+    for (i, hit) in app.results.hits.iter().enumerate().skip(offset) {
+        if lines.len() + RESULT_ROWS > inner.height as usize {
+            break;
+        }
+        lines.extend(hit_lines(hit, app, width, i == app.selected, None));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(reader) = &app.reader else { return };
+    let lang = app.lang;
+    let hit = &reader.hit;
+    let width = area.width.saturating_sub(2) as usize;
+    let mut head = vec![Line::from(Span::styled(
+        truncate_to_width(&sanitize_line(&hit.title), width),
+        app.palette.title,
+    ))];
+    if let Some(sub) = &hit.subtitle {
+        head.push(Line::from(truncate_to_width(&sanitize_line(sub), width)));
+    }
+    let mut meta = vec![sanitize_line(&hit.site).into_owned()];
+    if !hit.authors.is_empty() {
+        meta.push(sanitize_line(&hit.authors.join(", ")).into_owned());
+    }
+    if let Some(date) = &hit.published {
+        meta.push(date.clone());
+    }
+    let themes = theme_labels(app, &hit.id);
+    if !themes.is_empty() {
+        meta.push(sanitize_line(&themes).into_owned());
+    }
+    head.push(Line::from(Span::styled(truncate_to_width(&meta.join(" · "), width), app.palette.dim)));
+    if let Some(url) = &hit.url {
+        head.push(Line::from(Span::styled(
+            truncate_to_width(&sanitize_line(url), width),
+            app.palette.accent,
+        )));
+    }
+    // Reserved for the citations and reposts of the archive (reprises issue).
+    head.push(Line::from(Span::styled(
+        format!("{} : —   {} : —", i18n::CITED_BY.get(lang), i18n::REPRISES.get(lang)),
+        app.palette.dim,
+    )));
+    let rows = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).split(area);
+    let in_basket = if app.basket.contains(&hit.id) { " ●" } else { "" };
+    let title = format!("{}{in_basket}", i18n::READER.get(lang));
+    frame.render_widget(
+        Paragraph::new(head)
+            .block(Block::default().borders(Borders::TOP).title(title).border_style(app.palette.accent)),
+        rows[0],
+    );
+    let body = match (&reader.article, &reader.rendered) {
+        (Some(Ok(_)), Some((_, rendered))) => {
+            let current = reader.current_match.map(|i| reader.matches[i]);
+            let lines: Vec<Line> = rendered
+                .lines
+                .iter()
+                .enumerate()
+                .skip(reader.scroll)
+                .take(rows[1].height as usize)
+                .map(|(i, line)| {
+                    if Some(i) == current {
+                        line.clone().patch_style(app.palette.selected)
+                    } else if reader.matches.binary_search(&i).is_ok() {
+                        let mut marked = line.clone();
+                        marked.spans.insert(0, Span::styled("", app.palette.matched));
+                        marked
+                    } else {
+                        line.clone()
+                    }
+                })
+                .collect();
+            Paragraph::new(lines)
+        }
+        (Some(Err(e)), _) => Paragraph::new(sanitize_line(e).into_owned()).style(app.palette.error),
+        _ => Paragraph::new(i18n::SEARCHING.get(lang)).style(app.palette.dim),
+    };
+    frame.render_widget(
+        body.block(Block::default().borders(Borders::LEFT).border_style(app.palette.dim)),
+        rows[1],
+    );
+}
+
+fn draw_basket(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let title = match &app.basket.title {
+        Some(t) => format!("{} « {} » — {}", i18n::BASKET.get(lang), app.basket.name, sanitize_line(t)),
+        None => format!("{} « {} »", i18n::BASKET.get(lang), app.basket.name),
+    };
+    let title = format!("{title} ({})", app.basket.articles.len());
+    let outer = block(title, true, app);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    if app.basket.articles.is_empty() {
+        frame.render_widget(Paragraph::new(i18n::BASKET_EMPTY.get(lang)).style(app.palette.dim), inner);
+        return;
+    }
+    let visible = (inner.height as usize / RESULT_ROWS).max(1);
+    let offset = app.basket_selected.saturating_sub(visible - 1);
+    let mut lines = Vec::new();
+    for (i, hit) in app.basket_hits.iter().enumerate().skip(offset).take(visible) {
+        lines.extend(hit_lines(hit, app, inner.width as usize, i == app.basket_selected, Some(i + 1)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let mut parts = Vec::new();
+    if app.screen == Screen::Main {
+        if app.results.searching {
+            parts.push(i18n::SEARCHING.get(lang).to_string());
+        } else if let Some(mode) = app.results.mode {
+            let shown = app.results.hits.len();
+            let count = if shown < app.results.total {
+                format!("{shown}/{} {}", app.results.total, i18n::ARTICLES.get(lang))
+            } else {
+                format!("{} {}", app.results.total, i18n::ARTICLES.get(lang))
+            };
+            let mode = match mode {
+                Mode::AllWords => i18n::MODE_ALL,
+                Mode::BestMatches => i18n::MODE_BEST,
+                Mode::Typo => i18n::MODE_TYPO,
+            };
+            parts.push(format!("{count} · {}", mode.get(lang)));
+        }
+        let sort = match app.filters.sort {
+            Sort::Relevance => i18n::BY_RELEVANCE,
+            Sort::Date => i18n::BY_DATE,
+        };
+        parts.push(format!("{} : {}", i18n::SORT.get(lang), sort.get(lang)));
+    }
+    if let Some(size) = app.archive_size {
+        parts.push(format!("{size} {}", i18n::ARTICLES.get(lang)));
+    }
+    parts.push(format!("{} « {} » ({})", i18n::BASKET.get(lang), app.basket.name, app.basket.articles.len()));
+    if let Some(status) = &app.status {
+        parts.push(status.clone());
+    }
+    let text = truncate_to_width(&parts.join("  │  "), area.width as usize);
+    frame.render_widget(Paragraph::new(text).style(app.palette.accent), area);
+}
+
+fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
+    let scope = if app.overlay == Overlay::Filters { Scope::Menu } else { app.scope() };
+    let mut spans = Vec::new();
+    for (key, label) in app.keymap.hints(scope, app.lang) {
+        spans.push(Span::styled(key, app.palette.title));
+        spans.push(Span::styled(format!(" {label}  "), app.palette.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let scope_name = |s: Scope| match s {
+        Scope::Global => i18n::KEYS.get(lang),
+        Scope::Lists => i18n::RESULTS.get(lang),
+        Scope::Reader => i18n::READER.get(lang),
+        Scope::Basket => i18n::BASKET.get(lang),
+        Scope::Menu => i18n::FILTERS.get(lang),
+    };
+    // The keys of the screen in use, and the global ones.
+    let here = app.scope();
+    let mut rows: Vec<(Option<Scope>, String, &str)> = Vec::new();
+    let mut last = None;
+    for (scope, keys, label) in app.keymap.help(lang) {
+        if scope != here && scope != Scope::Global {
+            continue;
+        }
+        if last != Some(scope) {
+            rows.push((Some(scope), String::new(), ""));
+            last = Some(scope);
+        }
+        rows.push((None, keys, label));
+    }
+    let popup = centered(area, area.width.saturating_sub(4).min(100), area.height.saturating_sub(2));
+    let inner_rows = popup.height.saturating_sub(2) as usize;
+    let columns = if rows.len() > inner_rows { 2 } else { 1 };
+    let column_width = (popup.width.saturating_sub(2) as usize / columns).max(10);
+    let keys_width = (column_width / 2).min(16);
+    let cell = |(scope, keys, label): &(Option<Scope>, String, &str)| -> Vec<Span<'static>> {
+        match scope {
+            Some(s) => vec![Span::styled(format!("{:<column_width$}", scope_name(*s)), app.palette.title)],
+            None => {
+                let keys = truncate_to_width(keys, keys_width);
+                let label = truncate_to_width(label, column_width.saturating_sub(keys_width + 3));
+                let pad = column_width
+                    .saturating_sub(keys_width + 3 + unicode_width::UnicodeWidthStr::width(label.as_str()));
+                let keys_pad =
+                    keys_width.saturating_sub(unicode_width::UnicodeWidthStr::width(keys.as_str()));
+                vec![
+                    Span::styled(format!("  {keys}{} ", " ".repeat(keys_pad)), app.palette.accent),
+                    Span::raw(format!("{label}{}", " ".repeat(pad))),
+                ]
+            }
+        }
+    };
+    let per_column = rows.len().div_ceil(columns);
+    let lines: Vec<Line> = (0..per_column)
+        .map(|r| {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some(row) = rows.get(c * per_column + r) {
+                    spans.extend(cell(row));
+                }
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    let title = format!("{} — {}", i18n::HELP.get(lang), i18n::HELP_CLOSE.get(lang));
+    frame.render_widget(Paragraph::new(lines).block(block(title, true, app)), popup);
+}
+
+fn draw_filters(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let any = i18n::ANY.get(lang).to_string();
+    let values = [
+        (i18n::SITE, app.filters.site.clone().unwrap_or_else(|| any.clone())),
+        (i18n::KIND, app.filters.kind.map(str::to_string).unwrap_or_else(|| any.clone())),
+        (i18n::SINCE, app.filters.since.map(|y| y.to_string()).unwrap_or_else(|| any.clone())),
+        (
+            i18n::SORT,
+            match app.filters.sort {
+                Sort::Relevance => i18n::BY_RELEVANCE.get(lang).to_string(),
+                Sort::Date => i18n::BY_DATE.get(lang).to_string(),
+            },
+        ),
+    ];
+    debug_assert_eq!(KINDS.len(), 4);
+    let lines: Vec<Line> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let style = if i == app.filter_row { app.palette.selected } else { Style::new() };
+            Line::from(Span::styled(format!(" {:<10} ‹ {} ›", label.get(lang), sanitize_line(value)), style))
+        })
+        .collect();
+    let popup = centered(area, 44, 6);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(i18n::FILTERS.get(lang).to_string(), true, app)),
+        popup,
+    );
+}

@@ -1,0 +1,176 @@
+//! The UI's slow work, on its own thread: searches, theme counts, loading
+//! articles, similar articles. Requests come in order; a search waiting
+//! behind a newer search is dropped unrun, so typing fast never queues
+//! work the user no longer wants.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use crate::config::Theme;
+use crate::corpus::{Article, Corpus};
+use crate::index::query::Node;
+use crate::index::search::{Hit, Mode, SearchOptions, Searcher, Sort, query_terms};
+use crate::index::themes::ThemeCount;
+
+/// Work for the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Search { generation: u64, query: String, sort: Sort, limit: usize },
+    Similar { generation: u64, id: String, limit: usize },
+    ThemeCounts,
+    Article { id: String, path: String },
+    Hits { ids: Vec<String> },
+}
+
+/// What the worker found.
+#[derive(Debug, Clone)]
+pub enum Response {
+    Results {
+        generation: u64,
+        hits: Vec<Hit>,
+        total: usize,
+        mode: Mode,
+        /// Theme ids of each hit.
+        themes: HashMap<String, Vec<String>>,
+        /// Analysed terms of the query, for the reader's matches.
+        terms: Vec<String>,
+    },
+    SearchFailed {
+        generation: u64,
+        message: String,
+    },
+    ThemeCounts {
+        all: usize,
+        themes: Vec<ThemeCount>,
+        sites: Vec<String>,
+        years: Vec<i32>,
+    },
+    Article {
+        id: String,
+        article: Result<Box<Article>, String>,
+    },
+    Hits {
+        hits: Vec<Hit>,
+    },
+}
+
+/// What the worker reads from.
+pub struct Sources {
+    pub searcher: Searcher,
+    pub themes: Vec<Theme>,
+    pub parsed: HashMap<String, Node>,
+    pub corpus_dir: PathBuf,
+}
+
+/// Runs requests until the UI hangs up.
+pub fn run(sources: Sources, requests: Receiver<Request>, send: impl Fn(Response) -> bool) {
+    let mut pending: Option<Request> = None;
+    loop {
+        let request = match pending.take() {
+            Some(r) => r,
+            None => match requests.recv() {
+                Ok(r) => r,
+                Err(_) => return,
+            },
+        };
+        // A newer search replaces an older one still waiting.
+        let request = if matches!(request, Request::Search { .. } | Request::Similar { .. }) {
+            let mut latest = request;
+            loop {
+                match requests.try_recv() {
+                    Ok(next @ (Request::Search { .. } | Request::Similar { .. })) => latest = next,
+                    Ok(other) => {
+                        pending = Some(other);
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            }
+            latest
+        } else {
+            request
+        };
+        if !send(answer(&sources, request)) {
+            return;
+        }
+    }
+}
+
+fn answer(sources: &Sources, request: Request) -> Response {
+    let searcher = &sources.searcher;
+    match request {
+        Request::Search { generation, query, sort, limit } => {
+            let options = SearchOptions { limit, sort, ..SearchOptions::default() };
+            match searcher.search(&query, &options) {
+                Ok(results) => {
+                    let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+                    let themes =
+                        searcher.themes_of(&ids, &sources.themes, &sources.parsed).unwrap_or_default();
+                    Response::Results {
+                        generation,
+                        total: results.total,
+                        mode: results.mode,
+                        hits: results.hits,
+                        themes,
+                        terms: query_terms(&query),
+                    }
+                }
+                Err(e) => Response::SearchFailed { generation, message: e.to_string() },
+            }
+        }
+        Request::Similar { generation, id, limit } => match searcher.similar(&id, limit) {
+            Ok(Some(results)) => {
+                let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+                let themes = searcher.themes_of(&ids, &sources.themes, &sources.parsed).unwrap_or_default();
+                Response::Results {
+                    generation,
+                    total: results.total,
+                    mode: results.mode,
+                    hits: results.hits,
+                    themes,
+                    terms: Vec::new(),
+                }
+            }
+            Ok(None) => {
+                Response::SearchFailed { generation, message: format!("no article {id} in the index") }
+            }
+            Err(e) => Response::SearchFailed { generation, message: e.to_string() },
+        },
+        Request::ThemeCounts => {
+            let all = searcher.num_docs() as usize;
+            let themes = match searcher.theme_counts(&sources.themes, &sources.parsed, true) {
+                Ok((counts, _)) => counts,
+                Err(_) => Vec::new(),
+            };
+            let years: Vec<i32> = {
+                let mut years: Vec<i32> =
+                    searcher.months(None).map(|m| m.keys().map(|k| k.0).collect()).unwrap_or_default();
+                years.dedup();
+                years
+            };
+            Response::ThemeCounts { all, themes, sites: sites(&sources.corpus_dir), years }
+        }
+        Request::Article { id, path } => {
+            let file = sources.corpus_dir.join(&path);
+            let article = Corpus::read(&file).map(Box::new).map_err(|e| e.to_string());
+            Response::Article { id, article }
+        }
+        Request::Hits { ids } => Response::Hits { hits: searcher.by_ids(&ids).unwrap_or_default() },
+    }
+}
+
+/// The sites of the archive: the folders of corpus/articles/.
+fn sites(corpus_dir: &std::path::Path) -> Vec<String> {
+    let mut sites: Vec<String> = std::fs::read_dir(corpus_dir.join("articles"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    sites.sort();
+    sites
+}

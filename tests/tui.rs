@@ -1,0 +1,224 @@
+//! The terminal UI drawn into ratatui's TestBackend at 80×24 and 120×40,
+//! compared with insta snapshots (`cargo insta review` after a deliberate
+//! change), hostile article text included. The state is driven through
+//! `App::update` as the real UI drives it; the worker's answers are given
+//! by hand.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use veille::corpus::Article;
+use veille::corpus::basket::Basket;
+use veille::index::search::{Hit, Mode, Snippet};
+use veille::index::themes::ThemeCount;
+use veille::tui::app::{App, Msg};
+use veille::tui::i18n::Lang;
+use veille::tui::keymap::Keymap;
+use veille::tui::render::Styles;
+use veille::tui::view::{self, Palette};
+use veille::tui::worker::{Request, Response};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: (usize, usize)) -> Hit {
+    Hit {
+        id: id.into(),
+        title: title.into(),
+        subtitle: None,
+        site: site.into(),
+        kind: "article".into(),
+        authors: vec!["Collectif Le Sablier".into()],
+        published: Some(date.into()),
+        url: Some(format!("https://{site}.example/spip.php?article{id}")),
+        path: format!("articles/{site}/2025/03/{id}.md"),
+        score: 1.0,
+        snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight] }),
+    }
+}
+
+fn hits() -> Vec<Hit> {
+    vec![
+        hit(
+            "1",
+            "Puces contre rivières : l'eau du Grésivaudan n'est pas à vendre",
+            "collectif-sablier",
+            "2026-03-10",
+            "… les usines de semi-conducteurs pompent l'eau de l'Isère pendant que les communes …",
+            (47, 51),
+        ),
+        hit(
+            "2",
+            "Data centers : la soif cachée du nuage",
+            "la-lime",
+            "2025-07-02",
+            "Refroidir des serveurs demande des millions de mètres cubes d'eau par an …",
+            (67, 70),
+        ),
+        hit(
+            "3",
+            "Effet rebond : quand l'efficacité fait consommer plus",
+            "cahiers-du-frein",
+            "2024-11-20",
+            "L'eau économisée par une machine plus sobre …",
+            (2, 5),
+        ),
+    ]
+}
+
+fn app(lang: Lang) -> App {
+    let mut app =
+        App::new(lang, Keymap::default(), Styles::default(), Basket::new("panier").unwrap(), vec![]);
+    app.palette = Palette::monochrome();
+    app.update(Msg::Worker(Response::ThemeCounts {
+        all: 64,
+        themes: vec![
+            ThemeCount {
+                id: "eau".into(),
+                label: "Eau".into(),
+                count: 12,
+                timeline: timeline(&[0, 1, 3, 2, 5, 1]),
+            },
+            ThemeCount {
+                id: "ia-militaire".into(),
+                label: "IA militaire".into(),
+                count: 7,
+                timeline: timeline(&[1, 0, 2]),
+            },
+            ThemeCount {
+                id: "effet-rebond".into(),
+                label: "Effet rebond".into(),
+                count: 5,
+                timeline: timeline(&[2, 2]),
+            },
+        ],
+        sites: vec!["collectif-sablier".into(), "la-lime".into()],
+        years: vec![2024, 2025, 2026],
+    }));
+    app
+}
+
+fn timeline(counts: &[u64]) -> Vec<(String, u64)> {
+    counts.iter().enumerate().map(|(i, &n)| (format!("2025-{:02}", i + 1), n)).collect()
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<veille::tui::app::Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(app: &mut App, text: &str) -> u64 {
+    let mut generation = 0;
+    for c in text.chars() {
+        for effect in key(app, KeyCode::Char(c)) {
+            if let veille::tui::app::Effect::Request(Request::Search { generation: g, .. }) = effect {
+                generation = g;
+            }
+        }
+    }
+    generation
+}
+
+fn answer(app: &mut App, generation: u64, hits: Vec<Hit>) {
+    let mut themes = HashMap::new();
+    themes.insert("1".to_string(), vec!["eau".to_string()]);
+    themes.insert("2".to_string(), vec!["eau".to_string(), "effet-rebond".to_string()]);
+    let total = hits.len();
+    app.update(Msg::Worker(Response::Results {
+        generation,
+        hits,
+        total,
+        mode: Mode::AllWords,
+        themes,
+        terms: vec!["eau".into()],
+    }));
+}
+
+/// The screen as text, one line per row, trailing spaces kept off.
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    app.update(Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn each_size(name: &str, app: &mut App) {
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(app, w, h));
+    }
+}
+
+#[test]
+fn search_screen() {
+    let mut app = app(Lang::Fr);
+    each_size("empty_query", &mut app);
+    let generation = typed(&mut app, "eau");
+    answer(&mut app, generation, hits());
+    key(&mut app, KeyCode::Down);
+    each_size("results_fr", &mut app);
+    let mut app = self::app(Lang::En);
+    let generation = typed(&mut app, "zzz");
+    answer(&mut app, generation, vec![]);
+    each_size("no_results_en", &mut app);
+}
+
+#[test]
+fn reader_basket_help_and_filters() {
+    let mut app = app(Lang::Fr);
+    let generation = typed(&mut app, "eau");
+    answer(&mut app, generation, hits());
+    key(&mut app, KeyCode::Enter);
+    let mut article = Article::new("1", "collectif-sablier", "Puces contre rivières");
+    article.body = "## Une usine assoiffée\n\nLes fabricants de puces pompent **l'eau** de l'Isère : des millions de mètres cubes par an, pour rincer des plaquettes de silicium.\n\n> Nous ne laisserons pas l'eau partir en fumée.\n\n- réunion publique le 22 mars ;\n- lettre aux élus [^1].\n\nLire [le dossier](https://collectif-sablier.example/dossier) et [l'appel](https://collectif-sablier.example/appel).\n\n[^1]: Envoyée le 3 mars.".into();
+    app.update(Msg::Worker(Response::Article { id: "1".into(), article: Ok(Box::new(article)) }));
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('a'));
+    each_size("reader", &mut app);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('p'));
+    app.update(Msg::Worker(Response::Hits { hits: vec![hits().remove(0)] }));
+    each_size("basket", &mut app);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    each_size("help", &mut app);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('f'));
+    key(&mut app, KeyCode::Char('l'));
+    each_size("filters", &mut app);
+}
+
+#[test]
+fn hostile_article_text_never_reaches_the_terminal() {
+    let mut app = app(Lang::Fr);
+    let generation = typed(&mut app, "eau");
+    let hostile = "Titre \u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}effacé \u{202E}enrevsé\u{202C} zéro\u{200B}largeur 🌊🏴‍☠️ 水の危機";
+    let mut bad =
+        hit("9", hostile, "site\u{1b}[31m", "2025-01-01", "snippet \u{9b}31m \u{7} avec l'eau", (20, 25));
+    bad.authors = vec!["\u{1b}]8;;https://evil.example\u{1b}\\lien\u{1b}]8;;\u{1b}\\".into()];
+    answer(&mut app, generation, vec![bad]);
+    for (w, h) in SIZES {
+        let text = screen(&mut app, w, h);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        assert!(!text.contains('\u{202E}') && !text.contains('\u{200B}'));
+        insta::assert_snapshot!(format!("hostile_results_{w}x{h}"), text);
+    }
+    key(&mut app, KeyCode::Enter);
+    let mut article = Article::new("9", "site", hostile);
+    article.body = format!("{hostile}\n\n{}\n\nfin \u{1b}[?1049l", "mot ".repeat(250_000));
+    app.update(Msg::Worker(Response::Article { id: "9".into(), article: Ok(Box::new(article)) }));
+    for (w, h) in SIZES {
+        let text = screen(&mut app, w, h);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        insta::assert_snapshot!(format!("hostile_reader_{w}x{h}"), text);
+    }
+}
