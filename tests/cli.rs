@@ -84,7 +84,11 @@ fn help_lists_every_command_with_examples() {
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     veille(dir.path()).arg("frobnicate").assert().code(2);
-    veille(dir.path()).assert().code(2).stderr(predicate::str::contains("Usage"));
+    // No command opens the terminal UI: outside a home it says how to make one,
+    // and without a terminal it says what to use instead.
+    veille(dir.path()).assert().code(2).stderr(predicate::str::contains("veille init"));
+    veille(dir.path()).args(["init", "-q"]).assert().success();
+    veille(dir.path()).assert().code(2).stderr(predicate::str::contains("needs a terminal"));
     veille(dir.path()).arg("--version").assert().success().stdout(predicate::str::starts_with("veille "));
 }
 

@@ -37,6 +37,14 @@ pub struct BenchArgs {
     /// Hits per query (snippets are computed for each)
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// Measure the terminal UI instead: time to first frame, then the
+    /// queries typed key by key (the first --tui-queries of the file) through
+    /// the real UI state, index and drawing code; keeps the index as it is
+    #[arg(long, requires = "queries")]
+    pub tui: bool,
+    /// Queries typed with --tui
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub tui_queries: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -47,7 +55,92 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+fn read_queries(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let queries: Vec<String> = BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split_once('\t').map_or(l.clone(), |(_, q)| q.to_string()))
+        .collect();
+    if queries.is_empty() {
+        bail!("{} holds no query", path.display());
+    }
+    Ok(queries)
+}
+
+fn peak_rss_megabytes() -> f64 {
+    // SAFETY: getrusage fills the struct we pass; no other memory is touched.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
+    use crate::tui::{app::App, replay, view, worker};
+    let started = Instant::now();
+    let home = context.home()?;
+    let (searcher, themes) = super::index::searcher(context, &home)?;
+    let setup = crate::tui::Setup::from_home(&home)?;
+    let basket = crate::corpus::basket::Basket::new(crate::corpus::basket::DEFAULT)?;
+    let mut app = App::new(setup.lang, setup.keymap, setup.styles, basket, Vec::new());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
+    terminal.draw(|frame| view::draw(frame, &app))?;
+    let first_frame = started.elapsed().as_secs_f64() * 1e3;
+    let (parsed, _) = crate::index::search::parse_themes(&themes, &home.themes_file());
+    let sources = worker::Sources { searcher, themes, parsed, corpus_dir: home.corpus_dir() };
+    let counting = Instant::now();
+    let counts = worker::answer(&sources, worker::Request::ThemeCounts);
+    let counts_ms = counting.elapsed().as_secs_f64() * 1e3;
+    app.update(crate::tui::app::Msg::Worker(counts));
+    let queries = read_queries(args.queries.as_deref().expect("clap requires --queries"))?;
+    let queries: Vec<String> = queries.into_iter().take(args.tui_queries).collect();
+    let mut figures = replay::replay(&mut app, &sources, &queries);
+    figures.key_to_frame.sort_by(f64::total_cmp);
+    figures.key_to_results.sort_by(f64::total_cmp);
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "tui: {} articles; first frame {first_frame:.0} ms; theme counts and timelines {counts_ms:.0} ms (in the background)",
+        sources.searcher.num_docs()
+    )?;
+    for (what, sorted) in
+        [("key → frame", &figures.key_to_frame), ("key → results frame", &figures.key_to_results)]
+    {
+        writeln!(
+            out,
+            "tui: {what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} keystrokes ({} queries typed)",
+            percentile(sorted, 50.0),
+            percentile(sorted, 99.0),
+            sorted.last().copied().unwrap_or(0.0),
+            figures.keystrokes,
+            queries.len()
+        )?;
+    }
+    // The index is memory-mapped: its pages count in RSS but belong to the
+    // page cache, which the kernel reclaims; the heap is the anonymous part.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or("?".to_string(), |kb| format!("{:.0} MB", kb / 1024.0))
+    };
+    writeln!(
+        out,
+        "tui: peak RSS {:.0} MB (now: {} anonymous, {} of memory-mapped index files)",
+        peak_rss_megabytes(),
+        field("RssAnon:"),
+        field("RssFile:")
+    )?;
+    Ok(Status::Success)
+}
+
 pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
+    if args.tui {
+        return tui(context, &args);
+    }
     let home = context.home()?;
     let mut out = io::stdout().lock();
     if !args.no_index {
@@ -72,16 +165,7 @@ pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
         searcher.num_docs()
     )?;
     let Some(path) = &args.queries else { return Ok(Status::Success) };
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let queries: Vec<String> = BufReader::new(file)
-        .lines()
-        .map_while(Result::ok)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split_once('\t').map_or(l.clone(), |(_, q)| q.to_string()))
-        .collect();
-    if queries.is_empty() {
-        bail!("{} holds no query", path.display());
-    }
+    let queries = read_queries(path)?;
     let options = SearchOptions { limit: args.limit, ..SearchOptions::default() };
     let mut latencies = Vec::with_capacity(queries.len() * args.runs);
     let mut failures = 0;

@@ -16,7 +16,7 @@ use crate::corpus::basket::Basket;
 use crate::index::search::{Hit, Mode, Sort};
 
 /// Results asked of a search (the list shows them all; more is rarely read).
-pub const RESULT_LIMIT: usize = 100;
+pub const RESULT_LIMIT: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

@@ -13,6 +13,7 @@ pub mod app;
 pub mod i18n;
 pub mod keymap;
 pub mod render;
+pub mod replay;
 pub mod sanitize;
 pub mod view;
 pub mod worker;

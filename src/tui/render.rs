@@ -71,7 +71,7 @@ pub fn render(markdown: &str, width: u16, styles: &Styles) -> Rendered {
     let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES;
     // Escape sequences are removed whole before Markdown cuts the text at
     // its brackets (each piece is sanitised again below).
-    let markdown = crate::tui::sanitize::sanitize(markdown);
+    let markdown = crate::tui::sanitize::sanitize_source(markdown);
     for event in Parser::new_ext(&markdown, options) {
         renderer.event(event);
     }

@@ -23,12 +23,18 @@ const BLACK_FLAG: char = '\u{1f3f4}';
 /// Newlines are kept (a lone `\r` or `\r\n` becomes `\n`); tabs, vertical tabs and
 /// form feeds become one space. Borrowed when nothing had to change.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    clean(text, false)
+    clean(text, false, false)
+}
+
+/// As [`sanitize`], keeping tabs: for Markdown about to be parsed, whose
+/// code blocks expand tabs to columns (every piece is sanitised again after).
+pub fn sanitize_source(text: &str) -> Cow<'_, str> {
+    clean(text, false, true)
 }
 
 /// As [`sanitize`], for one-line fields (titles, sites, snippets): line breaks become spaces.
 pub fn sanitize_line(text: &str) -> Cow<'_, str> {
-    clean(text, true)
+    clean(text, true, false)
 }
 
 /// `text` cut to at most `width` display columns, ending with `…` when something was cut.
@@ -142,17 +148,21 @@ fn is_line_break(c: char) -> bool {
 }
 
 /// Whether `c` is changed or removed by [`clean`] (before normalisation).
-fn needs_work(c: char, line: bool) -> bool {
+fn needs_work(c: char, line: bool, keep_tabs: bool) -> bool {
     if c == '\n' {
         return line;
+    }
+    if c == '\t' {
+        return !keep_tabs;
     }
     c.is_control() || is_invisible(c) || is_tag(c) || is_line_break(c)
 }
 
-fn clean(text: &str, line: bool) -> Cow<'_, str> {
+fn clean(text: &str, line: bool, keep_tabs: bool) -> Cow<'_, str> {
     // Fast path: most text is already clean and in NFC; checking first spares a copy.
-    let ascii_clean = text.bytes().all(|b| (0x20..0x7f).contains(&b) || (b == b'\n' && !line));
-    if ascii_clean || (!text.chars().any(|c| needs_work(c, line)) && is_nfc(text)) {
+    let ascii_clean =
+        text.bytes().all(|b| (0x20..0x7f).contains(&b) || (b == b'\n' && !line) || (b == b'\t' && keep_tabs));
+    if ascii_clean || (!text.chars().any(|c| needs_work(c, line, keep_tabs)) && is_nfc(text)) {
         return Cow::Borrowed(text);
     }
     let newline = if line { ' ' } else { '\n' };
@@ -173,6 +183,7 @@ fn clean(text: &str, line: bool) -> Cow<'_, str> {
                 out.push(newline);
             }
             '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(newline),
+            '\t' if keep_tabs => out.push('\t'),
             '\t' | '\u{b}' | '\u{c}' => out.push(' '),
             c if c.is_control() || is_invisible(c) => {}
             c if is_tag(c) => {

@@ -98,7 +98,7 @@ pub fn run(sources: Sources, requests: Receiver<Request>, send: impl Fn(Response
     }
 }
 
-fn answer(sources: &Sources, request: Request) -> Response {
+pub fn answer(sources: &Sources, request: Request) -> Response {
     let searcher = &sources.searcher;
     match request {
         Request::Search { generation, query, sort, limit } => {
