@@ -5,6 +5,7 @@
 //! `config` reads its settings files, `corpus` owns the article record on
 //! disk. The binary in `main.rs` only parses the command line and calls in.
 
+pub mod brochure;
 pub mod cli;
 pub mod config;
 pub mod corpus;

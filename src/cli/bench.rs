@@ -88,7 +88,13 @@ fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
     terminal.draw(|frame| view::draw(frame, &app))?;
     let first_frame = started.elapsed().as_secs_f64() * 1e3;
     let (parsed, _) = crate::index::search::parse_themes(&themes, &home.themes_file());
-    let sources = worker::Sources { searcher, themes, parsed, corpus_dir: home.corpus_dir() };
+    let sources = worker::Sources {
+        searcher,
+        baskets_dir: home.baskets_dir(),
+        themes,
+        parsed,
+        corpus_dir: home.corpus_dir(),
+    };
     let counting = Instant::now();
     let counts = worker::answer(&sources, worker::Request::ThemeCounts);
     let counts_ms = counting.elapsed().as_secs_f64() * 1e3;

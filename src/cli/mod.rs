@@ -6,6 +6,7 @@
 
 mod articles;
 mod bench;
+mod brochure;
 mod crawl;
 mod export;
 mod extract;
@@ -65,6 +66,7 @@ Examples:
   veille themes --timeline              themes with counts and months
   veille list --site la-lime            list a site's articles, newest first
   veille show 3f2a9c                    print an article (id or id prefix)
+  veille brochure --theme eau --title \"L'eau\" --format all   a printable booklet
   veille check                          find broken files and settings
 
 Exit status: 0 success, 1 some items skipped, 2 usage or fatal error, 75 the home
@@ -115,6 +117,7 @@ pub enum Command {
     Show(articles::ShowArgs),
     Check(articles::CheckArgs),
     Export(export::ExportArgs),
+    Brochure(brochure::BrochureArgs),
     Extract(extract::ExtractArgs),
     Bench(bench::BenchArgs),
     Completions(shell::CompletionsArgs),
@@ -181,6 +184,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Show(args) => articles::show(&context, args),
         Command::Check(args) => articles::check(&context, args),
         Command::Export(args) => export::run(&context, args),
+        Command::Brochure(args) => brochure::run(&context, args),
         Command::Extract(args) => extract::run(&context, args),
         Command::Bench(args) => bench::run(&context, args),
         Command::Completions(args) => shell::completions(args),

@@ -119,6 +119,8 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub mouse: bool,
+    /// Where the basket's brochure is written.
+    pub brochures_dir: std::path::PathBuf,
     pub quit: bool,
     generation: u64,
     /// Analyses words to find the searched ones in an article.
@@ -182,6 +184,7 @@ impl App {
             width: 80,
             height: 24,
             mouse: false,
+            brochures_dir: std::path::PathBuf::from("brochures"),
             quit: false,
             generation: 0,
             analyzer: None,
@@ -312,6 +315,16 @@ impl App {
                     reader.rendered = None;
                     self.rerender();
                 }
+            }
+            Response::Brochure(result) => {
+                self.status = Some(match result {
+                    Ok(files) => format!(
+                        "{} {}",
+                        i18n::EXPORTED.get(self.lang),
+                        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                    Err(e) => e,
+                });
             }
             Response::Hits { hits } => {
                 self.basket_hits = hits;
@@ -711,6 +724,15 @@ impl App {
             Action::Similar => self.similar(),
             Action::OpenBrowser => self.url_action(false),
             Action::CopyUrl => self.url_action(true),
+            Action::Export if !self.basket.articles.is_empty() => {
+                let title = self.basket.title.clone().unwrap_or_else(|| self.basket.name.clone());
+                self.status = Some(i18n::EXPORTING.get(self.lang).to_string());
+                vec![Effect::Request(Request::Brochure {
+                    basket: self.basket.name.clone(),
+                    title,
+                    dir: self.brochures_dir.clone(),
+                })]
+            }
             Action::NextBasket if !self.baskets.is_empty() => {
                 let at = self
                     .baskets

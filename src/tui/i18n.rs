@@ -86,6 +86,8 @@ pub const OPENED: Text = Text::new("ouvert dans le navigateur", "opened in the b
 pub const NO_URL: Text = Text::new("cet article n'a pas d'adresse", "this article has no address");
 pub const NO_MATCH_IN_TEXT: Text =
     Text::new("aucun mot de la recherche dans ce texte", "no searched word in this text");
+pub const EXPORTING: Text = Text::new("brochure en cours…", "making the brochure…");
+pub const EXPORTED: Text = Text::new("brochure écrite :", "brochure written:");
 pub const AUTHORS: Text = Text::new("Auteurs", "Authors");
 pub const PUBLISHED: Text = Text::new("Publié", "Published");
 pub const LINKS: Text = Text::new("Liens", "Links");

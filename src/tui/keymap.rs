@@ -38,6 +38,7 @@ pub enum Action {
     ToggleSort,
     Left,
     Right,
+    Export,
 }
 
 /// Where a binding applies.
@@ -195,6 +196,7 @@ pub fn defaults() -> Vec<Binding> {
         b(ToggleBasket, "basket", Basket, &["d", "b", "space"], "retirer", "remove", true),
         b(NextBasket, "next-basket", Basket, &["tab"], "panier suivant", "next basket", true),
         b(Similar, "similar", Basket, &["s"], "articles proches", "similar", false),
+        b(Export, "export", Basket, &["e"], "brochure PDF", "PDF brochure", true),
         b(OpenBrowser, "browser", Basket, &["o"], "ouvrir l'adresse", "open URL", false),
         b(CopyUrl, "copy", Basket, &["y"], "copier l'adresse", "copy URL", false),
         b(Back, "back", Menu, &["esc", "f", "enter"], "fermer", "close", true),

@@ -94,7 +94,14 @@ pub fn run(home: &Home, searcher: Searcher, setup: Setup) -> Result<(), TuiError
 
     let (to_main, messages) = mpsc::channel::<Msg>();
     let (to_worker, requests) = mpsc::channel();
-    let sources = worker::Sources { searcher, themes, parsed, corpus_dir: home.corpus_dir() };
+    app.brochures_dir = home.root().join("brochures");
+    let sources = worker::Sources {
+        searcher,
+        baskets_dir: baskets_dir.clone(),
+        themes,
+        parsed,
+        corpus_dir: home.corpus_dir(),
+    };
     let answers = to_main.clone();
     std::thread::Builder::new()
         .name("veille-worker".into())

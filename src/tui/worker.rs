@@ -16,11 +16,31 @@ use crate::index::themes::ThemeCount;
 /// Work for the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Search { generation: u64, query: String, sort: Sort, limit: usize },
-    Similar { generation: u64, id: String, limit: usize },
+    Search {
+        generation: u64,
+        query: String,
+        sort: Sort,
+        limit: usize,
+    },
+    Similar {
+        generation: u64,
+        id: String,
+        limit: usize,
+    },
     ThemeCounts,
-    Article { id: String, path: String },
-    Hits { ids: Vec<String> },
+    Article {
+        id: String,
+        path: String,
+    },
+    Hits {
+        ids: Vec<String>,
+    },
+    /// The basket as a brochure (reading copy and cahier) in `dir`.
+    Brochure {
+        basket: String,
+        title: String,
+        dir: PathBuf,
+    },
 }
 
 /// What the worker found.
@@ -53,11 +73,13 @@ pub enum Response {
     Hits {
         hits: Vec<Hit>,
     },
+    Brochure(Result<Vec<PathBuf>, String>),
 }
 
 /// What the worker reads from.
 pub struct Sources {
     pub searcher: Searcher,
+    pub baskets_dir: PathBuf,
     pub themes: Vec<Theme>,
     pub parsed: HashMap<String, Node>,
     pub corpus_dir: PathBuf,
@@ -158,7 +180,27 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
             Response::Article { id, article }
         }
         Request::Hits { ids } => Response::Hits { hits: searcher.by_ids(&ids).unwrap_or_default() },
+        Request::Brochure { basket, title, dir } => {
+            Response::Brochure(brochure(sources, &basket, &title, &dir))
+        }
     }
+}
+
+fn brochure(
+    sources: &Sources,
+    basket: &str,
+    title: &str,
+    dir: &std::path::Path,
+) -> Result<Vec<PathBuf>, String> {
+    use crate::brochure::{self, Format, Selection};
+    let selection = Selection::Basket(basket.to_string());
+    let hits = brochure::select(&sources.searcher, &sources.baskets_dir, &selection, None, None)
+        .map_err(|e| e.to_string())?;
+    let corpus = Corpus::new(&sources.corpus_dir);
+    let b = brochure::assemble(&corpus, &hits, title).map_err(|e| e.to_string())?;
+    let template = std::fs::read_to_string(sources.corpus_dir.join("brochure.typ")).ok();
+    brochure::write(&b, &[Format::Pdf, Format::Cahier], dir, Default::default(), template.as_deref())
+        .map_err(|e| e.to_string())
 }
 
 /// The sites of the archive: the folders of corpus/articles/.

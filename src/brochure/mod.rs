@@ -1,0 +1,199 @@
+//! Brochures: a basket, a query or a theme of the archive as a print-ready
+//! French booklet, the way infokiosques.net distributes them: a PDF "page
+//! par page" to read (A5), a PDF "cahier" to print, fold and staple, and
+//! HTML, Markdown and EPUB copies.
+//!
+//! [`select`] gathers the articles (basket order, else by date);
+//! [`write`] writes the formats asked for. French typography is applied in
+//! Rust before layout ([`typography`]); the PDF is typeset by Typst
+//! ([`pdf`]), every other format is written here.
+
+pub mod blocks;
+pub mod epub;
+pub mod html;
+pub mod markdown;
+pub mod model;
+pub mod pdf;
+pub mod typography;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{Brochure, Piece};
+
+use crate::corpus::{Corpus, slug};
+use crate::index::search::{Hit, SearchOptions, Searcher, Sort};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrochureError {
+    #[error("nothing to print: {0}")]
+    Empty(String),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    #[error(transparent)]
+    Basket(#[from] crate::corpus::basket::BasketError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Where the articles of a brochure come from.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    Basket(String),
+    Query(String),
+    Theme(String),
+}
+
+/// The formats a brochure is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The reading copy, page by page (A5 unless --paper a4).
+    Pdf,
+    /// The imposed booklet: A4 landscape, 2 pages a side, saddle-stitch order.
+    Cahier,
+    Html,
+    Markdown,
+    Epub,
+    /// Every format.
+    All,
+}
+
+/// The articles of a selection, as search hits: basket order, else oldest first.
+pub fn select(
+    searcher: &Searcher,
+    baskets_dir: &Path,
+    selection: &Selection,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<Vec<Hit>, BrochureError> {
+    let mut hits = match selection {
+        Selection::Basket(name) => {
+            let basket = crate::corpus::basket::Basket::load(baskets_dir, name)?;
+            let hits = searcher.by_ids(&basket.articles)?;
+            if hits.len() < basket.articles.len() {
+                tracing::warn!(
+                    "basket {name:?}: {} articles are not in the index (run `veille index`?)",
+                    basket.articles.len() - hits.len()
+                );
+            }
+            hits
+        }
+        Selection::Query(query) | Selection::Theme(query) => {
+            let text = match selection {
+                Selection::Theme(id) => format!("theme:{id}"),
+                _ => query.clone(),
+            };
+            let total = searcher.num_docs() as usize;
+            let options = SearchOptions {
+                limit: total.max(1),
+                sort: Sort::Date,
+                snippets: false,
+                ..Default::default()
+            };
+            let mut hits = searcher.search(&text, &options)?.hits;
+            hits.reverse();
+            hits
+        }
+    };
+    if from.is_some() || to.is_some() {
+        hits.retain(|h| {
+            let Some(date) =
+                h.published.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            else {
+                return false;
+            };
+            from.is_none_or(|f| date >= f) && to.is_none_or(|t| date <= t)
+        });
+    }
+    if hits.is_empty() {
+        let what = match selection {
+            Selection::Basket(name) => format!("the basket {name:?} holds no article of the index"),
+            Selection::Query(q) => format!("no article matches {q:?}"),
+            Selection::Theme(t) => format!("no article in the theme {t:?}"),
+        };
+        let dates = if from.is_some() || to.is_some() { " in that date range" } else { "" };
+        return Err(BrochureError::Empty(format!("{what}{dates}")));
+    }
+    Ok(hits)
+}
+
+/// Reads the articles of `hits` into a brochure.
+pub fn assemble(corpus: &Corpus, hits: &[Hit], title: &str) -> Result<Brochure, BrochureError> {
+    let mut articles = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let path = corpus.dir().join(&hit.path);
+        let article = Corpus::read(&path).map_err(|e| BrochureError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        articles.push(Piece {
+            id: article.id.clone(),
+            title: article.display_title(),
+            subtitle: article.subtitle.clone(),
+            authors: article.authors.clone(),
+            site: article.site.clone(),
+            published: article.published.map(|d| d.date().to_string()),
+            url: article.url.clone(),
+            archived: article.fetched.map(|d| d.date().to_string()),
+            body: article.body.clone(),
+            also: Vec::new(),
+        });
+    }
+    Ok(Brochure {
+        title: title.to_string(),
+        subtitle: None,
+        collective: String::new(),
+        date: chrono::Local::now().date_naive(),
+        intro: None,
+        articles,
+        timeline: Vec::new(),
+        lang: "fr".into(),
+    })
+}
+
+/// Writes the brochure in `formats` into `dir`; returns the files written.
+pub fn write(
+    b: &Brochure,
+    formats: &[Format],
+    dir: &Path,
+    paper: pdf::Paper,
+    template: Option<&str>,
+) -> Result<Vec<PathBuf>, BrochureError> {
+    let all = formats.contains(&Format::All);
+    let wants = |f: Format| all || formats.contains(&f);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BrochureError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let stem = slug::slugify(&b.title, 60, "brochure");
+    let mut written = Vec::new();
+    let mut put = |name: String, bytes: &[u8]| -> Result<(), BrochureError> {
+        let path = dir.join(name);
+        crate::corpus::atomic::write_atomic(&path, bytes).map_err(io(&path))?;
+        written.push(path);
+        Ok(())
+    };
+    if wants(Format::Pdf) || wants(Format::Cahier) {
+        let reading = pdf::page_par_page(b, paper, template)?;
+        if wants(Format::Pdf) {
+            put(format!("{stem}.pdf"), &reading.bytes)?;
+        }
+        if wants(Format::Cahier) {
+            let cahier = pdf::cahier(&reading, &b.title, b.date)?;
+            put(format!("{stem}-cahier.pdf"), &cahier.bytes)?;
+        }
+    }
+    if wants(Format::Html) {
+        put(format!("{stem}.html"), html::render(b).as_bytes())?;
+    }
+    if wants(Format::Markdown) {
+        put(format!("{stem}.md"), markdown::render(b).as_bytes())?;
+    }
+    if wants(Format::Epub) {
+        let bytes = epub::write(b).map_err(io(&dir.join(format!("{stem}.epub"))))?;
+        put(format!("{stem}.epub"), &bytes)?;
+    }
+    Ok(written)
+}
