@@ -180,3 +180,58 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
     }
     Ok(if problems.is_empty() { Status::Success } else { Status::Partial })
 }
+
+/// Show what an article cites in the archive and what cites it
+#[derive(Debug, Args)]
+#[command(after_help = "Links of an article that lead to another article of the archive (after\n\
+canonicalisation, and through the redirects the crawler met); links to pages\n\
+outside the archive are left out.\n\nExamples:\n  veille liens 3f2a\n  veille liens --json 3f2a | jq .cited_by")]
+pub struct LinksArgs {
+    /// The article id, or a unique prefix of it
+    pub id: String,
+    /// Print {"id", "cites", "cited_by"} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn links(context: &Context, args: LinksArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let Some(stored) = home.corpus().find(&args.id)? else {
+        bail!("no article with id {:?} (try `veille list`)", args.id);
+    };
+    let (articles, errors) = home.corpus().load()?;
+    for e in &errors {
+        tracing::warn!("{e}; skipped");
+    }
+    let redirects = match crate::crawl::state::State::open(&home.state_dir()) {
+        Ok(state) => state.redirects().unwrap_or_default(),
+        Err(e) => {
+            tracing::info!("{e}: citations through redirects are left out");
+            Default::default()
+        }
+    };
+    let citations =
+        crate::corpus::citations::Citations::build(articles.iter().map(|s| &s.article), &redirects);
+    let found = citations.of(&stored.article.id);
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &found)?;
+        writeln!(out)?;
+        return Ok(Status::Success);
+    }
+    let title = |id: &str| {
+        articles
+            .iter()
+            .find(|s| s.article.id == id)
+            .map(|s| format!("{id}  {} ({})", s.article.display_title(), s.article.site))
+            .unwrap_or_else(|| id.to_string())
+    };
+    writeln!(out, "{}", context.out.bold(&stored.article.display_title()))?;
+    for (label, ids) in [("cites", &found.cites), ("cited by", &found.cited_by)] {
+        writeln!(out, "{label}: {}", if ids.is_empty() { "—" } else { "" })?;
+        for id in ids {
+            writeln!(out, "  {}", title(id))?;
+        }
+    }
+    Ok(Status::Success)
+}

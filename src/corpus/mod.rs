@@ -9,6 +9,7 @@ mod article;
 pub mod atomic;
 pub mod basket;
 pub mod canonical;
+pub mod citations;
 pub mod import;
 pub mod slug;
 pub mod text;

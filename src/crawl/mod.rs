@@ -593,6 +593,7 @@ impl SourceCrawl {
             payload_sha256: Some(sha256_hex(&response.body)),
             size: response.raw.len() as u64,
             lastmod: item.updated.or(known.and_then(|k| k.lastmod)),
+            redirected_to: (response.url != item.url).then(|| response.url.to_string()),
             depth: item.depth,
             ..Default::default()
         }

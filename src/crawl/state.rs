@@ -68,6 +68,9 @@ pub struct UrlState {
     /// The sitemap's `<lastmod>` when last seen (unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastmod: Option<i64>,
+    /// Where the address redirected to (for citations through redirects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_to: Option<String>,
     /// Why the page gave no article, when it gave none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -189,6 +192,11 @@ impl State {
             }
         }
         Ok(out)
+    }
+
+    /// Addresses that redirected: canonical key → the address reached.
+    pub fn redirects(&self) -> Result<std::collections::HashMap<String, String>, StateError> {
+        Ok(self.urls(None)?.into_iter().filter_map(|(k, s)| s.redirected_to.map(|t| (k, t))).collect())
     }
 
     /// URLs found and not fetched yet, of one source (all when None).
