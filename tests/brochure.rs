@@ -73,7 +73,7 @@ fn a_theme_brochure_in_every_format() {
     let reading = out.join(format!("{stem}.pdf"));
     let sizes = page_sizes(&reading);
     let n = sizes.len();
-    assert!(n >= 8 && n % 4 == 0, "{n} pages");
+    assert!(n >= 8 && n.is_multiple_of(4), "{n} pages");
     for (w, h) in &sizes {
         assert!((w - 419.53).abs() < 0.5 && (h - 595.28).abs() < 0.5, "A5 pages, not {w}×{h}");
     }

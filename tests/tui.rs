@@ -35,6 +35,8 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         path: format!("articles/{site}/2025/03/{id}.md"),
         score: 1.0,
         snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight] }),
+        also_on: vec![],
+        reprises: 0,
     }
 }
 
@@ -180,7 +182,11 @@ fn reader_basket_help_and_filters() {
     key(&mut app, KeyCode::Enter);
     let mut article = Article::new("1", "collectif-sablier", "Puces contre rivières");
     article.body = "## Une usine assoiffée\n\nLes fabricants de puces pompent **l'eau** de l'Isère : des millions de mètres cubes par an, pour rincer des plaquettes de silicium.\n\n> Nous ne laisserons pas l'eau partir en fumée.\n\n- réunion publique le 22 mars ;\n- lettre aux élus [^1].\n\nLire [le dossier](https://collectif-sablier.example/dossier) et [l'appel](https://collectif-sablier.example/appel).\n\n[^1]: Envoyée le 3 mars.".into();
-    app.update(Msg::Worker(Response::Article { id: "1".into(), article: Ok(Box::new(article)) }));
+    app.update(Msg::Worker(Response::Article {
+        id: "1".into(),
+        article: Ok(Box::new(article)),
+        cited_by: vec!["Un autre texte".into()],
+    }));
     key(&mut app, KeyCode::Char('n'));
     key(&mut app, KeyCode::Char('a'));
     each_size("reader", &mut app);
@@ -215,7 +221,11 @@ fn hostile_article_text_never_reaches_the_terminal() {
     key(&mut app, KeyCode::Enter);
     let mut article = Article::new("9", "site", hostile);
     article.body = format!("{hostile}\n\n{}\n\nfin \u{1b}[?1049l", "mot ".repeat(250_000));
-    app.update(Msg::Worker(Response::Article { id: "9".into(), article: Ok(Box::new(article)) }));
+    app.update(Msg::Worker(Response::Article {
+        id: "9".into(),
+        article: Ok(Box::new(article)),
+        cited_by: vec!["Un autre texte".into()],
+    }));
     for (w, h) in SIZES {
         let text = screen(&mut app, w, h);
         assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");

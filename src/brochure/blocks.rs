@@ -62,7 +62,6 @@ impl Builder<'_, '_> {
     /// Blocks until the end of the enclosing container (or of the events).
     fn blocks(&mut self, events: &[Event], at: &mut usize) -> Vec<Value> {
         let mut out = Vec::new();
-        let mut loose = Vec::new();
         while *at < events.len() {
             let event = &events[*at];
             match event {
@@ -135,26 +134,37 @@ impl Builder<'_, '_> {
                     }
                 }
                 Event::Start(Tag::Item) => break,
+                Event::Start(Tag::HtmlBlock) => {
+                    // Raw HTML is shown as the text it is.
+                    *at += 1;
+                    let mut text = String::new();
+                    while let Some(Event::Html(t) | Event::Text(t)) = events.get(*at) {
+                        text.push_str(t);
+                        *at += 1;
+                    }
+                    *at += 1;
+                    out.push(json!({"t": "para", "c": [{"t": "text", "s": text.trim_end()}]}));
+                }
                 // Text outside a paragraph (tight list items).
                 Event::Text(_)
                 | Event::Code(_)
-                | Event::Start(_)
                 | Event::SoftBreak
                 | Event::HardBreak
                 | Event::FootnoteReference(_)
                 | Event::Html(_)
-                | Event::InlineHtml(_) => {
-                    loose.extend(self.inlines(events, at));
-                    if !loose.is_empty() {
-                        out.push(json!({"t": "para", "c": std::mem::take(&mut loose)}));
+                | Event::InlineHtml(_)
+                | Event::Start(
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. },
+                ) => {
+                    let before = *at;
+                    let c = self.inlines(events, at);
+                    if !c.is_empty() {
+                        out.push(json!({"t": "para", "c": c}));
                     }
-                    if matches!(events.get(*at), Some(Event::End(TagEnd::Item))) {
-                        break;
+                    if *at == before {
+                        // Never stay in place on an event nothing reads.
+                        *at += 1;
                     }
-                    if *at < events.len() && !matches!(events[*at], Event::End(_)) {
-                        continue;
-                    }
-                    break;
                 }
                 _ => *at += 1,
             }
@@ -185,6 +195,7 @@ impl Builder<'_, '_> {
                         _ => json!({"t": "text", "s": format!("[{label}]")}),
                     }
                 }
+                // Containers: the inner call consumes up to and including their end.
                 Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough)) => {
                     let kind = match tag {
                         Tag::Emphasis => "em",
@@ -193,20 +204,23 @@ impl Builder<'_, '_> {
                     };
                     *at += 1;
                     let c = self.inlines(events, at);
-                    json!({"t": kind, "c": c})
+                    out.push(json!({"t": kind, "c": c}));
+                    continue;
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     *at += 1;
                     let c = self.inlines(events, at);
-                    match safe_url(dest_url) {
+                    out.push(match safe_url(dest_url) {
                         Some(url) => json!({"t": "link", "url": url, "c": c}),
                         None => json!({"t": "span", "c": c}),
-                    }
+                    });
+                    continue;
                 }
                 Event::Start(Tag::Image { .. }) => {
                     *at += 1;
                     let alt = self.inlines(events, at);
-                    json!({"t": "span", "c": alt})
+                    out.push(json!({"t": "span", "c": alt}));
+                    continue;
                 }
                 Event::End(
                     TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image,

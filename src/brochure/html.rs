@@ -31,6 +31,24 @@ pub(crate) fn safe_url(url: &str) -> bool {
         .is_some_and(|(scheme, _)| ["http", "https", "mailto"].iter().any(|s| scheme.eq_ignore_ascii_case(s)))
 }
 
+/// A URL as an `href` value: characters that URLs may not hold (spaces,
+/// quotes, angle brackets, a `%` that starts no escape…) percent-encoded,
+/// then escaped for the attribute.
+pub(crate) fn href(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut encoded = String::with_capacity(url.len());
+    for (i, c) in url.char_indices() {
+        let stray_percent =
+            c == '%' && !(bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+        if stray_percent || c.is_ascii_control() || " \"<>\\^`{|}".contains(c) {
+            let _ = write!(encoded, "%{:02X}", c as u32);
+        } else {
+            encoded.push(c);
+        }
+    }
+    escape(&encoded)
+}
+
 /// `s` escaped for HTML and XML text and attribute values.
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -74,7 +92,7 @@ pub(crate) fn url_link(url: &str) -> String {
     let url = typography::clean_controls(url);
     let url = url.trim();
     if safe_url(url) {
-        format!("<a class=\"url\" href=\"{0}\" rel=\"noreferrer\">{0}</a>", escape(url))
+        format!("<a class=\"url\" href=\"{}\" rel=\"noreferrer\">{}</a>", href(url), escape(url))
     } else {
         format!("<span class=\"url\">{}</span>", escape(url))
     }
@@ -314,7 +332,7 @@ impl BodyWriter<'_> {
                 let linked = safe_url(&url) && self.anchors == 0;
                 if linked {
                     self.out.push_str("<a href=\"");
-                    escape_into(&mut self.out, &url);
+                    self.out.push_str(&href(&url));
                     self.out.push('"');
                     if !title.is_empty() {
                         self.out.push_str(" title=\"");
@@ -392,7 +410,7 @@ impl BodyWriter<'_> {
             let _ = write!(
                 self.out,
                 "<a class=\"image\" href=\"{}\" rel=\"noreferrer\">{}</a>",
-                escape(&url),
+                href(&url),
                 escape(&label)
             );
         } else {
@@ -874,7 +892,7 @@ pub(crate) mod tests {
              <mailto:x@y.org> <x@y.org> [e](HTTP://E.ORG)",
         );
         assert!(
-            html.contains("<a href=\"https://a.org/?x=1&amp;y=&quot;2&quot;\" rel=\"noreferrer\">a</a>"),
+            html.contains("<a href=\"https://a.org/?x=1&amp;y=%222%22\" rel=\"noreferrer\">a</a>"),
             "{html}"
         );
         assert!(html.contains("</a> b c d "), "{html}");
@@ -882,6 +900,10 @@ pub(crate) mod tests {
         assert!(html.contains("<a href=\"mailto:x@y.org\" rel=\"noreferrer\">x@y.org</a>"), "{html}");
         assert!(html.contains("<a href=\"HTTP://E.ORG\" rel=\"noreferrer\">e</a>"), "{html}");
         assert!(safe_url("https://x") && safe_url("MailTo:x@y") && !safe_url("javascript:x"));
+        assert_eq!(
+            href("https://x.org/a b\"<>%zz%41?q=1&r=é"),
+            "https://x.org/a%20b%22%3C%3E%25zz%41?q=1&amp;r=é"
+        );
         assert!(
             !safe_url(" javascript:x") && !safe_url("java\nscript:x") && !safe_url("/a:b") && !safe_url("x")
         );

@@ -454,7 +454,7 @@ fn close_open_fence(text: &mut String) {
             first_line[..lead].chars().map(|c| if c == '>' || c.is_whitespace() { c } else { ' ' }).collect();
         let fence = fence_char.to_string().repeat(fence_len.max(3));
         let newline = if text.ends_with('\n') { "" } else { "\n" };
-        let _ = write!(text, "{newline}{prefix}{fence}\n");
+        let _ = writeln!(text, "{newline}{prefix}{fence}");
     }
 }
 

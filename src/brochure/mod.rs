@@ -59,14 +59,23 @@ pub enum Format {
     All,
 }
 
-/// The articles of a selection, as search hits: basket order, else oldest first.
+/// An article chosen for a brochure, with the other places its text appeared.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub hit: Hit,
+    /// URLs of its reprises (printed once, listed on the sources page).
+    pub also: Vec<String>,
+}
+
+/// The articles of a selection: basket order, else oldest first; a text
+/// selected under several reprises is kept once (its first place).
 pub fn select(
     searcher: &Searcher,
     baskets_dir: &Path,
     selection: &Selection,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
-) -> Result<Vec<Hit>, BrochureError> {
+) -> Result<Vec<Selected>, BrochureError> {
     let mut hits = match selection {
         Selection::Basket(name) => {
             let basket = crate::corpus::basket::Basket::load(baskets_dir, name)?;
@@ -86,6 +95,7 @@ pub fn select(
             };
             let total = searcher.num_docs() as usize;
             let options = SearchOptions {
+                all_reprises: true,
                 limit: total.max(1),
                 sort: Sort::Date,
                 snippets: false,
@@ -115,13 +125,24 @@ pub fn select(
         let dates = if from.is_some() || to.is_some() { " in that date range" } else { "" };
         return Err(BrochureError::Empty(format!("{what}{dates}")));
     }
-    Ok(hits)
+    let mut printed = std::collections::HashSet::new();
+    let mut selected = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let cluster = searcher.reprises().cluster_of(&hit.id);
+        if !printed.insert(cluster[0].clone()) {
+            continue;
+        }
+        let others: Vec<String> = cluster.into_iter().filter(|id| *id != hit.id).collect();
+        let also = searcher.by_ids(&others)?.into_iter().filter_map(|h| h.url).collect();
+        selected.push(Selected { hit, also });
+    }
+    Ok(selected)
 }
 
 /// Reads the articles of `hits` into a brochure.
-pub fn assemble(corpus: &Corpus, hits: &[Hit], title: &str) -> Result<Brochure, BrochureError> {
-    let mut articles = Vec::with_capacity(hits.len());
-    for hit in hits {
+pub fn assemble(corpus: &Corpus, selected: &[Selected], title: &str) -> Result<Brochure, BrochureError> {
+    let mut articles = Vec::with_capacity(selected.len());
+    for Selected { hit, also } in selected {
         let path = corpus.dir().join(&hit.path);
         let article = Corpus::read(&path).map_err(|e| BrochureError::Io {
             path: path.clone(),
@@ -137,7 +158,7 @@ pub fn assemble(corpus: &Corpus, hits: &[Hit], title: &str) -> Result<Brochure, 
             url: article.url.clone(),
             archived: article.fetched.map(|d| d.date().to_string()),
             body: article.body.clone(),
-            also: Vec::new(),
+            also: also.clone(),
         });
     }
     Ok(Brochure {

@@ -235,3 +235,46 @@ pub fn links(context: &Context, args: LinksArgs) -> anyhow::Result<Status> {
     }
     Ok(Status::Success)
 }
+
+/// List the reprises of an article: the same text on other sites
+#[derive(Debug, Args)]
+#[command(after_help = "The texts of the archive whose body is the same as this article's, as found\n\
+when indexing (MinHash over word shingles: a repost with another intro, a\n\
+trimmed signature or typography changes is the same text). The original is the\n\
+earliest published.\n\nExamples:\n  veille reprises 3f2a\n  veille reprises --json 3f2a | jq '.[].site'")]
+pub struct ReprisesArgs {
+    /// The article id, or a unique prefix of it
+    pub id: String,
+    /// Print the members as a JSON array (the original first)
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn reprises(context: &Context, args: ReprisesArgs) -> anyhow::Result<Status> {
+    let home = context.home()?;
+    let Some(stored) = home.corpus().find(&args.id)? else {
+        bail!("no article with id {:?} (try `veille list`)", args.id);
+    };
+    let (searcher, _) = super::index::searcher(context, &home)?;
+    let members = searcher.reprises().cluster_of(&stored.article.id);
+    let hits = searcher.by_ids(&members)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &hits)?;
+        writeln!(out)?;
+        return Ok(Status::Success);
+    }
+    if hits.len() < 2 {
+        writeln!(out, "{}: no reprise in the archive", stored.article.display_title())?;
+        return Ok(Status::Success);
+    }
+    for (n, hit) in hits.iter().enumerate() {
+        let role = if n == 0 { "original" } else { "reprise" };
+        let date = hit.published.clone().unwrap_or_else(|| "sans date".into());
+        writeln!(out, "{role:<9} {}  {} · {date}  {}", hit.id, hit.site, context.out.bold(&hit.title))?;
+        if let Some(url) = &hit.url {
+            writeln!(out, "          {}", context.out.dim(url))?;
+        }
+    }
+    Ok(Status::Success)
+}

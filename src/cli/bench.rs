@@ -89,6 +89,7 @@ fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
     let first_frame = started.elapsed().as_secs_f64() * 1e3;
     let (parsed, _) = crate::index::search::parse_themes(&themes, &home.themes_file());
     let sources = worker::Sources {
+        citations: Default::default(),
         searcher,
         baskets_dir: home.baskets_dir(),
         themes,

@@ -112,7 +112,13 @@ fn select(context: &Context, args: &ExportArgs) -> anyhow::Result<(Vec<StoredArt
     }
     let (searcher, _) = super::index::searcher(context, &home)?;
     let limit = searcher.num_docs().max(1) as usize;
-    let options = SearchOptions { limit, sort: Sort::Date, snippets: false, ..SearchOptions::default() };
+    let options = SearchOptions {
+        limit,
+        sort: Sort::Date,
+        snippets: false,
+        all_reprises: true,
+        ..SearchOptions::default()
+    };
     let results = searcher.search(&query, &options).map_err(|e| match e {
         crate::index::IndexError::Query(q) => {
             anyhow::anyhow!("cannot read the query: {q}\n{}", q.pointer(&query))

@@ -57,6 +57,10 @@ pub struct SearchArgs {
     /// Run every query of FILE (one `qid<TAB>query` per line, - for stdin)
     #[arg(long, value_name = "FILE")]
     pub batch: Option<PathBuf>,
+    /// Show every reprise of a text (by default a text reposted on several
+    /// sites is one result, "also on" the others)
+    #[arg(long)]
+    pub all_reprises: bool,
 }
 
 /// Articles most like one article
@@ -92,8 +96,13 @@ pub fn run(context: &Context, args: SearchArgs) -> anyhow::Result<Status> {
     if query.trim().is_empty() {
         bail!("nothing to search for: give some words (see `veille search --help`)");
     }
-    let options =
-        SearchOptions { limit: args.limit, offset: args.offset, sort: args.sort, ..SearchOptions::default() };
+    let options = SearchOptions {
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort,
+        all_reprises: args.all_reprises,
+        ..SearchOptions::default()
+    };
     let results = match searcher.search(&query, &options) {
         Ok(results) => results,
         Err(IndexError::Query(e)) => return Err(query_error(&query, &e)),
@@ -138,6 +147,9 @@ fn print_results(
         }
         meta.push(hit.id.clone());
         writeln!(out, "     {}", context.out.dim(&meta.join(" · ")))?;
+        if !hit.also_on.is_empty() {
+            writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on.join(", "))))?;
+        }
         if let Some(snippet) = &hit.snippet {
             writeln!(out, "     {}", highlight(context, snippet))?;
         }
@@ -229,6 +241,7 @@ fn run_batch(
         offset: args.offset,
         sort: args.sort,
         snippets: false,
+        all_reprises: args.all_reprises,
         ..Default::default()
     };
     let mut out = io::BufWriter::new(io::stdout().lock());

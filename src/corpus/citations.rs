@@ -29,7 +29,10 @@ pub struct Links {
 impl Citations {
     /// From every article of the archive, and `redirects` (canonical key of
     /// an address → the address it redirected to) as the crawler recorded them.
-    pub fn build<'a>(articles: impl IntoIterator<Item = &'a Article>, redirects: &HashMap<String, String>) -> Citations {
+    pub fn build<'a>(
+        articles: impl IntoIterator<Item = &'a Article>,
+        redirects: &HashMap<String, String>,
+    ) -> Citations {
         let articles: Vec<&Article> = articles.into_iter().collect();
         let mut by_key: HashMap<String, &str> = HashMap::new();
         for a in &articles {
@@ -61,7 +64,9 @@ impl Citations {
     }
 
     pub fn of(&self, id: &str) -> Links {
-        let list = |map: &HashMap<String, BTreeSet<String>>| map.get(id).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        let list = |map: &HashMap<String, BTreeSet<String>>| {
+            map.get(id).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        };
         Links { id: id.to_string(), cites: list(&self.cites), cited_by: list(&self.cited_by) }
     }
 }
@@ -94,7 +99,11 @@ mod tests {
         let mut redirects = HashMap::new();
         redirects.insert(key("https://court.example/r/1"), "https://lalime.example/2025/03/x".to_string());
         let citations = Citations::build([&a, &b, &c], &redirects);
-        assert_eq!(citations.of("b").cites, ["a"], "variants resolve; outside links and self-links are ignored");
+        assert_eq!(
+            citations.of("b").cites,
+            ["a"],
+            "variants resolve; outside links and self-links are ignored"
+        );
         assert_eq!(citations.of("a").cited_by, ["b"]);
         assert_eq!(citations.of("c").cites, ["b"], "through a redirect");
         assert_eq!(citations.of("b").cited_by, ["c"]);

@@ -9,6 +9,7 @@
 pub mod analyzer;
 mod compile;
 pub mod query;
+pub mod reprises;
 pub mod search;
 pub mod themes;
 pub mod update;
@@ -27,7 +28,10 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema or the analyzers change.
-const FORMAT: &str = "veille-index-4";
+const FORMAT: &str = "veille-index-5";
+
+/// The reprises' fingerprints, next to the index (derived like it).
+pub const REPRISES_FILE: &str = "reprises.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {

@@ -61,11 +61,20 @@ pub struct SearchOptions {
     pub snippets: bool,
     /// Longest snippet, in characters.
     pub snippet_chars: usize,
+    /// Every reprise of a text as its own hit, instead of one hit per text.
+    pub all_reprises: bool,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: 10, offset: 0, sort: Sort::Relevance, snippets: true, snippet_chars: 200 }
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            sort: Sort::Relevance,
+            snippets: true,
+            snippet_chars: 200,
+            all_reprises: false,
+        }
     }
 }
 
@@ -94,6 +103,17 @@ pub struct Hit {
     pub score: f32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<Snippet>,
+    /// Sites where the same text also appeared (its other reprises), when
+    /// results show one hit per text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_on: Vec<String>,
+    /// How many other articles hold the same text.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reprises: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +133,8 @@ pub struct Searcher {
     index: Index,
     reader: IndexReader,
     themes: HashMap<String, Node>,
+    /// The clusters of reposted texts, read with the index.
+    reprises: super::reprises::Reprises,
 }
 
 /// Theme queries, parsed; a theme whose query does not parse is reported
@@ -139,7 +161,43 @@ pub fn parse_themes(themes: &[Theme], file: &std::path::Path) -> (HashMap<String
 impl Searcher {
     pub fn new(index: Index, themes: HashMap<String, Node>) -> Result<Searcher, IndexError> {
         let reader = index.reader()?;
-        Ok(Searcher { index, reader, themes })
+        let file = index.dir().join(super::REPRISES_FILE);
+        let reprises = super::reprises::Reprises::load(&file).unwrap_or_else(|e| {
+            tracing::warn!("{}: {e}; reprises are not shown", file.display());
+            Default::default()
+        });
+        Ok(Searcher { index, reader, themes, reprises })
+    }
+
+    /// The clusters of reposted texts.
+    pub fn reprises(&self) -> &super::reprises::Reprises {
+        &self.reprises
+    }
+
+    /// One hit per text: a hit whose text an earlier hit already holds is
+    /// left out, and the kept one says where else the text appeared.
+    pub fn collapse(&self, hits: Vec<Hit>) -> Vec<Hit> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::with_capacity(hits.len());
+        for mut hit in hits {
+            let cluster = self.reprises.cluster_of(&hit.id);
+            if cluster.len() < 2 {
+                out.push(hit);
+                continue;
+            }
+            if !seen.insert(cluster[0].clone()) {
+                continue;
+            }
+            let others: Vec<String> = cluster.into_iter().filter(|id| *id != hit.id).collect();
+            let mut sites: Vec<String> =
+                self.by_ids(&others).unwrap_or_default().into_iter().map(|h| h.site).collect();
+            sites.sort();
+            sites.dedup();
+            hit.reprises = others.len();
+            hit.also_on = sites;
+            out.push(hit);
+        }
+        out
     }
 
     pub fn index(&self) -> &Index {
@@ -179,10 +237,23 @@ impl Searcher {
     /// Parses and runs a query as typed.
     pub fn search(&self, text: &str, options: &SearchOptions) -> Result<Results, IndexError> {
         let node = query::parse(text)?;
-        if is_question(text) {
-            return self.search_tree(&strip_question_words(&node), true, options);
+        let run = |options: &SearchOptions| {
+            if is_question(text) {
+                self.search_tree(&strip_question_words(&node), true, options)
+            } else {
+                self.search_node(&node, options)
+            }
+        };
+        if options.all_reprises || self.reprises.clusters().is_empty() {
+            return run(options);
         }
-        self.search_node(&node, options)
+        // Reprises fold into one hit: ask for more, fold, then take the page.
+        let wide =
+            SearchOptions { limit: (options.offset + options.limit) * 2, offset: 0, ..options.clone() };
+        let mut results = run(&wide)?;
+        let folded = self.collapse(std::mem::take(&mut results.hits));
+        results.hits = folded.into_iter().skip(options.offset).take(options.limit).collect();
+        Ok(results)
     }
 
     /// Runs a parsed query: every word required, else best matches, else
@@ -504,6 +575,8 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         path: first_text(doc, fields.path).unwrap_or_default(),
         score,
         snippet,
+        also_on: Vec::new(),
+        reprises: 0,
     }
 }
 

@@ -193,6 +193,12 @@ fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
     })
 }
 
+thread_local! {
+    /// One French analyzer per indexing thread, for the reprises' fingerprints.
+    static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+        std::cell::RefCell::new(super::analyzer::french());
+}
+
 /// Brings the index in `dir` up to date with `corpus`; `rebuild` starts from
 /// nothing. `progress` is called with (files done, files in all).
 pub fn update(
@@ -217,8 +223,10 @@ pub fn update(
 
     // Read, parse and hand over documents on all cores; tantivy's own
     // threads analyse and index them meanwhile.
-    // Per file: its relative path, its id, and its size when it was (re)indexed.
-    type Scanned = (String, Result<(String, Option<u64>), String>);
+    // Per file: its relative path, its id, its size when it was (re)indexed,
+    // and then its body's fingerprint and date, for the reprises.
+    type Print = Option<(super::reprises::Fingerprint, Option<i64>)>;
+    type Scanned = (String, Result<(String, Option<u64>, Print), String>);
     let results: Vec<Scanned> = paths
         .par_iter()
         .map(|path| {
@@ -228,14 +236,17 @@ pub fn update(
                 progress(n, total);
             }
             let outcome = match scan(path, known.get(&rel)) {
-                Scan::Unchanged { id } => Ok((id, None)),
+                Scan::Unchanged { id } => Ok((id, None, None)),
                 Scan::Changed { article, meta, is_new } => {
                     if !is_new {
                         writer.delete_term(Term::from_field_text(fields.path, &rel));
                     }
                     // add_document only fails when the writer died, which commit reports.
                     let _ = writer.add_document(document(&fields, &article, &rel, meta));
-                    Ok((article.id, Some(meta.size)))
+                    let text = crate::corpus::text::plain_text(&article.body);
+                    let print = ANALYZER.with(|a| super::reprises::fingerprint(&mut a.borrow_mut(), &text));
+                    let published = article.published.map(|p| p.timestamp());
+                    Ok((article.id, Some(meta.size), Some((print, published))))
                 }
                 Scan::Failed(message) => Err(message),
             };
@@ -246,10 +257,17 @@ pub fn update(
     // Two files claiming one id: the first (in path order) keeps it.
     let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
     let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
+    let reprises_file = dir.join(super::REPRISES_FILE);
+    let mut reprises = if report.rebuilt {
+        super::reprises::Reprises::new()
+    } else {
+        super::reprises::Reprises::load(&reprises_file)
+            .map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?
+    };
     for (rel, outcome) in &results {
         seen_paths.insert(rel.clone());
         match outcome {
-            Ok((id, indexed_size)) => {
+            Ok((id, indexed_size, print)) => {
                 if let Some(first) = owner.get(id) {
                     report.failed.push(format!(
                         "{}: id {id:?} is already used by {}; not indexed",
@@ -260,6 +278,12 @@ pub fn update(
                     continue;
                 }
                 owner.insert(id.clone(), rel.clone());
+                if let Some((print, published)) = print {
+                    if let Some(old) = known.get(rel).filter(|e| e.id != *id) {
+                        reprises.remove(&old.id);
+                    }
+                    reprises.insert(id, print.clone(), *published);
+                }
                 if let Some(size) = indexed_size {
                     if known.contains_key(rel) {
                         report.updated += 1;
@@ -274,20 +298,27 @@ pub fn update(
             Err(message) => {
                 report.failed.push(message.clone());
                 // A file that broke keeps no stale document behind.
-                if known.contains_key(rel) {
+                if let Some(entry) = known.get(rel) {
                     writer.delete_term(Term::from_field_text(fields.path, rel));
+                    reprises.remove(&entry.id);
                     report.removed += 1;
                 }
             }
         }
     }
-    for rel in known.keys() {
+    for (rel, entry) in &known {
         if !seen_paths.contains(rel) {
             writer.delete_term(Term::from_field_text(fields.path, rel));
+            if !owner.contains_key(&entry.id) {
+                reprises.remove(&entry.id);
+            }
             report.removed += 1;
         }
     }
     progress(total, total);
+    // Saved before the commit: a run killed in between fingerprints the same
+    // files again next time, and inserting an id again replaces it.
+    reprises.save(&reprises_file).map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(FORMAT);
     prepared.commit()?;

@@ -85,6 +85,8 @@ pub struct Reader {
     /// Rendered lines holding a searched word.
     pub matches: Vec<usize>,
     pub current_match: Option<usize>,
+    /// Titles of the articles of the archive that link here.
+    pub cited_by: Vec<String>,
 }
 
 /// Everything the UI shows.
@@ -309,9 +311,10 @@ impl App {
                 self.sites = sites;
                 self.years = years;
             }
-            Response::Article { id, article } => {
+            Response::Article { id, article, cited_by } => {
                 if let Some(reader) = self.reader.as_mut().filter(|r| r.hit.id == id) {
                     reader.article = Some(article);
+                    reader.cited_by = cited_by;
                     reader.rendered = None;
                     self.rerender();
                 }
@@ -376,6 +379,7 @@ impl App {
             scroll: 0,
             matches: Vec::new(),
             current_match: None,
+            cited_by: Vec::new(),
         });
         self.screen = Screen::Reader;
         vec![Effect::Request(request)]
@@ -861,6 +865,8 @@ mod tests {
             path: format!("articles/la-lime/2025/03/{id}.md"),
             score: 1.0,
             snippet: None,
+            also_on: vec![],
+            reprises: 0,
         }
     }
 
@@ -982,7 +988,11 @@ mod tests {
         );
         let mut article = Article::new("a", "la-lime", "A");
         article.body = "Premier paragraphe.\n\nL’eau des rivières.\n\nAutre chose.\n\nEncore l'eau.".into();
-        app.update(Msg::Worker(Response::Article { id: "a".into(), article: Ok(Box::new(article)) }));
+        app.update(Msg::Worker(Response::Article {
+            id: "a".into(),
+            article: Ok(Box::new(article)),
+            cited_by: vec![],
+        }));
         let reader = app.reader.as_ref().unwrap();
         assert_eq!(reader.matches.len(), 2, "lines with the searched word: {:?}", reader.matches);
         typed(&mut app, "n");

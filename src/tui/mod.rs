@@ -96,6 +96,7 @@ pub fn run(home: &Home, searcher: Searcher, setup: Setup) -> Result<(), TuiError
     let (to_worker, requests) = mpsc::channel();
     app.brochures_dir = home.root().join("brochures");
     let sources = worker::Sources {
+        citations: Default::default(),
         searcher,
         baskets_dir: baskets_dir.clone(),
         themes,

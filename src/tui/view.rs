@@ -251,6 +251,9 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
         meta.push(date.clone());
     }
     meta.push(hit.kind.clone());
+    if hit.reprises > 0 {
+        meta.push(format!("+{} {}", hit.reprises, i18n::REPRISES.get(app.lang).to_lowercase()));
+    }
     let themes = theme_labels(app, &hit.id);
     if !themes.is_empty() {
         meta.push(sanitize_line(&themes).into_owned());
@@ -334,9 +337,21 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
             app.palette.accent,
         )));
     }
-    // Reserved for the citations and reposts of the archive (reprises issue).
+    let cited = if reader.cited_by.is_empty() {
+        "—".to_string()
+    } else {
+        reader.cited_by.iter().map(|t| format!("« {} »", sanitize_line(t))).collect::<Vec<_>>().join(", ")
+    };
+    let reprises = if hit.also_on.is_empty() {
+        "—".to_string()
+    } else {
+        sanitize_line(&hit.also_on.join(", ")).into_owned()
+    };
     head.push(Line::from(Span::styled(
-        format!("{} : —   {} : —", i18n::CITED_BY.get(lang), i18n::REPRISES.get(lang)),
+        truncate_to_width(
+            &format!("{} : {cited}   {} : {reprises}", i18n::CITED_BY.get(lang), i18n::REPRISES.get(lang)),
+            width,
+        ),
         app.palette.dim,
     )));
     let rows = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).split(area);

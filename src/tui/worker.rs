@@ -69,6 +69,8 @@ pub enum Response {
     Article {
         id: String,
         article: Result<Box<Article>, String>,
+        /// Titles of the archive's articles that link to it.
+        cited_by: Vec<String>,
     },
     Hits {
         hits: Vec<Hit>,
@@ -78,6 +80,8 @@ pub enum Response {
 
 /// What the worker reads from.
 pub struct Sources {
+    /// Who cites whom, computed at the first article opened.
+    pub citations: std::sync::OnceLock<(crate::corpus::citations::Citations, HashMap<String, String>)>,
     pub searcher: Searcher,
     pub baskets_dir: PathBuf,
     pub themes: Vec<Theme>,
@@ -177,7 +181,25 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
         Request::Article { id, path } => {
             let file = sources.corpus_dir.join(&path);
             let article = Corpus::read(&file).map(Box::new).map_err(|e| e.to_string());
-            Response::Article { id, article }
+            let (citations, titles) = sources.citations.get_or_init(|| {
+                let (stored, _) = Corpus::new(&sources.corpus_dir).load().unwrap_or_default();
+                let titles =
+                    stored.iter().map(|s| (s.article.id.clone(), s.article.display_title())).collect();
+                (
+                    crate::corpus::citations::Citations::build(
+                        stored.iter().map(|s| &s.article),
+                        &HashMap::new(),
+                    ),
+                    titles,
+                )
+            });
+            let cited_by = citations
+                .of(&id)
+                .cited_by
+                .iter()
+                .map(|c| titles.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect();
+            Response::Article { id, article, cited_by }
         }
         Request::Hits { ids } => Response::Hits { hits: searcher.by_ids(&ids).unwrap_or_default() },
         Request::Brochure { basket, title, dir } => {
