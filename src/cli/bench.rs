@@ -45,6 +45,13 @@ pub struct BenchArgs {
     /// Queries typed with --tui
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub tui_queries: usize,
+    /// Measure the reprises instead: time to fingerprint and cluster every
+    /// article (against a full index rebuild in the same run), and precision
+    /// and recall on reposts made from this home's articles (new intro,
+    /// trimmed end, typography changes, 10–30% of sentences cut or added)
+    /// against pairs of distinct articles sharing a theme
+    #[arg(long, conflicts_with = "tui")]
+    pub reprises: bool,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -144,9 +151,124 @@ fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// A repost of `body` as sites make them: an intro of their own, the
+/// signature trimmed, typography changed, some sentences cut and some taken
+/// from `other` added (`seed` chooses which).
+fn repost(body: &str, other: &str, seed: u64) -> String {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let sentences: Vec<&str> = body.split_inclusive(". ").collect();
+    let extra: Vec<&str> = other.split_inclusive(". ").collect();
+    let share = 10 + next() % 21; // 10–30% of the sentences
+    let mut kept: Vec<String> = Vec::new();
+    let n = sentences.len();
+    // The signature (last sentence) is trimmed.
+    for s in sentences.iter().take(n.saturating_sub(1)) {
+        if next() % 100 < share / 2 {
+            continue;
+        }
+        kept.push(s.to_string());
+        if next() % 100 < share / 2 && !extra.is_empty() {
+            kept.push(extra[(next() % extra.len() as u64) as usize].to_string());
+        }
+    }
+    let intro = "Nous reprenons ici, avec l'accord de ses auteurs, un texte paru ailleurs cette semaine. ";
+    let text = format!("{intro}{}", kept.concat());
+    if next() % 2 == 0 { text.replace('’', "'").replace('«', "\"").replace('»', "\"") } else { text }
+}
+
+fn reprises(context: &Context) -> anyhow::Result<Status> {
+    use crate::index::reprises::{Reprises, fingerprint, is_reprise};
+    use rayon::prelude::*;
+    let home = context.home()?;
+    let mut out = io::stdout().lock();
+    let started = Instant::now();
+    super::index::update_index(context, &home, true)?;
+    let index_seconds = started.elapsed().as_secs_f64();
+    let (stored, _) = home.corpus().load()?;
+    let texts: Vec<(String, String, Option<i64>)> = stored
+        .iter()
+        .map(|s| {
+            (s.article.id.clone(), crate::corpus::text::plain_text(&s.article.body), s.article.published.map(|p| p.timestamp()))
+        })
+        .collect();
+    let started = Instant::now();
+    let prints: Vec<_> = texts
+        .par_iter()
+        .map_init(crate::index::analyzer::french, |a, (_, text, _)| fingerprint(a, text))
+        .collect();
+    let fingerprint_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut all = Reprises::new();
+    for ((id, _, published), print) in texts.iter().zip(&prints) {
+        all.insert(id, print.clone(), *published);
+    }
+    let cluster_seconds = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "reprises: {} articles fingerprinted in {fingerprint_seconds:.2} s and clustered in {cluster_seconds:.2} s \
+         ({} clusters; {} comparisons) = {:.1}% of the full index rebuild ({index_seconds:.2} s, reprises included)",
+        texts.len(),
+        all.clusters().len(),
+        all.comparisons(),
+        100.0 * (fingerprint_seconds + cluster_seconds) / index_seconds
+    )?;
+    // Pairs made from this home's articles.
+    let (searcher, themes) = super::index::searcher(context, &home)?;
+    let (parsed, _) = crate::index::search::parse_themes(&themes, &home.themes_file());
+    let ids: Vec<String> = texts.iter().map(|t| t.0.clone()).collect();
+    let of = searcher.themes_of(&ids, &themes, &parsed)?;
+    let long: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].1.split_whitespace().count() >= 150).collect();
+    // Two articles already known as reprises of each other are not a distinct pair.
+    let mut analyzer = crate::index::analyzer::french();
+    let (mut true_pos, mut false_neg) = (0usize, 0usize);
+    let mut pairs = 0;
+    for (k, &i) in long.iter().enumerate() {
+        for variant in 0..4u64 {
+            let other = &texts[long[(k + 1 + variant as usize) % long.len()]].1;
+            let edited = repost(&texts[i].1, other, (i as u64) * 31 + variant);
+            let print = fingerprint(&mut analyzer, &edited);
+            pairs += 1;
+            if is_reprise(&prints[i], &print) { true_pos += 1 } else { false_neg += 1 }
+        }
+    }
+    let (mut false_pos, mut distinct) = (0usize, 0usize);
+    for a in 0..long.len() {
+        for b in a + 1..long.len() {
+            let (i, j) = (long[a], long[b]);
+            let shared = of.get(&texts[i].0).zip(of.get(&texts[j].0)).is_some_and(|(x, y)| x.iter().any(|t| y.contains(t)));
+            let same_text = all.cluster_of(&texts[i].0).contains(&texts[j].0);
+            if !shared || same_text {
+                continue;
+            }
+            distinct += 1;
+            if is_reprise(&prints[i], &prints[j]) {
+                false_pos += 1;
+            }
+        }
+    }
+    let precision = true_pos as f64 / (true_pos + false_pos).max(1) as f64;
+    let recall = true_pos as f64 / (true_pos + false_neg).max(1) as f64;
+    writeln!(
+        out,
+        "reprises: {pairs} repost pairs made from {} articles, {distinct} pairs of distinct articles sharing a theme: \
+         precision {precision:.3}, recall {recall:.3} ({true_pos} found, {false_neg} missed, {false_pos} false)",
+        long.len()
+    )?;
+    Ok(Status::Success)
+}
+
 pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
     if args.tui {
         return tui(context, &args);
+    }
+    if args.reprises {
+        return reprises(context);
     }
     let home = context.home()?;
     let mut out = io::stdout().lock();
