@@ -223,7 +223,10 @@ fn reprises(context: &Context) -> anyhow::Result<Status> {
     let (parsed, _) = crate::index::search::parse_themes(&themes, &home.themes_file());
     let ids: Vec<String> = texts.iter().map(|t| t.0.clone()).collect();
     let of = searcher.themes_of(&ids, &themes, &parsed)?;
-    let long: Vec<usize> = (0..texts.len()).filter(|&i| texts[i].1.split_whitespace().count() >= 150).collect();
+    // At most 400 articles make pairs: enough for the figures, and the
+    // distinct pairs grow with the square of it.
+    let long: Vec<usize> =
+        (0..texts.len()).filter(|&i| texts[i].1.split_whitespace().count() >= 150).take(400).collect();
     // Two articles already known as reprises of each other are not a distinct pair.
     let mut analyzer = crate::index::analyzer::french();
     let (mut true_pos, mut false_neg) = (0usize, 0usize);
