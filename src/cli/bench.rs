@@ -194,7 +194,11 @@ fn reprises(context: &Context) -> anyhow::Result<Status> {
     let texts: Vec<(String, String, Option<i64>)> = stored
         .iter()
         .map(|s| {
-            (s.article.id.clone(), crate::corpus::text::plain_text(&s.article.body), s.article.published.map(|p| p.timestamp()))
+            (
+                s.article.id.clone(),
+                crate::corpus::text::plain_text(&s.article.body),
+                s.article.published.map(|p| p.timestamp()),
+            )
         })
         .collect();
     let started = Instant::now();
@@ -244,7 +248,10 @@ fn reprises(context: &Context) -> anyhow::Result<Status> {
     for a in 0..long.len() {
         for b in a + 1..long.len() {
             let (i, j) = (long[a], long[b]);
-            let shared = of.get(&texts[i].0).zip(of.get(&texts[j].0)).is_some_and(|(x, y)| x.iter().any(|t| y.contains(t)));
+            let shared = of
+                .get(&texts[i].0)
+                .zip(of.get(&texts[j].0))
+                .is_some_and(|(x, y)| x.iter().any(|t| y.contains(t)));
             let same_text = all.cluster_of(&texts[i].0).contains(&texts[j].0);
             if !shared || same_text {
                 continue;
