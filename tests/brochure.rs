@@ -5,6 +5,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod support;
+use support::demo::demo_home;
+
 fn veille(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("veille").unwrap();
     cmd.current_dir(dir)
@@ -12,30 +15,6 @@ fn veille(dir: &Path) -> Command {
         .env("NO_COLOR", "1")
         .timeout(std::time::Duration::from_secs(600));
     cmd
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the demo archive (the index is built in the copy, not in the repository).
-fn demo_home() -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("veille.toml"), home.path().join("veille.toml")).unwrap();
-    let mut stack = vec![(repo().join("corpus/articles"), home.path().join("corpus/articles"))];
-    while let Some((from, to)) = stack.pop() {
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(&from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push((entry.path(), to.join(entry.file_name())));
-            } else {
-                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
-    std::fs::copy(repo().join("corpus/themes.toml"), home.path().join("corpus/themes.toml")).unwrap();
-    home
 }
 
 /// (width, height) in points of every page.

@@ -9,6 +9,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
@@ -345,22 +347,9 @@ fn the_repository_is_a_home_whose_demo_archive_checks_clean() {
 /// A temporary home holding a copy of the demo archive.
 fn demo_home() -> TempDir {
     let dir = new_home();
-    copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
+    support::demo::copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
     fs::copy(repo().join("corpus/themes.toml"), dir.path().join("corpus/themes.toml")).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn json_lines(output: &[u8]) -> Vec<serde_json::Value> {

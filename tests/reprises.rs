@@ -7,6 +7,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod support;
+
 fn veille(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("veille").unwrap();
     cmd.current_dir(dir).env_remove("VEILLE_HOME").env("NO_COLOR", "1");
@@ -131,21 +133,7 @@ fn reposts_are_clustered_incrementally_and_searched_once() {
 
 #[test]
 fn the_demo_archive_reposts_are_found() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let home = tempfile::tempdir().unwrap();
-    fs::copy(repo.join("veille.toml"), home.path().join("veille.toml")).unwrap();
-    let mut stack = vec![(repo.join("corpus/articles"), home.path().join("corpus/articles"))];
-    while let Some((from, to)) = stack.pop() {
-        fs::create_dir_all(&to).unwrap();
-        for entry in fs::read_dir(&from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push((entry.path(), to.join(entry.file_name())));
-            } else {
-                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
+    let home = support::demo::demo_home();
     veille(home.path()).args(["index", "-q"]).assert().success();
     let (articles, _) = veille::corpus::Corpus::new(home.path().join("corpus")).load().unwrap();
     let index = veille::index::Index::open(&home.path().join("index")).unwrap();

@@ -3,26 +3,14 @@
 //! the terminal was given back. Skipped, with a notice, where tmux is not
 //! installed (`.ci/run` installs it).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod support;
 
 fn tmux(args: &[&str]) -> String {
     let out = Command::new("tmux").args(args).output().expect("tmux runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 struct Session(String);
@@ -63,17 +51,7 @@ fn search_read_basket_and_quit_in_a_real_terminal() {
         eprintln!("tmux is not installed: the real-terminal test is skipped");
         return;
     }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let home = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("veille.toml"), home.path().join("veille.toml")).unwrap();
-    for part in ["articles", "themes.toml", "sources.toml"] {
-        let from = repo.join("corpus").join(part);
-        if from.is_dir() {
-            copy_dir(&from, &home.path().join("corpus").join(part));
-        } else {
-            std::fs::copy(&from, home.path().join("corpus").join(part)).unwrap();
-        }
-    }
+    let home = support::demo::demo_home();
     let veille = assert_cmd::cargo::cargo_bin("veille");
     let status = Command::new(&veille).arg("--home").arg(home.path()).args(["index", "-q"]).status().unwrap();
     assert!(status.success());

@@ -179,7 +179,7 @@ fn repost(body: &str, other: &str, seed: u64) -> String {
     }
     let intro = "Nous reprenons ici, avec l'accord de ses auteurs, un texte paru ailleurs cette semaine. ";
     let text = format!("{intro}{}", kept.concat());
-    if next() % 2 == 0 { text.replace('’', "'").replace('«', "\"").replace('»', "\"") } else { text }
+    if next() % 2 == 0 { text.replace('’', "'").replace(['«', '»'], "\"") } else { text }
 }
 
 fn reprises(context: &Context) -> anyhow::Result<Status> {

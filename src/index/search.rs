@@ -135,6 +135,8 @@ pub struct Searcher {
     themes: HashMap<String, Node>,
     /// The clusters of reposted texts, read with the index.
     reprises: super::reprises::Reprises,
+    /// Whether any text has reprises: searches skip folding when none has.
+    folds: bool,
 }
 
 /// Theme queries, parsed; a theme whose query does not parse is reported
@@ -166,7 +168,8 @@ impl Searcher {
             tracing::warn!("{}: {e}; reprises are not shown", file.display());
             Default::default()
         });
-        Ok(Searcher { index, reader, themes, reprises })
+        let folds = !reprises.clusters().is_empty();
+        Ok(Searcher { index, reader, themes, reprises, folds })
     }
 
     /// The clusters of reposted texts.
@@ -244,7 +247,7 @@ impl Searcher {
                 self.search_node(&node, options)
             }
         };
-        if options.all_reprises || self.reprises.clusters().is_empty() {
+        if options.all_reprises || !self.folds {
             return run(options);
         }
         // Reprises fold into one hit: ask for more, fold, then take the page.
