@@ -11,19 +11,23 @@ use serde::Serialize;
 
 use super::{Context, Status};
 use crate::config::sources::Profile;
-use crate::extract::{self, Extracted, Options};
+use crate::extract::{self, Extracted, Options, pdf};
 
 const EXAMPLES: &str = "\
 Prints the article file veille would write for the page (front matter and
 Markdown body), or with --markdown the body only, or with --json the fields
 {\"title\", \"text\", \"date\", \"author\", \"authors\", …}. A page that is no
 article (a listing, a tag page, an empty page) is reported as such (exit 1).
+A PDF file gives a `document` (its status says when the text could not be
+read: encrypted, image only, imposed booklet, malformed, over a limit); it is
+read in a child process under a time and memory limit.
 
 Examples:
   veille extract page.html --url https://ricochets.cc/spip.php?article123
   veille extract --profile wordpress --markdown billet.html
   veille extract --source mon-site page.html     (its profile and selectors)
   veille extract https://ricochets.cc/spip.php?article123   (as archived by crawl)
+  veille extract brochure.pdf --markdown
   find pages -name '*.html' | veille extract --batch --json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,7 +42,7 @@ pub enum ProfileArg {
 #[command(after_help = EXAMPLES)]
 pub struct ExtractArgs {
     /// The HTML file, or the URL of a page in the archive (corpus/raw/)
-    #[arg(value_name = "FILE|URL", required_unless_present = "batch")]
+    #[arg(value_name = "FILE|URL", required_unless_present_any = ["batch", "pdf_worker"])]
     pub file: Option<PathBuf>,
     /// The page's address (for links, ids and the SPIP article number)
     #[arg(long, value_name = "URL")]
@@ -58,6 +62,15 @@ pub struct ExtractArgs {
     /// Read file paths on standard input, print one JSON line each
     #[arg(long, conflicts_with = "file")]
     pub batch: bool,
+    /// Internal: extract the PDF on standard input as a limited child process
+    #[arg(long, hide = true, conflicts_with_all = ["file", "batch"])]
+    pub pdf_worker: bool,
+    /// Pages of a PDF read at most
+    #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages)]
+    pub max_pages: usize,
+    /// Time limit for one PDF, in seconds
+    #[arg(long, value_name = "S", default_value_t = pdf::Limits::default().seconds)]
+    pub seconds: f64,
 }
 
 #[derive(Serialize)]
@@ -74,6 +87,35 @@ struct JsonOut<'a> {
     canonical_url: Option<&'a str>,
     profile: &'a str,
     markdown: &'a str,
+}
+
+#[derive(Serialize)]
+struct PdfJsonOut<'a> {
+    title: Option<&'a str>,
+    text: String,
+    date: Option<&'a str>,
+    author: Option<String>,
+    authors: &'a [String],
+    kind: &'static str,
+    pages: usize,
+    status: Option<String>,
+    producer: Option<&'a str>,
+    markdown: &'a str,
+}
+
+fn pdf_json(extracted: &pdf::Extracted) -> PdfJsonOut<'_> {
+    PdfJsonOut {
+        title: extracted.title.as_deref(),
+        text: crate::corpus::text::plain_text(&extracted.body),
+        date: extracted.published.as_deref(),
+        author: (!extracted.authors.is_empty()).then(|| extracted.authors.join("; ")),
+        authors: &extracted.authors,
+        kind: "document",
+        pages: extracted.pages,
+        status: extracted.status.describe(),
+        producer: extracted.producer.as_deref(),
+        markdown: &extracted.body,
+    }
 }
 
 fn json(extracted: &Extracted) -> JsonOut<'_> {
@@ -121,6 +163,11 @@ fn profile(arg: Option<ProfileArg>) -> Option<Profile> {
 }
 
 pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
+    let limits = pdf_limits(context, &args);
+    if args.pdf_worker {
+        pdf::worker::serve(&limits).context("PDF worker")?;
+        return Ok(Status::Success);
+    }
     let source = match &args.source {
         Some(id) => {
             let home = context.home()?;
@@ -146,6 +193,9 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
                 continue;
             }
             let value = match fs::read(path.trim()) {
+                Ok(bytes) if pdf::is_pdf(&bytes) => {
+                    serde_json::to_value(pdf_json(&pdf::worker::extract(&bytes, &limits)))?
+                }
                 Ok(bytes) => match extract::extract(&bytes, &options) {
                     Ok(extracted) => serde_json::to_value(json(&extracted))?,
                     Err(reason) => serde_json::json!({ "error": reason.to_string() }),
@@ -158,7 +208,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
         }
         return Ok(Status::Success);
     }
-    let file = args.file.expect("clap requires FILE without --batch");
+    let file = args.file.clone().expect("clap requires FILE without --batch");
     let archived = archived(context, &file)?;
     let (bytes, options, archived_url) = match &archived {
         Some((page, source)) => {
@@ -172,6 +222,10 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
         }
         None => (fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?, options, None),
     };
+    if pdf::is_pdf(&bytes) {
+        let url = args.url.clone().or(archived_url).unwrap_or_else(|| format!("file://{}", file.display()));
+        return show_pdf(pdf::worker::extract(&bytes, &limits), &args, &file, &url);
+    }
     let extracted = match extract::extract(&bytes, &options) {
         Ok(extracted) => extracted,
         Err(reason) => {
@@ -192,6 +246,52 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| "local".into());
         out.write_all(extracted.into_article(&site, &url).to_file_string().as_bytes())?;
+    }
+    Ok(Status::Success)
+}
+
+/// The PDF limits: the home's settings when there is a home, the command line's otherwise.
+fn pdf_limits(context: &Context, args: &ExtractArgs) -> pdf::Limits {
+    let mut limits = context
+        .home()
+        .ok()
+        .and_then(|home| home.settings().ok())
+        .map(|settings| pdf::Limits::from(&settings.crawl))
+        .unwrap_or_default();
+    let defaults = pdf::Limits::default();
+    if args.max_pages != defaults.max_pages {
+        limits.max_pages = args.max_pages;
+    }
+    if args.seconds != defaults.seconds {
+        limits.seconds = args.seconds;
+    }
+    limits
+}
+
+fn show_pdf(
+    extracted: pdf::Extracted,
+    args: &ExtractArgs,
+    file: &std::path::Path,
+    url: &str,
+) -> anyhow::Result<Status> {
+    let problem = (!extracted.status.has_text()).then(|| extracted.status.describe()).flatten();
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &pdf_json(&extracted))?;
+        writeln!(out)?;
+    } else if args.markdown {
+        writeln!(out, "{}", extracted.body)?;
+    } else {
+        let site = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "local".into());
+        let article = extracted.into_article(&site, url, &pdf::Link::default());
+        out.write_all(article.to_file_string().as_bytes())?;
+    }
+    if let Some(problem) = problem {
+        eprintln!("veille: {}: {problem}", file.display());
+        return Ok(Status::Partial);
     }
     Ok(Status::Success)
 }

@@ -69,6 +69,14 @@ pub struct Crawl {
     pub max_pagination: u32,
     /// Size at which a WARC file is closed and the next one started.
     pub warc_file_megabytes: u64,
+    /// Largest PDF kept (texts published as PDF).
+    pub pdf_max_megabytes: u64,
+    /// Pages of a PDF read at most.
+    pub pdf_max_pages: usize,
+    /// Time to read one PDF.
+    pub pdf_seconds: f64,
+    /// Memory to read one PDF (the child process's data segment).
+    pub pdf_memory_megabytes: u64,
 }
 
 impl Default for Crawl {
@@ -85,6 +93,10 @@ impl Default for Crawl {
             host_failures: 5,
             max_pagination: 30,
             warc_file_megabytes: 256,
+            pdf_max_megabytes: 50,
+            pdf_max_pages: 2_000,
+            pdf_seconds: 60.0,
+            pdf_memory_megabytes: 1_024,
         }
     }
 }
@@ -113,6 +125,9 @@ impl Settings {
         if !(settings.crawl.timeout_seconds > 0.0 && settings.crawl.timeout_seconds.is_finite()) {
             return Err(invalid("timeout_seconds", "must be a number of seconds > 0"));
         }
+        if !(settings.crawl.pdf_seconds > 0.0 && settings.crawl.pdf_seconds.is_finite()) {
+            return Err(invalid("pdf_seconds", "must be a number of seconds > 0"));
+        }
         if !(settings.crawl.backoff_seconds >= 0.0 && settings.crawl.backoff_seconds.is_finite()) {
             return Err(invalid("backoff_seconds", "must be a number of seconds ≥ 0"));
         }
@@ -120,6 +135,9 @@ impl Settings {
             ("max_body_megabytes", settings.crawl.max_body_megabytes),
             ("warc_file_megabytes", settings.crawl.warc_file_megabytes),
             ("host_failures", u64::from(settings.crawl.host_failures)),
+            ("pdf_max_megabytes", settings.crawl.pdf_max_megabytes),
+            ("pdf_max_pages", settings.crawl.pdf_max_pages as u64),
+            ("pdf_memory_megabytes", settings.crawl.pdf_memory_megabytes),
         ] {
             if value == 0 {
                 return Err(invalid(key, "must be at least 1"));

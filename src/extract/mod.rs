@@ -12,6 +12,7 @@ pub mod charset;
 pub mod dates;
 pub mod markdown;
 pub mod metadata;
+pub mod pdf;
 
 use dom_query::{Document, Selection};
 use unicode_normalization::UnicodeNormalization;

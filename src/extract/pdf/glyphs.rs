@@ -1,0 +1,287 @@
+//! Reading a PDF file into positioned glyphs, page by page, with its
+//! metadata: the only place the PDF parser (`pdf-extract` over `lopdf`) is
+//! used. Everything about reading order lives in `layout`.
+
+use std::time::Instant;
+
+use pdf_extract::{Document, MediaBox, Object, OutputDev, OutputError, Transform};
+
+/// One character drawn on a page, in page space with y growing downwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub text: String,
+    /// Left edge and baseline.
+    pub x: f32,
+    pub y: f32,
+    /// Advance width.
+    pub width: f32,
+    /// Font size as drawn (text matrix applied).
+    pub size: f32,
+}
+
+/// One page: its size and its glyphs in content-stream order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub glyphs: Vec<Glyph>,
+    /// The page draws at least one image.
+    pub has_images: bool,
+}
+
+/// The document information dictionary, as far as veille uses it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Info {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// `CreationDate` as `YYYY-MM-DD`.
+    pub created: Option<String>,
+    pub producer: Option<String>,
+}
+
+/// Why a file gave no glyphs at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("encrypted PDF (a password is needed to read it)")]
+    Encrypted,
+    #[error("malformed PDF: {0}")]
+    Malformed(String),
+}
+
+/// What was read of a file.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    pub info: Info,
+    /// All pages of the file.
+    pub page_count: usize,
+    /// The pages read (fewer than `page_count` when a limit stopped the reading).
+    pub pages: Vec<Page>,
+    /// Why reading stopped before the last page.
+    pub stopped: Option<String>,
+}
+
+/// Reads at most `max_pages` pages, stopping between pages once `deadline` has passed.
+pub fn read(bytes: &[u8], max_pages: usize, deadline: Option<Instant>) -> Result<Read, ReadError> {
+    if !bytes.starts_with(b"%PDF-") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Err(ReadError::Malformed("no %PDF- header".into()));
+    }
+    let mut doc = Document::load_mem(bytes).map_err(|e| ReadError::Malformed(e.to_string()))?;
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        // Many PDFs are encrypted only to set permissions, with an empty user password.
+        return Err(ReadError::Encrypted);
+    }
+    expand_cid_widths(&mut doc);
+    let info = info(&doc);
+    let ids = doc.get_pages();
+    let mut read = Read { info, page_count: ids.len(), ..Default::default() };
+    for (&number, &id) in &ids {
+        if read.pages.len() >= max_pages {
+            read.stopped = Some(format!("stopped after {max_pages} of {} pages", ids.len()));
+            break;
+        }
+        if deadline.is_some_and(|d| Instant::now() > d) {
+            read.stopped =
+                Some(format!("time limit reached after {} of {} pages", read.pages.len(), ids.len()));
+            break;
+        }
+        let mut collector = Collector::default();
+        // A page the parser cannot draw is kept empty: one broken page must not lose the others.
+        if let Err(e) = pdf_extract::output_doc_page(&doc, &mut collector, number) {
+            tracing::debug!("page {number}: {e}");
+        }
+        let mut page = collector.page;
+        page.has_images =
+            doc.get_page_images(id).is_ok_and(|images| !images.is_empty()) || has_xobject_image(&doc, id);
+        read.pages.push(page);
+    }
+    Ok(read)
+}
+
+/// Rewrites the `c_first c_last width` runs of CID fonts' `W` arrays as
+/// `c_first [width …]`. pdf-extract 0.12 reads only the second form and
+/// takes width 0 for the first, which Typst writes: every glyph of a word
+/// would then sit at the word's start.
+fn expand_cid_widths(doc: &mut Document) {
+    let fonts: Vec<pdf_extract::ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| {
+            o.as_dict().is_ok_and(|d| {
+                d.get(b"W").is_ok()
+                    && d.get(b"Subtype")
+                        .and_then(Object::as_name)
+                        .is_ok_and(|n| n.starts_with(b"CIDFontType"))
+            })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in fonts {
+        let w = match doc.get_dictionary(id).and_then(|d| d.get(b"W")) {
+            Ok(Object::Reference(r)) => doc.get_object(*r).and_then(|o| o.as_array()).cloned(),
+            Ok(Object::Array(a)) => Ok(a.clone()),
+            _ => continue,
+        };
+        let Ok(w) = w else { continue };
+        let mut out = Vec::with_capacity(w.len());
+        let mut i = 0;
+        while i < w.len() {
+            match (w.get(i), w.get(i + 1), w.get(i + 2)) {
+                (Some(first), Some(Object::Array(widths)), _) => {
+                    out.push(first.clone());
+                    out.push(Object::Array(widths.clone()));
+                    i += 2;
+                }
+                (Some(first), Some(last), Some(width)) => {
+                    let (Ok(a), Ok(b)) = (first.as_i64(), last.as_i64()) else { return };
+                    if b < a || b - a > 65_535 {
+                        return;
+                    }
+                    out.push(Object::Integer(a));
+                    out.push(Object::Array(vec![width.clone(); (b - a + 1) as usize]));
+                    i += 3;
+                }
+                _ => break,
+            }
+        }
+        if let Ok(dict) = doc.get_dictionary_mut(id) {
+            dict.set("W", Object::Array(out));
+        }
+    }
+}
+
+/// Images drawn through a form XObject or an inline image do not show in
+/// `get_page_images`; a page whose resources name any image counts too.
+fn has_xobject_image(doc: &Document, page: pdf_extract::ObjectId) -> bool {
+    let Ok((resources, more)) = doc.get_page_resources(page) else { return false };
+    let dictionaries = resources.into_iter().chain(more.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    for resources in dictionaries {
+        let Ok(xobjects) = resources.get(b"XObject").and_then(|o| deref(doc, o).as_dict()) else { continue };
+        for (_, object) in xobjects.iter() {
+            if let Ok(stream) = deref(doc, object).as_stream()
+                && stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Image")
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
+    match object {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(object),
+        other => other,
+    }
+}
+
+fn info(doc: &Document) -> Info {
+    let Some(dict) = doc.trailer.get(b"Info").ok().map(|o| deref(doc, o)).and_then(|o| o.as_dict().ok())
+    else {
+        return Info::default();
+    };
+    let text = |key: &[u8]| {
+        dict.get(key)
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| pdf_extract::decode_text_string(o).ok())
+            .map(|s| s.replace('\0', "").trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    Info {
+        title: text(b"Title"),
+        author: text(b"Author"),
+        created: text(b"CreationDate").and_then(|d| pdf_date(&d)),
+        producer: text(b"Producer").or_else(|| text(b"Creator")),
+    }
+}
+
+/// `D:20240709120000+02'00'` → `2024-07-09`.
+fn pdf_date(raw: &str) -> Option<String> {
+    let digits: String = raw.trim_start_matches("D:").chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 8 {
+        return None;
+    }
+    let (y, m, d) = (&digits[0..4], &digits[4..6], &digits[6..8]);
+    chrono::NaiveDate::parse_from_str(&format!("{y}-{m}-{d}"), "%Y-%m-%d").ok().map(|date| date.to_string())
+}
+
+/// Collects one page's glyphs.
+#[derive(Default)]
+struct Collector {
+    page: Page,
+    flip: Option<Transform>,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _number: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page.width = (media_box.urx - media_box.llx).abs() as f32;
+        self.page.height = (media_box.ury - media_box.lly).abs() as f32;
+        self.flip = Some(Transform::row_major(1., 0., 0., -1., -media_box.llx, media_box.ury));
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        let Some(flip) = &self.flip else { return Ok(()) };
+        let position = trm.post_transform(flip);
+        // The side of the square with the area of the font's scaled em box.
+        let sx = font_size * trm.m11 + font_size * trm.m21;
+        let sy = font_size * trm.m12 + font_size * trm.m22;
+        let size = (sx * sy).abs().sqrt();
+        if !size.is_finite() || size <= 0.0 || text.is_empty() {
+            return Ok(());
+        }
+        self.page.glyphs.push(Glyph {
+            text: text.to_string(),
+            x: position.m31 as f32,
+            y: position.m32 as f32,
+            width: (width * size) as f32,
+            size: size as f32,
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_become_iso_dates() {
+        assert_eq!(pdf_date("D:20240709120000+02'00'").as_deref(), Some("2024-07-09"));
+        assert_eq!(pdf_date("2024"), None);
+        assert_eq!(pdf_date("D:20241340"), None);
+    }
+
+    #[test]
+    fn bytes_without_a_pdf_header_are_refused() {
+        assert!(matches!(read(b"<html>", 10, None), Err(ReadError::Malformed(_))));
+    }
+}
