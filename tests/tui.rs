@@ -186,6 +186,7 @@ fn reader_basket_help_and_filters() {
         id: "1".into(),
         article: Ok(Box::new(article)),
         cited_by: vec!["Un autre texte".into()],
+        linked: vec![],
     }));
     key(&mut app, KeyCode::Char('n'));
     key(&mut app, KeyCode::Char('a'));
@@ -225,6 +226,7 @@ fn hostile_article_text_never_reaches_the_terminal() {
         id: "9".into(),
         article: Ok(Box::new(article)),
         cited_by: vec!["Un autre texte".into()],
+        linked: vec![],
     }));
     for (w, h) in SIZES {
         let text = screen(&mut app, w, h);

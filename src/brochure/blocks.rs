@@ -143,7 +143,10 @@ impl Builder<'_, '_> {
                         *at += 1;
                     }
                     *at += 1;
-                    out.push(json!({"t": "para", "c": [{"t": "text", "s": text.trim_end()}]}));
+                    // Comments (the page marks of a PDF's text) are not for print.
+                    if !text.trim_start().starts_with("<!--") {
+                        out.push(json!({"t": "para", "c": [{"t": "text", "s": text.trim_end()}]}));
+                    }
                 }
                 // Text outside a paragraph (tight list items).
                 Event::Text(_)
@@ -179,6 +182,10 @@ impl Builder<'_, '_> {
             let event = &events[*at];
             let value = match event {
                 Event::Text(t) => json!({"t": "text", "s": french(t)}),
+                Event::Html(t) | Event::InlineHtml(t) if t.trim_start().starts_with("<!--") => {
+                    *at += 1;
+                    continue;
+                }
                 Event::Html(t) | Event::InlineHtml(t) => json!({"t": "text", "s": t.to_string()}),
                 Event::Code(t) => json!({"t": "code", "s": t.to_string()}),
                 Event::SoftBreak => json!({"t": "text", "s": " "}),

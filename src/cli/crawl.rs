@@ -232,7 +232,8 @@ pub fn reextract(context: &Context, args: ReextractArgs) -> anyhow::Result<Statu
     let settings = home.settings()?;
     let sources = home.sources()?;
     let _lock = home.lock("reextract", args.wait)?;
-    let max_body = settings.crawl.max_body_megabytes.saturating_mul(1024 * 1024);
+    // PDFs were kept under their own, larger cap.
+    let max_body = settings.crawl.max_body_megabytes.max(settings.crawl.pdf_max_megabytes).saturating_mul(1024 * 1024);
     let report = crate::crawl::reextract::reextract(
         &home.corpus(),
         &home.state_dir(),
@@ -240,6 +241,7 @@ pub fn reextract(context: &Context, args: ReextractArgs) -> anyhow::Result<Statu
         &sources,
         args.source.as_deref(),
         max_body,
+        &crate::extract::pdf::Limits::from(&settings.crawl),
     )?;
     let mut out = std::io::stdout().lock();
     if args.json {

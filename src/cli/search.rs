@@ -151,7 +151,10 @@ fn print_results(
             writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on.join(", "))))?;
         }
         if let Some(snippet) = &hit.snippet {
-            writeln!(out, "     {}", highlight(context, snippet))?;
+            match snippet.page {
+                Some(page) => writeln!(out, "     p. {page} — {}", highlight(context, snippet))?,
+                None => writeln!(out, "     {}", highlight(context, snippet))?,
+            }
         }
         writeln!(out)?;
     }

@@ -7,6 +7,19 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The text a reader sees in `markdown`, blocks separated by newlines.
 pub fn plain_text(markdown: &str) -> String {
+    plain_text_with_pages(markdown).0
+}
+
+/// The page a `<!-- page N -->` marker (left by PDF extraction) starts.
+pub fn page_marker(html: &str) -> Option<u32> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    inner.strip_prefix("page ")?.trim().parse().ok()
+}
+
+/// [`plain_text`], and where pages start in it: `(byte offset, page number)`
+/// for each `<!-- page N -->` marker of a text extracted from a PDF.
+pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
+    let mut pages = Vec::new();
     let mut out = String::with_capacity(markdown.len());
     let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for event in Parser::new_ext(markdown, options) {
@@ -27,6 +40,9 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::TableHead,
             ) => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push(' '),
+            Event::Html(html) | Event::InlineHtml(html) if page_marker(&html).is_some() => {
+                pages.push((out.len(), page_marker(&html).expect("checked")));
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
                 // Raw HTML in a body is shown as text would be: without its tags.
                 let mut inside = false;
@@ -45,12 +61,34 @@ pub fn plain_text(markdown: &str) -> String {
     while out.ends_with(['\n', ' ']) {
         out.pop();
     }
-    out
+    for page in &mut pages {
+        page.0 = page.0.min(out.len());
+    }
+    (out, pages)
+}
+
+/// The page of the text at byte `offset`, given the page starts of [`plain_text_with_pages`].
+pub fn page_at(pages: &[(usize, u32)], offset: usize) -> Option<u32> {
+    if pages.is_empty() {
+        return None;
+    }
+    Some(pages.iter().take_while(|(start, _)| *start <= offset).last().map_or(1, |(_, page)| *page))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_markers_leave_the_text_and_say_where_pages_start() {
+        let md = "Début de page un.\n\n<!-- page 2 -->\n\nPage deux commence, puis <!-- page 3 --> la trois.";
+        let (text, pages) = plain_text_with_pages(md);
+        assert_eq!(text, "Début de page un.\nPage deux commence, puis  la trois.");
+        assert_eq!(page_at(&pages, 0), Some(1));
+        assert_eq!(page_at(&pages, text.find("deux").unwrap()), Some(2));
+        assert_eq!(page_at(&pages, text.find("trois").unwrap()), Some(3));
+        assert_eq!(page_at(&[], 5), None);
+    }
 
     #[test]
     fn markup_goes_words_stay() {

@@ -185,6 +185,40 @@ pub struct Links {
     pub pages: Vec<Url>,
     /// `<link rel=alternate>` feeds.
     pub feeds: Vec<Url>,
+    /// Links to PDF files: texts published as documents.
+    pub documents: Vec<DocumentLink>,
+}
+
+/// A link to a PDF file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentLink {
+    pub url: Url,
+    /// The link's text (or its `title`).
+    pub label: String,
+    /// The link names an imposed booklet ("cahier", "imposé", "livret"),
+    /// whose pages are out of reading order.
+    pub cahier: bool,
+}
+
+fn is_pdf_path(url: &Url) -> bool {
+    url.path().to_ascii_lowercase().ends_with(".pdf")
+}
+
+/// Words by which a site says a PDF is an imposed booklet rather than the
+/// page-by-page reading version (infokiosques.net offers both).
+fn names_a_cahier(text: &str) -> bool {
+    let t = deunicode::deunicode(text).to_lowercase();
+    ["cahier", "impose", "livret", "booklet"].iter().any(|w| t.contains(w))
+        && !["page par page", "pageparpage", "page-par-page", "page_par_page"].iter().any(|w| t.contains(w))
+}
+
+/// The documents of a page worth reading: an imposed booklet is left out
+/// when the page also links another version of the same text.
+pub fn reading_versions(documents: Vec<DocumentLink>) -> Vec<DocumentLink> {
+    if documents.iter().all(|d| d.cahier) {
+        return documents;
+    }
+    documents.into_iter().filter(|d| !d.cahier).collect()
 }
 
 /// File types that are never pages to read.
@@ -218,7 +252,14 @@ pub fn links(html: &str, page: &Url) -> Links {
         let Some(url) = base.join(href.trim()).ok().and_then(|u| canonical::clean(u.as_str())) else {
             continue;
         };
-        if !is_binary_path(&url) && seen.insert(url.to_string()) {
+        if is_pdf_path(&url) {
+            if seen.insert(url.to_string()) {
+                let text = a.text();
+                let label = clean_label(&text, a.attr("title").as_deref());
+                let cahier = names_a_cahier(&format!("{label} {}", url.path()));
+                out.documents.push(DocumentLink { url, label, cahier });
+            }
+        } else if !is_binary_path(&url) && seen.insert(url.to_string()) {
             out.pages.push(url);
         }
     }
@@ -232,6 +273,14 @@ pub fn links(html: &str, page: &Url) -> Links {
         }
     }
     out
+}
+
+fn clean_label(text: &str, title: Option<&str>) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() >= 3 {
+        return text;
+    }
+    title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(text)
 }
 
 /// Whether a URL is one page of a paginated listing (SPIP `debut_articles=10`,

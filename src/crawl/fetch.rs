@@ -144,8 +144,9 @@ impl Fetcher {
         &self.limits
     }
 
-    /// GETs `url` once, conditionally when validators are given.
-    pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Response, FetchError> {
+    /// GETs `url` once, conditionally when validators are given, keeping at
+    /// most `max_body` bytes (pages and PDFs have their own caps).
+    pub async fn get(&self, url: &Url, validators: &Validators, max_body: u64) -> Result<Response, FetchError> {
         let mut request_headers = vec![
             ("User-Agent".to_string(), self.user_agent.clone()),
             ("Accept".to_string(), "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8".into()),
@@ -171,7 +172,7 @@ impl Fetcher {
             .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
         let ip = response.remote_addr();
-        let max = self.limits.max_body;
+        let max = max_body;
         if response.content_length().is_some_and(|len| len > max) {
             return Err(FetchError::TooLarge(max));
         }

@@ -171,6 +171,9 @@ struct Ctx {
     cancelled: Arc<AtomicBool>,
     progress: Option<Progress>,
     max_body: u64,
+    /// Cap on a PDF's size.
+    max_pdf: u64,
+    pdf_limits: extract::pdf::Limits,
 }
 
 /// A URL in a source's queue.
@@ -183,6 +186,18 @@ struct Item {
     updated: Option<i64>,
     /// Came from the persistent frontier (or was added to it).
     in_frontier: bool,
+    /// For a document: what the page linking it says.
+    parent: Option<Arc<Parent>>,
+}
+
+/// What a page says about a document it links.
+#[derive(Debug, Clone, Default)]
+struct Parent {
+    id: Option<String>,
+    label: Option<String>,
+    title: Option<String>,
+    authors: Vec<String>,
+    published: Option<PubDate>,
 }
 
 /// Runs a crawl of the home's sources.
@@ -233,6 +248,8 @@ impl Crawler {
             let bytes = c.warc_file_megabytes.saturating_mul(1024 * 1024);
             Some(Mutex::new(Store::open(state_dir, raw_dir, corpus, bytes)?))
         };
+        let max_pdf = c.pdf_max_megabytes.saturating_mul(1024 * 1024);
+        let pdf_limits = extract::pdf::Limits::from(c);
         let requests_left = options.max_pages.map_or(i64::MAX, |n| n.min(i64::MAX as u64) as i64);
         Ok(Crawler {
             ctx: Arc::new(Ctx {
@@ -247,6 +264,8 @@ impl Crawler {
                 cancelled,
                 progress: None,
                 max_body,
+                max_pdf,
+                pdf_limits,
             }),
             sources,
         })
@@ -343,7 +362,7 @@ impl SourceCrawl {
         if !self.seen.insert(canonical::key(url.as_str())) {
             return false;
         }
-        let item = Item { url, role, depth, updated, in_frontier: false };
+        let item = Item { url, role, depth, updated, in_frontier: false, parent: None };
         self.queue.push_back(item);
         true
     }
@@ -404,14 +423,16 @@ impl SourceCrawl {
                 depth: state.depth,
                 updated: None,
                 in_frontier: false,
+                parent: None,
             };
             if state.article.is_some()
-                && state.role == Some(Role::Page)
+                && matches!(state.role, Some(Role::Page | Role::Document))
                 && self.due(&probe, &state)
                 && let Some(url) = canonical::clean(&state.url)
                 && self.seen.insert(key)
             {
-                self.queue.push_back(Item { url, ..probe });
+                let role = state.role.unwrap_or(Role::Page);
+                self.queue.push_back(Item { url, role, ..probe });
             }
         }
         {
@@ -419,12 +440,16 @@ impl SourceCrawl {
                 if let Some(url) = canonical::clean(&pending.url)
                     && self.seen.insert(key)
                 {
+                    let parent = (pending.role == Role::Document).then(|| {
+                        Arc::new(Parent { id: pending.parent, label: pending.label, ..Parent::default() })
+                    });
                     let item = Item {
                         url,
                         role: pending.role,
                         depth: pending.depth,
                         updated: None,
                         in_frontier: true,
+                        parent,
                     };
                     self.queue.push_back(item);
                 }
@@ -528,7 +553,7 @@ impl SourceCrawl {
             Some(store) => store.state().url(&key).ok().flatten(),
             None => None,
         };
-        if item.role == Role::Page {
+        if matches!(item.role, Role::Page | Role::Document) {
             if let Some(known) = &known
                 && !self.due(item, known)
             {
@@ -547,7 +572,8 @@ impl SourceCrawl {
             (Some(k), false) => Validators { etag: k.etag.clone(), last_modified: k.last_modified.clone() },
             _ => Validators::default(),
         };
-        let (response, warc) = self.fetch_following(&item.url, &validators).await?;
+        let max_body = if item.role == Role::Document { self.ctx.max_pdf } else { self.ctx.max_body };
+        let (response, warc) = self.fetch_following(&item.url, &validators, max_body).await?;
         self.report.requests += 1;
         if response.status == 304 {
             self.ctx.counters.bytes_saved.fetch_add(known.as_ref().map_or(0, |k| k.size), Ordering::Relaxed);
@@ -569,7 +595,11 @@ impl SourceCrawl {
             Role::Feed => self.read_feed(item, &response),
             Role::Sitemap => self.read_sitemap(item, &response),
             Role::Robots => {}
+            Role::Page if is_pdf_response(&response) => {
+                return self.read_document(item, key, response, warc, known).await;
+            }
             Role::Page => return self.read_page(item, key, response, warc, known).await,
+            Role::Document => return self.read_document(item, key, response, warc, known).await,
         }
         if !self.ctx.options.dry_run {
             let state = self.url_state(&response, item, known.as_ref());
@@ -605,6 +635,7 @@ impl SourceCrawl {
         &mut self,
         start: &Url,
         validators: &Validators,
+        max_body: u64,
     ) -> Result<(Response, Option<WarcRef>), Refusal> {
         let other = |message: String| Refusal::Fetch(fetch::FetchError::Other(message));
         let mut url = start.clone();
@@ -614,7 +645,7 @@ impl SourceCrawl {
             if let Some(progress) = &self.ctx.progress {
                 progress(url.as_str());
             }
-            let response = self.ctx.hosts.get(&url, &validators, self.delay).await;
+            let response = self.ctx.hosts.get(&url, &validators, self.delay, max_body).await;
             self.archive_robots().map_err(|e| other(e.to_string()))?;
             let response = response?;
             self.count_download(&response);
@@ -712,16 +743,16 @@ impl SourceCrawl {
                 selectors: source.selectors.as_ref(),
             };
             let extracted = extract::extract(&body, &options);
-            let links = follow.then(|| {
-                let (html, _) = extract::charset::decode(&body, content_type.as_deref());
-                discover::links(&html, &page_url)
-            });
-            (extracted, links)
+            let (html, _) = extract::charset::decode(&body, content_type.as_deref());
+            (extracted, discover::links(&html, &page_url))
         })
         .await
         .map_err(|e| Refusal::Fetch(fetch::FetchError::Other(format!("extraction failed: {e}"))))?;
         let mut new_links = 0;
-        if let Some(links) = links {
+        let documents: Vec<discover::DocumentLink> = discover::reading_versions(
+            links.documents.into_iter().filter(|d| self.scope.allows_document(&d.url)).collect(),
+        );
+        if follow {
             for url in links.pages {
                 if !self.scope.allows(&url) {
                     continue;
@@ -743,6 +774,8 @@ impl SourceCrawl {
                             source: self.source.id.clone(),
                             role: Role::Page,
                             depth,
+                            parent: None,
+                            label: None,
                         };
                         store.enqueue(canonical::key(url.as_str()), pending);
                     }
@@ -755,11 +788,23 @@ impl SourceCrawl {
             }
         }
         tracing::debug!("{}: {new_links} new links", item.url);
+        let mut parent = Parent::default();
         match extracted {
             Ok(extracted) => {
                 let fetched = PubDate::DateTime(chrono::Utc::now().fixed_offset());
-                let article =
+                let mut article =
                     article_from(extracted, &self.source, &self.scope, &response_url, warc.clone(), fetched);
+                if !documents.is_empty() {
+                    let ids = documents.iter().map(|d| toml::Value::String(crate::corpus::id_from_url(d.url.as_str())));
+                    article.extra.insert("documents".into(), toml::Value::Array(ids.collect()));
+                }
+                parent = Parent {
+                    id: Some(article.id.clone()),
+                    label: None,
+                    title: Some(article.title.clone()),
+                    authors: article.authors.clone(),
+                    published: article.published,
+                };
                 state.body_sha256 = article.sha256.clone();
                 state.warc = warc.as_ref().map(Into::into);
                 state.article = Some(article.id.clone());
@@ -787,9 +832,106 @@ impl SourceCrawl {
                 }
             }
         }
+        for document in documents {
+            let Parent { id, title, authors, published, .. } = parent.clone();
+            let link = Parent { id, label: Some(document.label.clone()), title, authors, published };
+            if self.push(document.url.clone(), Role::Document, item.depth + 1, None) {
+                let queued = self.queue.back_mut().expect("just pushed");
+                queued.parent = Some(Arc::new(link.clone()));
+                queued.in_frontier = true;
+                if let Some(mut store) = self.store() {
+                    let pending = Pending {
+                        url: document.url.to_string(),
+                        source: self.source.id.clone(),
+                        role: Role::Document,
+                        depth: item.depth + 1,
+                        parent: link.id,
+                        label: link.label,
+                    };
+                    store.enqueue(canonical::key(document.url.as_str()), pending);
+                }
+            }
+        }
         self.forget(item);
         Ok(Visit::Done)
     }
+
+    /// A PDF: read in a child process under limits; stored as a `document`
+    /// article, with a status when its text could not be read.
+    async fn read_document(
+        &mut self,
+        item: &Item,
+        key: String,
+        response: Response,
+        warc: Option<WarcRef>,
+        known: Option<UrlState>,
+    ) -> Result<Visit, Refusal> {
+        let mut state = self.url_state(&response, item, known.as_ref());
+        let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
+        if unchanged || !is_pdf_response(&response) {
+            if let Some(known) = known.filter(|_| unchanged) {
+                state.article = known.article;
+                state.body_sha256 = known.body_sha256;
+                state.warc = known.warc;
+                state.note = known.note;
+            } else {
+                let kind = response.header("content-type").unwrap_or("no content type").to_string();
+                self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);
+                state.note = Some(format!("not a PDF ({kind})"));
+                state.warc = warc.as_ref().map(Into::into);
+            }
+            if let Some(mut store) = self.store() {
+                store.url(key, state);
+            }
+            self.forget(item);
+            return Ok(Visit::Done);
+        }
+        let limits = self.ctx.pdf_limits;
+        let body = response.body;
+        let extracted = tokio::task::spawn_blocking(move || extract::pdf::worker::extract(&body, &limits))
+            .await
+            .map_err(|e| Refusal::Fetch(fetch::FetchError::Other(format!("PDF extraction failed: {e}"))))?;
+        if let Some(status) = extracted.status.describe() {
+            tracing::info!("{}: {status}", response.url);
+        }
+        let parent = item.parent.as_deref().cloned().unwrap_or_default();
+        let link = extract::pdf::Link {
+            parent: parent.id.as_deref(),
+            label: parent.label.as_deref(),
+            parent_title: parent.title.as_deref(),
+            parent_authors: &parent.authors,
+            parent_published: parent.published,
+        };
+        let mut article = extracted.into_article(&self.source.id, response.url.as_str(), &link);
+        article.fetched = Some(PubDate::DateTime(chrono::Utc::now().fixed_offset()));
+        article.lang = Some(self.source.lang.clone());
+        article.warc = warc.clone();
+        article.sha256 = Some(article.body_sha256());
+        state.body_sha256 = article.sha256.clone();
+        state.warc = warc.as_ref().map(Into::into);
+        state.article = Some(article.id.clone());
+        if let Some(mut store) = self.store() {
+            let same = (!article.body.trim().is_empty())
+                .then(|| store.same_text(state.body_sha256.as_deref().unwrap_or(""), &article.id).map(str::to_string))
+                .flatten();
+            if let Some(other) = same {
+                state.note = Some(format!("same text as article {other}"));
+                state.article = Some(other);
+                store.url(key, state);
+                self.ctx.counters.same_text.fetch_add(1, Ordering::Relaxed);
+            } else {
+                store.article(key, article, state);
+            }
+        }
+        self.forget(item);
+        Ok(Visit::Done)
+    }
+}
+
+/// A response that is a PDF file, by its type or its first bytes.
+fn is_pdf_response(response: &Response) -> bool {
+    response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("application/pdf"))
+        || extract::pdf::is_pdf(&response.body)
 }
 
 /// The corpus article of an extracted page.

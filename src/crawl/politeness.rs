@@ -109,7 +109,8 @@ impl Hosts {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let robots = match self.request(gate, &robots_url, &Validators::default(), delay).await {
+        let max_body = self.fetcher.limits().max_body;
+        let robots = match self.request(gate, &robots_url, &Validators::default(), delay, max_body).await {
             Ok(response) => {
                 let robots = Robots::from_response(response.status, &response.body);
                 self.robots_answers.lock().expect("robots lock").push(response);
@@ -137,6 +138,7 @@ impl Hosts {
         url: &Url,
         validators: &Validators,
         delay: Duration,
+        max_body: u64,
     ) -> Result<Response, Refusal> {
         let gate = self.gate(url);
         let mut gate = gate.lock().await;
@@ -147,7 +149,7 @@ impl Hosts {
         if !robots.allowed(url.as_str()) {
             return Err(Refusal::Robots);
         }
-        let result = self.request(&mut gate, url, validators, delay).await;
+        let result = self.request(&mut gate, url, validators, delay, max_body).await;
         match &result {
             Ok(r) if r.status < 500 && r.status != 429 => gate.failures = 0,
             Err(Refusal::Cancelled | Refusal::HostPaused(_)) => {}
@@ -179,6 +181,7 @@ impl Hosts {
         url: &Url,
         validators: &Validators,
         delay: Duration,
+        max_body: u64,
     ) -> Result<Response, Refusal> {
         let delay = gate.robots.as_ref().and_then(|r| r.delay()).map_or(delay, |d| d.max(delay));
         let mut attempt = 0;
@@ -190,7 +193,7 @@ impl Hosts {
                 tokio::time::sleep_until(next).await;
             }
             let permit = self.global.acquire().await.expect("semaphore never closed");
-            let result = self.fetcher.get(url, validators).await;
+            let result = self.fetcher.get(url, validators, max_body).await;
             drop(permit);
             gate.next = Some(Instant::now() + delay);
             let wait = match &result {

@@ -87,6 +87,7 @@ pub fn reextract(
     sources: &[Source],
     only: Option<&str>,
     max_body: u64,
+    pdf_limits: &extract::pdf::Limits,
 ) -> Result<Report, ReextractError> {
     if let Some(id) = only
         && !sources.iter().any(|s| s.id == id)
@@ -102,7 +103,7 @@ pub fn reextract(
     let mut batch = Vec::new();
     let mut ids = std::collections::HashSet::new();
     for (_, known) in state.urls(only)? {
-        let (Some(Role::Page), Some(at)) = (known.role, &known.warc) else { continue };
+        let (Some(Role::Page | Role::Document), Some(at)) = (known.role, &known.warc) else { continue };
         if known.note.as_deref().is_some_and(|n| n.starts_with("same text as")) {
             continue;
         }
@@ -117,6 +118,42 @@ pub fn reextract(
             }
         };
         let ArchivedPage { url, content_type, body } = page;
+        let existing = known.article.as_ref().and_then(|id| writer.path_of(id)).and_then(|p| Corpus::read(p).ok());
+        let fetched = chrono::DateTime::from_timestamp(known.fetched, 0)
+            .map(|d| PubDate::DateTime(d.fixed_offset()))
+            .expect("a unix time in range");
+        let warc_ref = WarcRef { file: at.file.clone(), offset: at.offset };
+        if extract::pdf::is_pdf(&body) {
+            let extracted = extract::pdf::worker::extract(&body, pdf_limits);
+            let parent = existing.as_ref().and_then(|a| a.extra.get("parent")).and_then(|p| p.as_str());
+            let link = extract::pdf::Link {
+                parent,
+                label: existing.as_ref().map(|a| a.title.as_str()),
+                ..Default::default()
+            };
+            let mut article = extracted.into_article(&source.id, url.as_str(), &link);
+            article.lang = Some(source.lang.clone());
+            article.fetched = existing.as_ref().and_then(|a| a.fetched).or(Some(fetched));
+            article.warc = existing.as_ref().and_then(|a| a.warc.clone()).or(Some(warc_ref));
+            if let Some(existing) = &existing {
+                // The linking page's date and authors were the fallbacks of the crawl.
+                article.published = article.published.or(existing.published);
+                if article.authors.is_empty() {
+                    article.authors = existing.authors.clone();
+                }
+            }
+            article.sha256 = Some(article.body_sha256());
+            if let Some(id) = &known.article {
+                article.id = id.clone();
+            }
+            if ids.insert(article.id.clone()) {
+                batch.push(article);
+            }
+            if batch.len() >= BATCH {
+                save(&mut writer, std::mem::take(&mut batch), &mut report);
+            }
+            continue;
+        }
         let options = extract::Options {
             url: Some(url.as_str()),
             content_type: content_type.as_deref(),
@@ -128,19 +165,17 @@ pub fn reextract(
             report.not_articles += 1;
             continue;
         };
-        let fetched = chrono::DateTime::from_timestamp(known.fetched, 0)
-            .map(|d| PubDate::DateTime(d.fixed_offset()))
-            .expect("a unix time in range");
-        let warc_ref = WarcRef { file: at.file.clone(), offset: at.offset };
         let mut article =
             super::article_from(extracted, source, &Scope::new(source), &url, Some(warc_ref), fetched);
-        // Keep the article where it is: the id the crawl gave it, and its first fetch date.
+        // Keep the article where it is: the id the crawl gave it, its first
+        // fetch date, the documents the crawl found on it.
         if let Some(id) = &known.article {
-            if let Some(path) = writer.path_of(id)
-                && let Ok(existing) = Corpus::read(path)
-            {
+            if let Some(existing) = existing {
                 article.fetched = existing.fetched.or(article.fetched);
                 article.warc = existing.warc.or(article.warc);
+                if let Some(documents) = existing.extra.get("documents") {
+                    article.extra.insert("documents".into(), documents.clone());
+                }
             }
             article.id = id.clone();
         }

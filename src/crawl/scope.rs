@@ -48,6 +48,13 @@ impl Scope {
         host_key(url).is_some_and(|h| self.hosts.contains(&h))
     }
 
+    /// Whether a document (PDF) linked from a page may be fetched: on the
+    /// source's hosts and matching no `exclude` pattern (`include` patterns
+    /// describe article pages, not their attachments).
+    pub fn allows_document(&self, url: &Url) -> bool {
+        self.has_host(url) && !self.exclude.iter().any(|r| r.is_match(url.as_str()))
+    }
+
     /// Whether a discovered page may be fetched: on the source's hosts,
     /// matching an `include` pattern when there are any, and no `exclude` one.
     pub fn allows(&self, url: &Url) -> bool {

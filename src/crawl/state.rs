@@ -35,6 +35,8 @@ pub enum Role {
     Sitemap,
     /// A page: an article or a listing of articles.
     Page,
+    /// A PDF linked from a page.
+    Document,
 }
 
 /// What the crawler knows of a URL it fetched.
@@ -97,6 +99,12 @@ pub struct Pending {
     pub source: String,
     pub role: Role,
     pub depth: u32,
+    /// For a document: the id of the article that links it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// For a document: the text of the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// Changes made together by one commit.
@@ -280,11 +288,11 @@ mod tests {
         let mut changes = Changes::default();
         changes.enqueue.push((
             "http://a.test/1".into(),
-            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1 },
+            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1, parent: None, label: None },
         ));
         changes.enqueue.push((
             "http://a.test/2".into(),
-            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1 },
+            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1, parent: None, label: None },
         ));
         state.commit(&changes, true).unwrap();
         let mut changes = Changes::default();

@@ -28,7 +28,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema or the analyzers change.
-const FORMAT: &str = "veille-index-5";
+const FORMAT: &str = "veille-index-6";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.json";
@@ -68,6 +68,8 @@ pub struct Fields {
     /// The opening of the body, where a text says what it is about.
     pub lead: Field,
     pub body: Field,
+    /// Where the pages of a PDF's text start in `body`: "offset:page …".
+    pub pages: Field,
     pub published: Field,
     pub sha256: Field,
     pub mtime: Field,
@@ -104,6 +106,7 @@ fn build_schema() -> (Schema, Fields) {
             ),
         ),
         body: b.add_text_field("body", text(analyzer::FRENCH, true)),
+        pages: b.add_text_field("pages", STORED),
         published: b.add_date_field("published", INDEXED | STORED | FAST),
         sha256: b.add_text_field("sha256", STRING | FAST),
         mtime: b.add_i64_field("mtime", FAST),

@@ -84,6 +84,9 @@ pub struct Snippet {
     pub text: String,
     /// `[start, end)` of each highlighted word, in characters (Unicode scalar values) of `text`.
     pub highlights: Vec<(usize, usize)>,
+    /// The page of a PDF the passage is on, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -593,7 +596,18 @@ fn snippet(
 ) -> Snippet {
     let found = generator.snippet_from_doc(doc);
     if !found.is_empty() && !found.highlighted().is_empty() {
-        return one_line(found.fragment(), found.highlighted());
+        let mut snippet = one_line(found.fragment(), found.highlighted());
+        if let Some(pages) = first_text(doc, fields.pages) {
+            let pages: Vec<(usize, u32)> = pages
+                .split_whitespace()
+                .filter_map(|p| p.split_once(':'))
+                .filter_map(|(at, page)| Some((at.parse().ok()?, page.parse().ok()?)))
+                .collect();
+            let body = first_text(doc, fields.body).unwrap_or_default();
+            let at = body.find(found.fragment()).unwrap_or(0) + found.highlighted().first().map_or(0, |r| r.start);
+            snippet.page = crate::corpus::text::page_at(&pages, at);
+        }
+        return snippet;
     }
     let body = first_text(doc, fields.body).unwrap_or_default();
     let mut end = body.len().min(max_chars * 4);
@@ -638,7 +652,7 @@ fn one_line(text: &str, ranges: &[std::ops::Range<usize>]) -> Snippet {
         .filter(|r| r.end <= text.len() && r.start < r.end)
         .map(|r| (char_at_byte[r.start], char_at_byte[r.end].max(char_at_byte[r.start])))
         .collect();
-    Snippet { text: out, highlights }
+    Snippet { text: out, highlights, page: None }
 }
 
 #[cfg(test)]

@@ -173,9 +173,13 @@ fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> T
     if let Some(subtitle) = &article.subtitle {
         doc.add_text(fields.subtitle, subtitle);
     }
-    let body = crate::corpus::text::plain_text(&article.body);
+    let (body, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
     doc.add_text(fields.lead, lead(&body));
     doc.add_text(fields.body, body);
+    if !pages.is_empty() {
+        let pages: Vec<String> = pages.iter().map(|(at, page)| format!("{at}:{page}")).collect();
+        doc.add_text(fields.pages, pages.join(" "));
+    }
     if let Some(published) = article.published {
         doc.add_date(fields.published, DateTime::from_timestamp_secs(published.timestamp()));
     }

@@ -87,6 +87,8 @@ pub struct Reader {
     pub current_match: Option<usize>,
     /// Titles of the articles of the archive that link here.
     pub cited_by: Vec<String>,
+    /// A page's documents (PDFs), or the page a document came with.
+    pub linked: Vec<String>,
 }
 
 /// Everything the UI shows.
@@ -311,10 +313,11 @@ impl App {
                 self.sites = sites;
                 self.years = years;
             }
-            Response::Article { id, article, cited_by } => {
+            Response::Article { id, article, cited_by, linked } => {
                 if let Some(reader) = self.reader.as_mut().filter(|r| r.hit.id == id) {
                     reader.article = Some(article);
                     reader.cited_by = cited_by;
+                    reader.linked = linked;
                     reader.rendered = None;
                     self.rerender();
                 }
@@ -380,6 +383,7 @@ impl App {
             matches: Vec::new(),
             current_match: None,
             cited_by: Vec::new(),
+            linked: Vec::new(),
         });
         self.screen = Screen::Reader;
         vec![Effect::Request(request)]
@@ -992,6 +996,7 @@ mod tests {
             id: "a".into(),
             article: Ok(Box::new(article)),
             cited_by: vec![],
+            linked: vec![],
         }));
         let reader = app.reader.as_ref().unwrap();
         assert_eq!(reader.matches.len(), 2, "lines with the searched word: {:?}", reader.matches);

@@ -184,6 +184,9 @@ fn snippet_line<'a>(hit: &Hit, app: &App, width: usize) -> Line<'a> {
     let Some(snippet) = &hit.snippet else { return Line::default() };
     let chars: Vec<char> = snippet.text.chars().collect();
     let mut spans = Vec::new();
+    if let Some(page) = snippet.page {
+        spans.push(Span::styled(format!("p. {page} · "), app.palette.dim));
+    }
     let mut at = 0;
     for &(start, end) in &snippet.highlights {
         let (start, end) = (start.min(chars.len()), end.min(chars.len()));
@@ -354,6 +357,14 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
         ),
         app.palette.dim,
     )));
+    if !reader.linked.is_empty() {
+        let label = if hit.kind == "document" { i18n::PUBLISHED_WITH } else { i18n::DOCUMENTS };
+        let titles: Vec<String> = reader.linked.iter().map(|t| format!("« {} »", sanitize_line(t))).collect();
+        head.push(Line::from(Span::styled(
+            truncate_to_width(&format!("{} : {}", label.get(lang), titles.join(", ")), width),
+            app.palette.dim,
+        )));
+    }
     let rows = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).split(area);
     let in_basket = if app.basket.contains(&hit.id) { " ●" } else { "" };
     let title = format!("{}{in_basket}", i18n::READER.get(lang));

@@ -71,6 +71,8 @@ pub enum Response {
         article: Result<Box<Article>, String>,
         /// Titles of the archive's articles that link to it.
         cited_by: Vec<String>,
+        /// For a page, the titles of its documents (PDFs); for a document, its page's title.
+        linked: Vec<String>,
     },
     Hits {
         hits: Vec<Hit>,
@@ -199,7 +201,8 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
                 .iter()
                 .map(|c| titles.get(c).cloned().unwrap_or_else(|| c.clone()))
                 .collect();
-            Response::Article { id, article, cited_by }
+            let linked = article.as_ref().map(|a| linked_titles(a, titles)).unwrap_or_default();
+            Response::Article { id, article, cited_by, linked }
         }
         Request::Hits { ids } => Response::Hits { hits: searcher.by_ids(&ids).unwrap_or_default() },
         Request::Brochure { basket, title, dir } => {
@@ -237,4 +240,14 @@ fn sites(corpus_dir: &std::path::Path) -> Vec<String> {
         .unwrap_or_default();
     sites.sort();
     sites
+}
+
+/// The documents a page links (or the page a document came with), by title.
+fn linked_titles(article: &Article, titles: &HashMap<String, String>) -> Vec<String> {
+    let ids: Vec<&str> = match (article.extra.get("documents"), article.extra.get("parent")) {
+        (Some(toml::Value::Array(documents)), _) => documents.iter().filter_map(|d| d.as_str()).collect(),
+        (_, Some(toml::Value::String(parent))) => vec![parent.as_str()],
+        _ => Vec::new(),
+    };
+    ids.into_iter().map(|id| titles.get(id).cloned().unwrap_or_else(|| id.to_string())).collect()
 }

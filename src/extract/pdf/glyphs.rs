@@ -65,7 +65,10 @@ pub fn read(bytes: &[u8], max_pages: usize, deadline: Option<Instant>) -> Result
     if !bytes.starts_with(b"%PDF-") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(ReadError::Malformed("no %PDF- header".into()));
     }
-    let mut doc = Document::load_mem(bytes).map_err(|e| ReadError::Malformed(e.to_string()))?;
+    let mut doc = Document::load_mem(bytes).map_err(|e| {
+        // The parser fails on some encryption dictionaries before it can be asked for a password.
+        if bytes.windows(8).any(|w| w == b"/Encrypt") { ReadError::Encrypted } else { ReadError::Malformed(e.to_string()) }
+    })?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         // Many PDFs are encrypted only to set permissions, with an empty user password.
         return Err(ReadError::Encrypted);

@@ -140,6 +140,8 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     let layout = layout::layout(&read.pages);
     let status = if layout.imposed {
         Status::Imposed
+    } else if let (0, Some(why)) = (layout.chars, &read.stopped) {
+        Status::Partial(why.clone())
     } else if layout.chars == 0 {
         if read.pages.iter().any(|p| p.has_images) { Status::ImageOnly } else { Status::Empty }
     } else if let Some(why) = &read.stopped {
