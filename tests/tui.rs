@@ -34,7 +34,7 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         url: Some(format!("https://{site}.example/spip.php?article{id}")),
         path: format!("articles/{site}/2025/03/{id}.md"),
         score: 1.0,
-        snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight] }),
+        snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight], page: None }),
         also_on: vec![],
         reprises: 0,
     }

@@ -233,7 +233,8 @@ pub fn reextract(context: &Context, args: ReextractArgs) -> anyhow::Result<Statu
     let sources = home.sources()?;
     let _lock = home.lock("reextract", args.wait)?;
     // PDFs were kept under their own, larger cap.
-    let max_body = settings.crawl.max_body_megabytes.max(settings.crawl.pdf_max_megabytes).saturating_mul(1024 * 1024);
+    let max_body =
+        settings.crawl.max_body_megabytes.max(settings.crawl.pdf_max_megabytes).saturating_mul(1024 * 1024);
     let report = crate::crawl::reextract::reextract(
         &home.corpus(),
         &home.state_dir(),

@@ -146,7 +146,12 @@ impl Fetcher {
 
     /// GETs `url` once, conditionally when validators are given, keeping at
     /// most `max_body` bytes (pages and PDFs have their own caps).
-    pub async fn get(&self, url: &Url, validators: &Validators, max_body: u64) -> Result<Response, FetchError> {
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        max_body: u64,
+    ) -> Result<Response, FetchError> {
         let mut request_headers = vec![
             ("User-Agent".to_string(), self.user_agent.clone()),
             ("Accept".to_string(), "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8".into()),

@@ -795,7 +795,9 @@ impl SourceCrawl {
                 let mut article =
                     article_from(extracted, &self.source, &self.scope, &response_url, warc.clone(), fetched);
                 if !documents.is_empty() {
-                    let ids = documents.iter().map(|d| toml::Value::String(crate::corpus::id_from_url(d.url.as_str())));
+                    let ids = documents
+                        .iter()
+                        .map(|d| toml::Value::String(crate::corpus::id_from_url(d.url.as_str())));
                     article.extra.insert("documents".into(), toml::Value::Array(ids.collect()));
                 }
                 parent = Parent {
@@ -912,7 +914,11 @@ impl SourceCrawl {
         state.article = Some(article.id.clone());
         if let Some(mut store) = self.store() {
             let same = (!article.body.trim().is_empty())
-                .then(|| store.same_text(state.body_sha256.as_deref().unwrap_or(""), &article.id).map(str::to_string))
+                .then(|| {
+                    store
+                        .same_text(state.body_sha256.as_deref().unwrap_or(""), &article.id)
+                        .map(str::to_string)
+                })
                 .flatten();
             if let Some(other) = same {
                 state.note = Some(format!("same text as article {other}"));

@@ -288,11 +288,25 @@ mod tests {
         let mut changes = Changes::default();
         changes.enqueue.push((
             "http://a.test/1".into(),
-            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1, parent: None, label: None },
+            Pending {
+                url: String::new(),
+                source: "a".into(),
+                role: Role::Page,
+                depth: 1,
+                parent: None,
+                label: None,
+            },
         ));
         changes.enqueue.push((
             "http://a.test/2".into(),
-            Pending { url: String::new(), source: "a".into(), role: Role::Page, depth: 1, parent: None, label: None },
+            Pending {
+                url: String::new(),
+                source: "a".into(),
+                role: Role::Page,
+                depth: 1,
+                parent: None,
+                label: None,
+            },
         ));
         state.commit(&changes, true).unwrap();
         let mut changes = Changes::default();

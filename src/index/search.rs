@@ -604,7 +604,8 @@ fn snippet(
                 .filter_map(|(at, page)| Some((at.parse().ok()?, page.parse().ok()?)))
                 .collect();
             let body = first_text(doc, fields.body).unwrap_or_default();
-            let at = body.find(found.fragment()).unwrap_or(0) + found.highlighted().first().map_or(0, |r| r.start);
+            let at =
+                body.find(found.fragment()).unwrap_or(0) + found.highlighted().first().map_or(0, |r| r.start);
             snippet.page = crate::corpus::text::page_at(&pages, at);
         }
         return snippet;

@@ -203,7 +203,9 @@ impl<'s> Renderer<'s> {
                 let label = truncate_to_width(&sanitize_line(&label), MAX_LABEL);
                 self.pieces.push(Piece::Glue(format!("[^{label}]"), self.styles.marker));
             }
-            Event::Html(html) | Event::InlineHtml(html) if crate::corpus::text::page_marker(&html).is_some() => {
+            Event::Html(html) | Event::InlineHtml(html)
+                if crate::corpus::text::page_marker(&html).is_some() =>
+            {
                 // Where a page of a PDF starts: a quiet mark, so a reader can cite the page.
                 let page = crate::corpus::text::page_marker(&html).expect("checked");
                 self.pieces.push(Piece::Glue(format!("⟨p. {page}⟩ "), self.styles.marker));

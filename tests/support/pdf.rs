@@ -77,7 +77,9 @@ impl Pdf {
         objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
         let kids: String = page_ids.iter().map(|id| format!("{id} 0 R ")).collect();
         objects.push(format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", self.pages.len()).into_bytes());
-        objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec());
+        objects.push(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        );
         let mut image = b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 64 >>\nstream\n".to_vec();
         image.extend_from_slice(&[0x80; 64]);
         image.extend_from_slice(b"\nendstream");
@@ -104,10 +106,14 @@ impl Pdf {
             );
             let mut content = Vec::new();
             if page.image {
-                content.extend_from_slice(format!("q {} 0 0 {} 0 0 cm /Im1 Do Q\n", page.width, page.height).as_bytes());
+                content.extend_from_slice(
+                    format!("q {} 0 0 {} 0 0 cm /Im1 Do Q\n", page.width, page.height).as_bytes(),
+                );
             }
             for l in &page.lines {
-                content.extend_from_slice(format!("BT /F1 {} Tf {} {} Td (", l.size, l.x, page.height - l.y).as_bytes());
+                content.extend_from_slice(
+                    format!("BT /F1 {} Tf {} {} Td (", l.size, l.x, page.height - l.y).as_bytes(),
+                );
                 content.extend_from_slice(&win_ansi(&l.text));
                 content.extend_from_slice(b") Tj ET\n");
             }
@@ -119,7 +125,8 @@ impl Pdf {
                         z.write_all(&chunk).unwrap();
                     }
                     let data = z.finish().unwrap();
-                    let mut s = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", data.len()).into_bytes();
+                    let mut s =
+                        format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", data.len()).into_bytes();
                     s.extend_from_slice(&data);
                     s.extend_from_slice(b"\nendstream");
                     s

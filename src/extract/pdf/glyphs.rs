@@ -67,7 +67,11 @@ pub fn read(bytes: &[u8], max_pages: usize, deadline: Option<Instant>) -> Result
     }
     let mut doc = Document::load_mem(bytes).map_err(|e| {
         // The parser fails on some encryption dictionaries before it can be asked for a password.
-        if bytes.windows(8).any(|w| w == b"/Encrypt") { ReadError::Encrypted } else { ReadError::Malformed(e.to_string()) }
+        if bytes.windows(8).any(|w| w == b"/Encrypt") {
+            ReadError::Encrypted
+        } else {
+            ReadError::Malformed(e.to_string())
+        }
     })?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         // Many PDFs are encrypted only to set permissions, with an empty user password.
