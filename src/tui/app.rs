@@ -145,6 +145,11 @@ pub enum Msg {
 pub enum Effect {
     Request(Request),
     OpenUrl(String),
+    /// A document (PDF): its archived copy when there is one, else its URL.
+    OpenDocument {
+        path: String,
+        url: String,
+    },
     CopyUrl(String),
     SaveBasket,
     /// Switch to this basket (loaded from disk by the runtime).
@@ -401,10 +406,15 @@ impl App {
     }
 
     fn url_action(&mut self, copy: bool) -> Vec<Effect> {
+        let document = self.selected_hit().filter(|h| h.kind == "document").map(|h| h.path.clone());
         match self.selected_hit().and_then(|h| h.url.clone()) {
             Some(url) => {
                 self.status = Some(if copy { i18n::COPIED } else { i18n::OPENED }.get(self.lang).to_string());
-                vec![if copy { Effect::CopyUrl(url) } else { Effect::OpenUrl(url) }]
+                vec![match (copy, document) {
+                    (true, _) => Effect::CopyUrl(url),
+                    (false, Some(path)) => Effect::OpenDocument { path, url },
+                    (false, None) => Effect::OpenUrl(url),
+                }]
             }
             None => {
                 self.status = Some(i18n::NO_URL.get(self.lang).to_string());
@@ -971,6 +981,31 @@ mod tests {
         assert!(matches!(&effects[0], Effect::Request(Request::Search { sort: Sort::Date, .. })));
         press(&mut app, KeyCode::Esc);
         assert_eq!(app.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn o_opens_a_documents_archived_copy() {
+        let mut app = app();
+        let effects = typed(&mut app, "eau");
+        let Effect::Request(Request::Search { generation, .. }) = effects.last().unwrap().clone() else {
+            panic!()
+        };
+        let mut document = hit("d", "Brochure");
+        document.kind = "document".into();
+        document.url = Some("https://kiosque.example/IMG/pdf/brochure.pdf".into());
+        results(&mut app, generation, vec![document]);
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(
+            typed(&mut app, "o"),
+            [Effect::OpenDocument {
+                path: "articles/la-lime/2025/03/d.md".into(),
+                url: "https://kiosque.example/IMG/pdf/brochure.pdf".into()
+            }]
+        );
+        assert_eq!(
+            typed(&mut app, "y"),
+            [Effect::CopyUrl("https://kiosque.example/IMG/pdf/brochure.pdf".into())]
+        );
     }
 
     #[test]

@@ -118,7 +118,8 @@ pub fn run(home: &Home, searcher: Searcher, setup: Setup) -> Result<(), TuiError
     if app.mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
-    let result = event_loop(&mut app, &messages, &to_main, &to_worker, &baskets_dir);
+    let dirs = Dirs { baskets: baskets_dir.clone(), corpus: home.corpus_dir(), raw: home.raw_dir() };
+    let result = event_loop(&mut app, &messages, &to_main, &to_worker, &dirs);
     restore();
     result
 }
@@ -146,7 +147,7 @@ fn event_loop(
     messages: &mpsc::Receiver<Msg>,
     to_main: &mpsc::Sender<Msg>,
     to_worker: &mpsc::Sender<worker::Request>,
-    baskets_dir: &std::path::Path,
+    dirs: &Dirs,
 ) -> Result<(), TuiError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
@@ -156,7 +157,7 @@ fn event_loop(
     let mut effects = app.start();
     loop {
         for effect in effects.drain(..) {
-            run_effect(app, effect, to_worker, baskets_dir, &mut terminal)?;
+            run_effect(app, effect, to_worker, dirs, &mut terminal)?;
         }
         if app.quit {
             return Ok(());
@@ -172,13 +173,21 @@ fn event_loop(
     }
 }
 
+/// Where effects read and write in the home.
+struct Dirs {
+    baskets: std::path::PathBuf,
+    corpus: std::path::PathBuf,
+    raw: std::path::PathBuf,
+}
+
 fn run_effect(
     app: &mut App,
     effect: Effect,
     to_worker: &mpsc::Sender<worker::Request>,
-    baskets_dir: &std::path::Path,
+    dirs: &Dirs,
     terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
 ) -> Result<(), TuiError> {
+    let baskets_dir = dirs.baskets.as_path();
     match effect {
         Effect::Request(request) => {
             let _ = to_worker.send(request);
@@ -194,12 +203,16 @@ fn run_effect(
         Effect::LoadBasket(name) => match Basket::load_or_new(baskets_dir, &name) {
             Ok(basket) => {
                 for e in app.basket_loaded(basket) {
-                    run_effect(app, e, to_worker, baskets_dir, terminal)?;
+                    run_effect(app, e, to_worker, dirs, terminal)?;
                 }
             }
             Err(e) => app.status = Some(e.to_string()),
         },
         Effect::OpenUrl(url) => open_url(&url),
+        Effect::OpenDocument { path, url } => match archived_copy(dirs, &path) {
+            Some(file) => open_url(&file.to_string_lossy()),
+            None => open_url(&url),
+        },
         Effect::CopyUrl(url) => copy(&url),
         Effect::Suspend => {
             restore();
@@ -214,6 +227,17 @@ fn run_effect(
         }
     }
     Ok(())
+}
+
+/// A document's PDF as archived, written to the temporary directory so
+/// that it opens offline; `None` when it is not in the raw archive.
+fn archived_copy(dirs: &Dirs, path: &str) -> Option<std::path::PathBuf> {
+    let article = crate::corpus::Corpus::read(&dirs.corpus.join(path)).ok()?;
+    let at = article.warc.as_ref()?;
+    let page = crate::crawl::reextract::read_page(&dirs.raw, &at.file, at.offset, u64::MAX).ok()?;
+    let file = std::env::temp_dir().join(format!("veille-{}.pdf", article.id));
+    std::fs::write(&file, &page.body).ok()?;
+    Some(file)
 }
 
 /// Opens a URL in the desktop's browser, detached, its output discarded.
