@@ -110,6 +110,18 @@ impl Row {
 
 fn clean_spaces(text: &str) -> String {
     let text = text.replace(['\u{2010}', '\u{2011}'], "-");
+    // A soft hyphen drawn inside a row is a visible hyphen: some producers
+    // (Typst) map their one hyphen glyph to U+00AD. At the row's end it is
+    // a hyphenation break, decided when rows are joined.
+    let mut chars = text.chars().peekable();
+    let mut text = String::with_capacity(text.len());
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\u{ad}', Some(next)) if next.is_alphanumeric() => text.push('-'),
+            ('\u{ad}', Some(_)) => {}
+            _ => text.push(c),
+        }
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}') {
         if word.is_empty() {
@@ -180,7 +192,9 @@ fn gutter(rows: &[Row], width: f32) -> Option<(f32, f32)> {
     let rows_at = |i: usize| covered[i];
     // The emptiest run of bins in the middle third of the page.
     let (lo, hi) = (BINS * 3 / 10, BINS * 7 / 10);
-    let threshold = rows.len() / 20;
+    // Full-width rows (titles, a head) cross the gutter: a few are allowed.
+    let typical = median(covered[lo..hi].iter().map(|&c| c as f32).collect());
+    let threshold = (rows.len() / 20).max((typical * 0.12) as usize);
     let mut best: Option<(usize, usize)> = None;
     let mut i = lo;
     while i < hi {
@@ -409,6 +423,13 @@ fn split_notes(rows: Vec<Row>, body: f32) -> (Vec<Row>, Vec<Row>) {
     (kept, notes)
 }
 
+/// Second halves of inversions and compounds with a pronoun or an adverb:
+/// `a-t-elle`, `rendez-vous`, `elle-même`, `celle-ci`, `peut-être`.
+const SECOND: [&str; 18] = [
+    "vous", "nous", "ils", "elles", "elle", "il", "on", "je", "tu", "moi", "toi", "lui", "leur", "même",
+    "mêmes", "là", "ci", "être",
+];
+
 /// The words a document uses, to decide whether a hyphen at a line's end
 /// belongs to the word.
 struct Vocabulary(HashSet<String>);
@@ -453,6 +474,9 @@ impl Vocabulary {
         if self.0.contains(&joined) {
             return true;
         }
+        if SECOND.contains(&r.to_lowercase().as_str()) || l == "t" {
+            return false;
+        }
         // Unknown to the document: a break French hyphenation rules allow.
         let mut at = 0;
         hypher::hyphenate(&joined, hypher::Lang::French).any(|syllable| {
@@ -460,6 +484,45 @@ impl Vocabulary {
             at == l.chars().count()
         })
     }
+}
+
+impl Vocabulary {
+    /// A soft hyphen at a line's end is a break, unless the document writes
+    /// the word with a hyphen elsewhere, or it is `rendez-vous`, `a-t-elle`…
+    fn is_compound(&self, left: &str, right: &str) -> bool {
+        let l: String = left.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or_default().to_lowercase();
+        let r: String = right.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+        if l.is_empty() || r.is_empty() {
+            return false;
+        }
+        let compound = format!("{l}-{r}");
+        (self.0.contains(&compound) && !self.0.contains(&format!("{l}{r}")))
+            || !self.is_hyphenation(&l, &r) && (SECOND.contains(&r.as_str()) || l == "t")
+    }
+
+    fn is_lost_hyphenation(&self, left: &str, right: &str) -> bool {
+        let alphabetic = |w: &str| !w.is_empty() && w.chars().all(char::is_alphabetic);
+        if !alphabetic(left) || !alphabetic(right) || !right.starts_with(char::is_lowercase) {
+            return false;
+        }
+        let (l, r) = (left.to_lowercase(), right.to_lowercase());
+        !self.0.contains(&l) && !self.0.contains(&r) && self.0.contains(&format!("{l}{r}"))
+    }
+}
+
+/// Note calls the file set as superscript glyphs on the baseline
+/// (`collectif1`): digits glued to a word, when a note has that number.
+fn note_calls(markdown: &str, notes: &HashSet<String>) -> String {
+    if notes.is_empty() {
+        return markdown.to_string();
+    }
+    static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(\p{Ll}{2}|[»).,;:])(\d{1,3})\b").expect("valid regex")
+    });
+    CALL.replace_all(markdown, |c: &regex::Captures| {
+        if notes.contains(&c[2]) { format!("{}[^{}]", &c[1], &c[2]) } else { c[0].to_string() }
+    })
+    .into_owned()
 }
 
 /// How a row starts a block.
@@ -547,8 +610,14 @@ pub fn layout(pages: &[Page]) -> Layout {
     let mut markdown = paragraphs(&text_rows, body, &vocabulary, true);
     let notes = paragraphs(&note_rows, body * 0.8, &vocabulary, false);
     if !notes.trim().is_empty() {
+        let notes = footnotes(&notes);
+        let numbers: HashSet<String> = notes
+            .split("\n\n")
+            .filter_map(|n| n.strip_prefix("[^")?.split_once("]:").map(|(number, _)| number.to_string()))
+            .collect();
+        markdown = note_calls(&markdown, &numbers);
         markdown.push_str("\n\n");
-        markdown.push_str(&footnotes(&notes));
+        markdown.push_str(&notes);
     }
     Layout {
         markdown: markdown.trim().to_string() + "\n",
@@ -708,15 +777,22 @@ fn join_line(current: &mut String, next: &str, vocabulary: &Vocabulary, marker: 
     };
     let glued = if let Some(stem) = current.strip_suffix('\u{ad}') {
         let stem = stem.to_string();
+        let compound = vocabulary.is_compound(&stem, first);
         *current = stem;
+        if compound {
+            current.push('-');
+        }
         true
     } else if current.ends_with('-') && vocabulary.is_hyphenation(&current[..current.len() - 1], first) {
         current.pop();
         true
+    } else if current.ends_with('-') {
+        current.chars().rev().nth(1).is_some_and(char::is_alphabetic) && first.starts_with(char::is_lowercase)
     } else {
-        current.ends_with('-')
-            && current.chars().rev().nth(1).is_some_and(char::is_alphabetic)
-            && first.starts_with(char::is_lowercase)
+        // A hyphen the file did not keep as text: two halves no one uses
+        // alone, whose join the document uses elsewhere.
+        let last = current.rsplit(' ').next().unwrap_or_default();
+        vocabulary.is_lost_hyphenation(last, first)
     };
     if glued {
         current.push_str(first);
@@ -836,10 +912,25 @@ mod tests {
     }
 
     #[test]
+    fn note_calls_glued_to_words_become_references() {
+        let notes: HashSet<String> = ["1".to_string(), "2".to_string()].into_iter().collect();
+        assert_eq!(
+            note_calls("le collectif1 et les JO 2024, fin.2", &notes),
+            "le collectif[^1] et les JO 2024, fin.[^2]"
+        );
+        assert_eq!(note_calls("la COP28 et le G7", &notes), "la COP28 et le G7");
+    }
+
+    #[test]
     fn hyphenation_uses_the_document_and_french_rules() {
         let v = Vocabulary(["data-centers".to_string()].into_iter().collect());
         assert!(!v.is_hyphenation("data", "centers"));
         assert!(v.is_hyphenation("dépos", "session"));
         assert!(!v.is_hyphenation("Saint", "Alban"));
+        assert!(!v.is_hyphenation("rendez", "vous"));
+        assert!(!v.is_hyphenation("a-t", "elle"));
+        let v = Vocabulary(["laboratoire".to_string()].into_iter().collect());
+        assert!(v.is_lost_hyphenation("labo", "ratoire"));
+        assert!(!v.is_lost_hyphenation("le", "laboratoire"));
     }
 }
