@@ -327,22 +327,25 @@ fn drop_furniture(pages: &mut [Vec<Row>], heights: &[f32]) {
             None
         }
     };
-    let mut seen: HashMap<(bool, String), HashSet<usize>> = HashMap::new();
+    // A running head comes back at the same height: a footnote that happens
+    // to repeat (the same URL cited on two pages) does not.
+    let key = |row: &Row| (head_key(&row.text), (row.y / 3.0).round() as i32);
+    let mut seen: HashMap<(bool, (String, i32)), HashSet<usize>> = HashMap::new();
     for rows in pages.iter() {
         for row in rows {
             if let Some(top) = band(row) {
-                seen.entry((top, head_key(&row.text))).or_default().insert(row.page);
+                seen.entry((top, key(row))).or_default().insert(row.page);
             }
         }
     }
     let page_count = pages.len();
-    let repeats = |top: bool, key: &str| {
-        let n = seen.get(&(top, key.to_string())).map_or(0, HashSet::len);
+    let repeats = |top: bool, row: &Row| {
+        let n = seen.get(&(top, key(row))).map_or(0, HashSet::len);
         n >= 2 && (n * 4 >= page_count || n >= 3)
     };
     for rows in pages.iter_mut() {
         rows.retain(|row| match band(row) {
-            Some(top) => !(is_page_number(&row.text) || repeats(top, &head_key(&row.text))),
+            Some(top) => !(is_page_number(&row.text) || repeats(top, row)),
             None => true,
         });
     }
