@@ -339,6 +339,23 @@ fn extract_reads_a_pdf_file_and_reports_an_unreadable_one() {
     assert_eq!(json["pages"], 2);
     assert!(json["text"].as_str().unwrap().contains("dépossession des gestes"), "{json:#}");
 
+    // Over the time limit: what was read is kept, and the status says so.
+    let long = dir.path().join("long.pdf");
+    let pages: Vec<Page> =
+        (1..=2000).map(|n| Page::a4(vec![line(60.0, 300.0, 11.0, &format!("Feuillet {n}."))])).collect();
+    fs::write(&long, Pdf { pages, ..Default::default() }.bytes()).unwrap();
+    let out = veille(dir.path())
+        .args(["extract", "--json", "--seconds", "0.001"])
+        .arg(&long)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(json["status"].as_str().unwrap().contains("time limit reached"), "{json:#}");
+    assert_eq!(json["pages"], 2000);
+
     let locked = dir.path().join("verrou.pdf");
     let pdf = Pdf {
         pages: vec![Page::a4(vec![line(60.0, 90.0, 11.0, "Secret")])],

@@ -109,7 +109,19 @@ impl Row {
 }
 
 fn clean_spaces(text: &str) -> String {
-    let text = text.replace(['\u{2010}', '\u{2011}'], "-");
+    use unicode_normalization::UnicodeNormalization;
+    // Ligature glyphs mapped to their ligature code points; accents drawn
+    // as combining marks (NFC puts them back on their letter).
+    let text: String = text
+        .replace(['\u{2010}', '\u{2011}'], "-")
+        .replace('\u{fb00}', "ff")
+        .replace('\u{fb01}', "fi")
+        .replace('\u{fb02}', "fl")
+        .replace('\u{fb03}', "ffi")
+        .replace('\u{fb04}', "ffl")
+        .replace(['\u{fb05}', '\u{fb06}'], "st")
+        .nfc()
+        .collect();
     // A soft hyphen drawn inside a row is a visible hyphen: some producers
     // (Typst) map their one hyphen glyph to U+00AD. At the row's end it is
     // a hyphenation break, decided when rows are joined.
@@ -902,6 +914,11 @@ mod tests {
         assert_eq!(out.title.as_deref(), Some("Le titre"));
         assert!(out.markdown.starts_with("# Le titre\n\n"), "{}", out.markdown);
         assert!(out.markdown.ends_with("[^1]: La source en question.\n"), "{}", out.markdown);
+    }
+
+    #[test]
+    fn ligatures_and_combining_accents_come_out_as_letters() {
+        assert_eq!(clean_spaces("e\u{301}\u{fb01}n  du   \u{fb02}ot"), "éfin du flot");
     }
 
     #[test]
