@@ -141,7 +141,7 @@ fn the_demo_archive_reposts_are_found() {
     let clusters = searcher.reprises().clusters();
     // The demo archive holds five communiqués reposted on another site (see tests/demo_corpus.rs).
     assert_eq!(clusters.len(), 5, "{clusters:?}");
-    for cluster in &clusters {
+    for cluster in clusters {
         let sites: std::collections::HashSet<&str> = cluster
             .iter()
             .map(|id| articles.iter().find(|a| &a.article.id == id).unwrap().article.site.as_str())

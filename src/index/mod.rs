@@ -8,6 +8,7 @@
 
 pub mod analyzer;
 mod compile;
+mod directory;
 pub mod query;
 pub mod reprises;
 pub mod search;
@@ -28,10 +29,12 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema or the analyzers change.
-const FORMAT: &str = "veille-index-6";
+const FORMAT: &str = "veille-index-7";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.json";
+/// The clusters alone, which searches read (see [`reprises::Clusters`]).
+pub const CLUSTERS_FILE: &str = "reprises-clusters.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -128,7 +131,7 @@ impl Index {
         if !dir.join("meta.json").is_file() {
             return Err(IndexError::Missing(dir.to_path_buf()));
         }
-        let index = tantivy::Index::open_in_dir(dir)?;
+        let index = tantivy::Index::open(directory::SearchDirectory::open(dir)?)?;
         let (schema, fields) = build_schema();
         let payload = index.load_metas()?.payload;
         if index.schema() != schema || payload.as_deref() != Some(FORMAT) {
@@ -152,7 +155,13 @@ impl Index {
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let (schema, fields) = build_schema();
                 let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.into()))?;
-                let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
+                let settings = tantivy::IndexSettings {
+                    docstore_compression: tantivy::store::Compressor::Zstd(
+                        tantivy::store::ZstdCompressor::default(),
+                    ),
+                    ..tantivy::IndexSettings::default()
+                };
+                let index = tantivy::Index::create(directory, schema, settings)?;
                 analyzer::register(&index);
                 Ok((Index { dir: dir.to_path_buf(), index, fields }, true))
             }

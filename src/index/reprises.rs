@@ -596,6 +596,17 @@ impl Reprises {
         crate::corpus::atomic::write_atomic(path, &json)
     }
 
+    /// Saves, next to `path`, the clusters alone ([`Clusters`]): what
+    /// searches and the terminal UI read, a few kilobytes where the
+    /// fingerprints take tens of megabytes.
+    pub fn save_clusters(&self, path: &Path) -> std::io::Result<()> {
+        let clusters = Clusters::from_lists(self.clusters());
+        let json =
+            serde_json::to_vec(&StoredClusters { format: FORMAT.to_string(), clusters: clusters.lists })
+                .map_err(std::io::Error::other)?;
+        crate::corpus::atomic::write_atomic(path, &json)
+    }
+
     /// Reads what [`Reprises::save`] wrote and derives the clusters. A
     /// missing file, or one written with other fingerprint parameters
     /// ([`SHINGLE`], [`HASHES`], the hash seed), gives an empty value: the
@@ -2721,6 +2732,23 @@ mod tests {
     }
 
     #[test]
+    fn saved_clusters_read_alone_give_the_same_clusters() {
+        let body = sentences(3, 20).join(" ");
+        let mut reprises = Reprises::new();
+        reprises.insert("b", fp(&body), Some(2));
+        reprises.insert("a", fp(&body), Some(1));
+        reprises.insert("c", fp(&sentences(4, 20).join(" ")), Some(3));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clusters.json");
+        reprises.save_clusters(&path).unwrap();
+        let clusters = Clusters::load(&path).unwrap();
+        assert_eq!(clusters.clusters(), reprises.clusters());
+        assert_eq!(clusters.cluster_of("b"), ["a", "b"]);
+        assert_eq!(clusters.cluster_of("c"), ["c"]);
+        assert!(Clusters::load(&dir.path().join("none.json")).unwrap().is_empty());
+    }
+
+    #[test]
     fn save_and_load_keep_fingerprints_and_clusters() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state").join("reprises.json");
@@ -2750,5 +2778,63 @@ mod tests {
         assert!(serde_json::from_str::<Reprises>(&json.replace(FORMAT, "other")).is_err());
         std::fs::write(&path, "{not json").unwrap();
         assert_eq!(Reprises::load(&path).unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredClusters {
+    format: String,
+    clusters: Vec<Vec<String>>,
+}
+
+/// The clusters only, for readers: each cluster's ids, original first.
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    lists: Vec<Vec<String>>,
+    of: FxHashMap<String, u32>,
+}
+
+impl Clusters {
+    fn from_lists(lists: Vec<Vec<String>>) -> Clusters {
+        let mut of = FxHashMap::default();
+        for (n, list) in lists.iter().enumerate() {
+            for id in list {
+                of.insert(id.clone(), n as u32);
+            }
+        }
+        Clusters { lists, of }
+    }
+
+    /// Reads what [`Reprises::save_clusters`] wrote; a missing file or one
+    /// of another format gives no cluster.
+    pub fn load(path: &Path) -> std::io::Result<Clusters> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Clusters::default()),
+            Err(e) => return Err(e),
+        };
+        let stored: StoredClusters = serde_json::from_slice(&bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        if stored.format != FORMAT {
+            return Ok(Clusters::default());
+        }
+        Ok(Clusters::from_lists(stored.clusters))
+    }
+
+    /// As [`Reprises::cluster_of`].
+    pub fn cluster_of(&self, id: &str) -> Vec<String> {
+        match self.of.get(id) {
+            Some(&n) => self.lists[n as usize].clone(),
+            None => vec![id.to_string()],
+        }
+    }
+
+    /// As [`Reprises::clusters`].
+    pub fn clusters(&self) -> &[Vec<String>] {
+        &self.lists
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
     }
 }

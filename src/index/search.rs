@@ -63,6 +63,10 @@ pub struct SearchOptions {
     pub snippet_chars: usize,
     /// Every reprise of a text as its own hit, instead of one hit per text.
     pub all_reprises: bool,
+    /// Internal: fold the reprises of the addresses found, then keep this
+    /// page `(offset, limit)` of what remains.
+    #[doc(hidden)]
+    pub fold_page: Option<(usize, usize)>,
 }
 
 impl Default for SearchOptions {
@@ -74,6 +78,7 @@ impl Default for SearchOptions {
             snippets: true,
             snippet_chars: 200,
             all_reprises: false,
+            fold_page: None,
         }
     }
 }
@@ -137,7 +142,7 @@ pub struct Searcher {
     reader: IndexReader,
     themes: HashMap<String, Node>,
     /// The clusters of reposted texts, read with the index.
-    reprises: super::reprises::Reprises,
+    reprises: super::reprises::Clusters,
     /// Whether any text has reprises: searches skip folding when none has.
     folds: bool,
 }
@@ -166,8 +171,8 @@ pub fn parse_themes(themes: &[Theme], file: &std::path::Path) -> (HashMap<String
 impl Searcher {
     pub fn new(index: Index, themes: HashMap<String, Node>) -> Result<Searcher, IndexError> {
         let reader = index.reader()?;
-        let file = index.dir().join(super::REPRISES_FILE);
-        let reprises = super::reprises::Reprises::load(&file).unwrap_or_else(|e| {
+        let file = index.dir().join(super::CLUSTERS_FILE);
+        let reprises = super::reprises::Clusters::load(&file).unwrap_or_else(|e| {
             tracing::warn!("{}: {e}; reprises are not shown", file.display());
             Default::default()
         });
@@ -176,34 +181,65 @@ impl Searcher {
     }
 
     /// The clusters of reposted texts.
-    pub fn reprises(&self) -> &super::reprises::Reprises {
+    pub fn reprises(&self) -> &super::reprises::Clusters {
         &self.reprises
     }
 
-    /// One hit per text: a hit whose text an earlier hit already holds is
-    /// left out, and the kept one says where else the text appeared.
-    pub fn collapse(&self, hits: Vec<Hit>) -> Vec<Hit> {
+    /// One address per text, in rank order: an address whose text an earlier
+    /// one already holds is left out. Gives the page `(offset, limit)` of the
+    /// kept addresses and, for each, the other members of its cluster.
+    #[allow(clippy::type_complexity)]
+    fn fold(
+        &self,
+        searcher: &tantivy::Searcher,
+        addresses: Vec<(f32, DocAddress)>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<(f32, DocAddress)>, Vec<Vec<String>>), IndexError> {
         let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::with_capacity(hits.len());
-        for mut hit in hits {
-            let cluster = self.reprises.cluster_of(&hit.id);
-            if cluster.len() < 2 {
-                out.push(hit);
+        let mut kept = Vec::new();
+        let mut others = Vec::new();
+        let mut id = String::new();
+        for (score, address) in addresses {
+            let column = searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
+            id.clear();
+            if let Some(column) = column
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                column.ord_to_str(ord, &mut id).map_err(|e| IndexError::Tantivy(e.into()))?;
+            }
+            let cluster = self.reprises.cluster_of(&id);
+            if cluster.len() > 1 && !seen.insert(cluster[0].clone()) {
                 continue;
             }
-            if !seen.insert(cluster[0].clone()) {
-                continue;
-            }
-            let others: Vec<String> = cluster.into_iter().filter(|id| *id != hit.id).collect();
-            let mut sites: Vec<String> =
-                self.by_ids(&others).unwrap_or_default().into_iter().map(|h| h.site).collect();
-            sites.sort();
-            sites.dedup();
-            hit.reprises = others.len();
-            hit.also_on = sites;
-            out.push(hit);
+            kept.push((score, address));
+            others.push(cluster.into_iter().filter(|c| *c != id).collect());
         }
-        out
+        let page = kept.into_iter().skip(offset).take(limit).collect();
+        let others = others.into_iter().skip(offset).take(limit).collect();
+        Ok((page, others))
+    }
+
+    /// The sites of these articles, sorted, without duplicates, read from
+    /// the `site` facet column (no stored document is read).
+    fn sites_of(&self, searcher: &tantivy::Searcher, ids: &[String]) -> Result<Vec<String>, IndexError> {
+        use tantivy::collector::DocSetCollector;
+        let fields = self.index.fields();
+        let terms = ids.iter().map(|id| tantivy::Term::from_field_text(fields.id, id));
+        let mut sites = Vec::new();
+        let mut facet = tantivy::schema::Facet::root();
+        for address in searcher.search(&tantivy::query::TermSetQuery::new(terms), &DocSetCollector)? {
+            let reader = searcher.segment_reader(address.segment_ord).facet_reader("site")?;
+            for ord in reader.facet_ords(address.doc_id) {
+                reader.facet_from_ord(ord, &mut facet)?;
+                if let Some(site) = facet.to_path().last() {
+                    sites.push(site.to_string());
+                }
+            }
+        }
+        sites.sort();
+        sites.dedup();
+        Ok(sites)
     }
 
     pub fn index(&self) -> &Index {
@@ -253,13 +289,15 @@ impl Searcher {
         if options.all_reprises || !self.folds {
             return run(options);
         }
-        // Reprises fold into one hit: ask for more, fold, then take the page.
-        let wide =
-            SearchOptions { limit: (options.offset + options.limit) * 2, offset: 0, ..options.clone() };
-        let mut results = run(&wide)?;
-        let folded = self.collapse(std::mem::take(&mut results.hits));
-        results.hits = folded.into_iter().skip(options.offset).take(options.limit).collect();
-        Ok(results)
+        // Reprises fold into one hit: ask for more, fold (on ids read from
+        // the fast field, before any stored document is read), then take the page.
+        let wide = SearchOptions {
+            limit: (options.offset + options.limit) * 2,
+            offset: 0,
+            fold_page: Some((options.offset, options.limit)),
+            ..options.clone()
+        };
+        run(&wide)
     }
 
     /// Runs a parsed query: every word required, else best matches, else
@@ -417,10 +455,19 @@ impl Searcher {
             }
         };
         let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses.into_iter().take(options.limit) {
+        let (addresses, folds) = match options.fold_page {
+            Some((offset, limit)) => self.fold(&searcher, addresses, offset, limit)?,
+            None => (addresses.into_iter().take(options.limit).collect(), Vec::new()),
+        };
+        for (n, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
-            hits.push(hit(&doc, &fields, score, snippet));
+            let mut hit = hit(&doc, &fields, score, snippet);
+            if let Some(others) = folds.get(n).filter(|o| !o.is_empty()) {
+                hit.reprises = others.len();
+                hit.also_on = self.sites_of(&searcher, others)?;
+            }
+            hits.push(hit);
         }
         Ok(Results {
             mode,

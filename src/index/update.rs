@@ -323,6 +323,10 @@ pub fn update(
     // Saved before the commit: a run killed in between fingerprints the same
     // files again next time, and inserting an id again replaces it.
     reprises.save(&reprises_file).map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?;
+    let clusters_file = dir.join(super::CLUSTERS_FILE);
+    reprises
+        .save_clusters(&clusters_file)
+        .map_err(|source| IndexError::Io { path: clusters_file, source })?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(FORMAT);
     prepared.commit()?;
