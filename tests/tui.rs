@@ -234,3 +234,32 @@ fn hostile_article_text_never_reaches_the_terminal() {
         insta::assert_snapshot!(format!("hostile_reader_{w}x{h}"), text);
     }
 }
+
+#[test]
+fn a_document_shows_its_page_its_status_and_the_page_of_its_snippet() {
+    let mut app = app(Lang::Fr);
+    let generation = typed(&mut app, "eau");
+    let mut document =
+        hit("7", "Le registre des eaux", "kiosque", "2025-02-11", "la nappe baisse chaque été", (3, 8));
+    document.kind = "document".into();
+    if let Some(snippet) = document.snippet.as_mut() {
+        snippet.page = Some(12);
+    }
+    answer(&mut app, generation, vec![document]);
+    let results = screen(&mut app, 120, 40);
+    assert!(results.contains("p. 12 · la nappe"), "{results}");
+    key(&mut app, KeyCode::Enter);
+    let mut article = Article::new("7", "kiosque", "Le registre des eaux");
+    article
+        .extra
+        .insert("status".into(), toml::Value::String("image only, no text (scanned pages; no OCR)".into()));
+    app.update(Msg::Worker(Response::Article {
+        id: "7".into(),
+        article: Ok(Box::new(article)),
+        cited_by: vec![],
+        linked: vec!["Brochures du kiosque".into()],
+    }));
+    let reader = screen(&mut app, 120, 40);
+    assert!(reader.contains("Publié avec : « Brochures du kiosque »"), "{reader}");
+    assert!(reader.contains("⚠ image only, no text"), "{reader}");
+}

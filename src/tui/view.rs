@@ -365,6 +365,15 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
             app.palette.dim,
         )));
     }
+    // A document whose text could not be read says why (encrypted, scanned…).
+    if let Some(Ok(article)) = &reader.article
+        && let Some(status) = article.extra.get("status").and_then(|s| s.as_str())
+    {
+        head.push(Line::from(Span::styled(
+            truncate_to_width(&format!("⚠ {}", sanitize_line(status)), width),
+            app.palette.accent,
+        )));
+    }
     let rows = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).split(area);
     let in_basket = if app.basket.contains(&hit.id) { " ●" } else { "" };
     let title = format!("{}{in_basket}", i18n::READER.get(lang));
