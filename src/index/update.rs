@@ -154,7 +154,16 @@ fn lead(body: &str) -> &str {
 }
 
 /// The index document of an article.
-fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> TantivyDocument {
+/// The index document of an article whose body's plain text (and page
+/// starts) `body` and `pages` are.
+fn document(
+    fields: &Fields,
+    article: &Article,
+    path: &str,
+    meta: FileMeta,
+    body: String,
+    pages: &[(usize, u32)],
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &article.id);
     doc.add_text(fields.path, path);
@@ -173,7 +182,6 @@ fn document(fields: &Fields, article: &Article, path: &str, meta: FileMeta) -> T
     if let Some(subtitle) = &article.subtitle {
         doc.add_text(fields.subtitle, subtitle);
     }
-    let (body, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
     doc.add_text(fields.lead, lead(&body));
     doc.add_text(fields.body, body);
     if !pages.is_empty() {
@@ -211,6 +219,20 @@ pub fn update(
     rebuild: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, IndexError> {
+    update_with(corpus, dir, rebuild, true, progress)
+}
+
+/// [`update`], with reprises or without: `veille bench --reprises` times a
+/// rebuild without them to tell what they cost. Without them, the reprises
+/// files are left as they were (stale until the next run with them).
+#[doc(hidden)]
+pub fn update_with(
+    corpus: &Corpus,
+    dir: &Path,
+    rebuild: bool,
+    with_reprises: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, IndexError> {
     let (index, created) = Index::open_or_create(dir)?;
     let mut writer = writer(&index)?;
     let mut report = Report { rebuilt: rebuild || created, ..Report::default() };
@@ -245,12 +267,15 @@ pub fn update(
                     if !is_new {
                         writer.delete_term(Term::from_field_text(fields.path, &rel));
                     }
+                    let (text, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
+                    let print = with_reprises.then(|| {
+                        let print =
+                            ANALYZER.with(|a| super::reprises::fingerprint(&mut a.borrow_mut(), &text));
+                        (print, article.published.map(|p| p.timestamp()))
+                    });
                     // add_document only fails when the writer died, which commit reports.
-                    let _ = writer.add_document(document(&fields, &article, &rel, meta));
-                    let text = crate::corpus::text::plain_text(&article.body);
-                    let print = ANALYZER.with(|a| super::reprises::fingerprint(&mut a.borrow_mut(), &text));
-                    let published = article.published.map(|p| p.timestamp());
-                    Ok((article.id, Some(meta.size), Some((print, published))))
+                    let _ = writer.add_document(document(&fields, &article, &rel, meta, text, &pages));
+                    Ok((article.id, Some(meta.size), print))
                 }
                 Scan::Failed(message) => Err(message),
             };
@@ -262,7 +287,7 @@ pub fn update(
     let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
     let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
     let reprises_file = dir.join(super::REPRISES_FILE);
-    let mut reprises = if report.rebuilt {
+    let mut reprises = if report.rebuilt || !with_reprises {
         super::reprises::Reprises::new()
     } else {
         super::reprises::Reprises::load(&reprises_file)
@@ -322,11 +347,15 @@ pub fn update(
     progress(total, total);
     // Saved before the commit: a run killed in between fingerprints the same
     // files again next time, and inserting an id again replaces it.
-    reprises.save(&reprises_file).map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?;
-    let clusters_file = dir.join(super::CLUSTERS_FILE);
-    reprises
-        .save_clusters(&clusters_file)
-        .map_err(|source| IndexError::Io { path: clusters_file, source })?;
+    if with_reprises {
+        reprises
+            .save(&reprises_file)
+            .map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?;
+        let clusters_file = dir.join(super::CLUSTERS_FILE);
+        reprises
+            .save_clusters(&clusters_file)
+            .map_err(|source| IndexError::Io { path: clusters_file, source })?;
+    }
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(FORMAT);
     prepared.commit()?;
