@@ -984,6 +984,34 @@ mod tests {
     }
 
     #[test]
+    fn mouse_clicks_select_then_open_and_the_wheel_scrolls_when_enabled() {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        let mouse =
+            |kind, column, row| Msg::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE });
+        let mut app = app();
+        app.update(Msg::Resize(120, 40));
+        let effects = typed(&mut app, "eau");
+        let Effect::Request(Request::Search { generation, .. }) = effects.last().unwrap().clone() else {
+            panic!()
+        };
+        results(&mut app, generation, vec![hit("a", "A"), hit("b", "B"), hit("c", "C")]);
+        // Off by default: nothing happens.
+        assert!(app.update(mouse(MouseEventKind::Down(MouseButton::Left), 60, 7)).is_empty());
+        assert_eq!(app.selected, 0);
+        app.mouse = true;
+        app.update(mouse(MouseEventKind::Down(MouseButton::Left), 60, 7));
+        assert_eq!((app.focus, app.selected), (Focus::Results, 1), "the second result's rows");
+        let effects = app.update(mouse(MouseEventKind::Down(MouseButton::Left), 60, 8));
+        assert_eq!(app.screen, Screen::Reader, "a click on the selected result opens it");
+        assert!(matches!(&effects[0], Effect::Request(Request::Article { id, .. }) if id == "b"));
+        press(&mut app, KeyCode::Esc);
+        app.update(mouse(MouseEventKind::ScrollDown, 60, 10));
+        assert_eq!(app.selected, 2);
+        app.update(mouse(MouseEventKind::ScrollUp, 60, 10));
+        assert_eq!(app.selected, 1);
+    }
+
+    #[test]
     fn o_opens_a_documents_archived_copy() {
         let mut app = app();
         let effects = typed(&mut app, "eau");
