@@ -131,7 +131,17 @@ impl Index {
         if !dir.join("meta.json").is_file() {
             return Err(IndexError::Missing(dir.to_path_buf()));
         }
-        let index = tantivy::Index::open(directory::SearchDirectory::open(dir)?)?;
+        // A meta.json this version cannot read (another version's settings, a
+        // torn file) is an index to build again, not an error to show: the
+        // index is derived from corpus/.
+        let index = match tantivy::Index::open(directory::SearchDirectory::open(dir)?) {
+            Ok(index) => index,
+            Err(TantivyError::DataCorruption(e)) => {
+                tracing::debug!("{}: {e:?}", dir.display());
+                return Err(IndexError::Outdated(dir.to_path_buf()));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let (schema, fields) = build_schema();
         let payload = index.load_metas()?.payload;
         if index.schema() != schema || payload.as_deref() != Some(FORMAT) {
@@ -155,13 +165,7 @@ impl Index {
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let (schema, fields) = build_schema();
                 let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.into()))?;
-                let settings = tantivy::IndexSettings {
-                    docstore_compression: tantivy::store::Compressor::Zstd(
-                        tantivy::store::ZstdCompressor::default(),
-                    ),
-                    ..tantivy::IndexSettings::default()
-                };
-                let index = tantivy::Index::create(directory, schema, settings)?;
+                let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
                 analyzer::register(&index);
                 Ok((Index { dir: dir.to_path_buf(), index, fields }, true))
             }
