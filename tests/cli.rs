@@ -557,3 +557,21 @@ fn extract_with_a_sources_custom_selectors() {
         .code(2)
         .stderr(predicate::str::contains("no source \"nope\""));
 }
+
+#[test]
+fn an_index_this_version_cannot_read_is_built_again() {
+    let home = demo_home();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    // As left by another version (settings it does not know) or a torn write.
+    let meta = home.path().join("index/meta.json");
+    let text = fs::read_to_string(&meta).unwrap().replace("\"lz4\"", "\"brotli-9\"");
+    fs::write(&meta, text).unwrap();
+    veille(home.path())
+        .args(["search", "eau", "--json", "-n", "1"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("\"title\""));
+    fs::write(&meta, "{ torn").unwrap();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    veille(home.path()).args(["search", "eau", "-n", "1"]).assert().success();
+}
