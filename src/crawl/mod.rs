@@ -718,11 +718,7 @@ impl SourceCrawl {
         let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
         if unchanged {
             // The server ignored the conditional request but sent the same bytes.
-            let known = known.expect("checked");
-            state.article = known.article;
-            state.body_sha256 = known.body_sha256;
-            state.warc = known.warc;
-            state.note = known.note;
+            state.keep_outcome_of(known.expect("checked"));
             if let Some(mut store) = self.store() {
                 store.url(key, state);
             }
@@ -872,10 +868,7 @@ impl SourceCrawl {
         let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
         if unchanged || !is_pdf_response(&response) {
             if let Some(known) = known.filter(|_| unchanged) {
-                state.article = known.article;
-                state.body_sha256 = known.body_sha256;
-                state.warc = known.warc;
-                state.note = known.note;
+                state.keep_outcome_of(known);
             } else {
                 let kind = response.header("content-type").unwrap_or("no content type").to_string();
                 self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);

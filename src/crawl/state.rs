@@ -92,6 +92,18 @@ impl From<&WarcRef> for WarcRefState {
     }
 }
 
+impl UrlState {
+    /// Keeps what an earlier fetch of the same bytes gave (its article, where
+    /// it was archived, its note): a server that ignores conditional requests
+    /// and sends the same bytes again changes nothing.
+    pub fn keep_outcome_of(&mut self, known: UrlState) {
+        self.article = known.article;
+        self.body_sha256 = known.body_sha256;
+        self.warc = known.warc;
+        self.note = known.note;
+    }
+}
+
 /// A URL waiting to be fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
