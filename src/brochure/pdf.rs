@@ -126,29 +126,10 @@ fn compile(world: &Memory) -> Result<Pdf, PdfError> {
     Ok(Pdf { bytes, pages })
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-fn french_date(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
-
 fn french_iso(date: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map(french_date).unwrap_or_else(|_| date.to_string())
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(super::typography::date)
+        .unwrap_or_else(|_| date.to_string())
 }
 
 /// The brochure as the template's data.
@@ -172,14 +153,14 @@ pub fn data(b: &Brochure, paper: Paper) -> serde_json::Value {
         .collect();
     let colophon = format!(
         "Brochure compilée avec veille le {}{}. Les textes restent à leurs auteurs ; les adresses de la page des sources disent où les lire.",
-        french_date(b.date),
+        super::typography::date(b.date),
         if b.collective.is_empty() { String::new() } else { format!(" par {}", b.collective) }
     );
     json!({
         "title": french(&b.title),
         "subtitle": b.subtitle.as_deref().map(french),
         "collective": french(&b.collective),
-        "date": french_date(b.date),
+        "date": super::typography::date(b.date),
         "paper": match paper { Paper::A5 => "a5", Paper::A4 => "a4" },
         "lang": b.lang,
         "intro": b.intro.as_deref().map(blocks),
@@ -251,7 +232,7 @@ mod tests {
 
     #[test]
     fn dates_in_french() {
-        assert_eq!(french_iso("2026-03-01"), "1er mars 2026");
-        assert_eq!(french_iso("2025-08-15"), "15 août 2025");
+        assert_eq!(french_iso("2026-03-01"), "1er\u{a0}mars 2026");
+        assert_eq!(french_iso("2025-08-15"), "15\u{a0}août 2025");
     }
 }

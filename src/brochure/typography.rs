@@ -334,7 +334,8 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// French month names, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",

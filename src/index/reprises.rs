@@ -2035,20 +2035,7 @@ mod tests {
     const SIGNATURE: &str = "{collectif}, {ville}, le {jour} {mois} {an}. Contact : {mail}. \
                              Premiers signataires : {collectif}, {collectif} et {collectif}.";
 
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
+    use crate::brochure::typography::MONTHS;
 
     fn lookup(subject: &Subject, key: &str) -> &'static [&'static str] {
         subject
