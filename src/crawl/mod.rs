@@ -595,11 +595,23 @@ impl SourceCrawl {
             Role::Feed => self.read_feed(item, &response),
             Role::Sitemap => self.read_sitemap(item, &response),
             Role::Robots => {}
-            Role::Page if is_pdf_response(&response) => {
-                return self.read_document(item, key, response, warc, known).await;
+            Role::Page | Role::Document => {
+                let mut state = self.url_state(&response, item, known.as_ref());
+                if let Some(known) = known.filter(|k| k.payload_sha256 == state.payload_sha256) {
+                    // The server ignored the conditional request but sent the same bytes.
+                    state.keep_outcome_of(known);
+                    if let Some(mut store) = self.store() {
+                        store.url(key, state);
+                    }
+                    self.forget(item);
+                    return Ok(Visit::Done);
+                }
+                return if item.role == Role::Document || is_pdf_response(&response) {
+                    self.read_document(item, key, response, warc, state).await
+                } else {
+                    self.read_page(item, key, response, warc, state).await
+                };
             }
-            Role::Page => return self.read_page(item, key, response, warc, known).await,
-            Role::Document => return self.read_document(item, key, response, warc, known).await,
         }
         if !self.ctx.options.dry_run {
             let state = self.url_state(&response, item, known.as_ref());
@@ -712,19 +724,8 @@ impl SourceCrawl {
         key: String,
         response: Response,
         warc: Option<WarcRef>,
-        known: Option<UrlState>,
+        mut state: UrlState,
     ) -> Result<Visit, Refusal> {
-        let mut state = self.url_state(&response, item, known.as_ref());
-        let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
-        if unchanged {
-            // The server ignored the conditional request but sent the same bytes.
-            state.keep_outcome_of(known.expect("checked"));
-            if let Some(mut store) = self.store() {
-                store.url(key, state);
-            }
-            self.forget(item);
-            return Ok(Visit::Done);
-        }
         let source = self.source.clone();
         let follow = item.depth < source.max_depth || discover::is_pagination(&item.url);
         let page_url = response.url.clone();
@@ -862,19 +863,13 @@ impl SourceCrawl {
         key: String,
         response: Response,
         warc: Option<WarcRef>,
-        known: Option<UrlState>,
+        mut state: UrlState,
     ) -> Result<Visit, Refusal> {
-        let mut state = self.url_state(&response, item, known.as_ref());
-        let unchanged = known.as_ref().is_some_and(|k| k.payload_sha256 == state.payload_sha256);
-        if unchanged || !is_pdf_response(&response) {
-            if let Some(known) = known.filter(|_| unchanged) {
-                state.keep_outcome_of(known);
-            } else {
-                let kind = response.header("content-type").unwrap_or("no content type").to_string();
-                self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);
-                state.note = Some(format!("not a PDF ({kind})"));
-                state.warc = warc.as_ref().map(Into::into);
-            }
+        if !is_pdf_response(&response) {
+            let kind = response.header("content-type").unwrap_or("no content type").to_string();
+            self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);
+            state.note = Some(format!("not a PDF ({kind})"));
+            state.warc = warc.as_ref().map(Into::into);
             if let Some(mut store) = self.store() {
                 store.url(key, state);
             }
