@@ -200,10 +200,14 @@ impl Searcher {
         let mut kept = Vec::new();
         let mut others = Vec::new();
         let mut id = String::new();
+        // One `id` column per segment, opened once.
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            columns.push(reader.fast_fields().str("id")?);
+        }
         for (score, address) in addresses {
-            let column = searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
             id.clear();
-            if let Some(column) = column
+            if let Some(column) = &columns[address.segment_ord as usize]
                 && let Some(ord) = column.term_ords(address.doc_id).next()
             {
                 column.ord_to_str(ord, &mut id).map_err(|e| IndexError::Tantivy(e.into()))?;
