@@ -149,3 +149,40 @@ fn the_demo_archive_reposts_are_found() {
         assert!(sites.len() >= 2, "a cluster spans sites: {cluster:?}");
     }
 }
+
+#[test]
+fn a_missing_or_damaged_fingerprint_file_means_a_rebuild() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    veille(h).args(["init", "-q"]).assert().success();
+    write(h, "rivieres", "orig", "2025-06-02", "Rassemblement", COMMUNIQUE);
+    write(h, "relais", "repost", "2025-06-03", "Repris", &format!("Nous relayons. {COMMUNIQUE}"));
+    veille(h).args(["index", "-q"]).assert().success();
+    let fingerprints = h.join("index/reprises.bin");
+    let saved = fs::read(&fingerprints).unwrap();
+
+    // Unchanged articles are not read again, so without their saved
+    // fingerprints the index is rebuilt rather than the clusters lost.
+    fs::remove_file(&fingerprints).unwrap();
+    let out = veille(h).args(["index"]).assert().success().get_output().stdout.clone();
+    assert!(
+        String::from_utf8_lossy(&out).starts_with("indexed 2 articles"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert_eq!(fs::read(&fingerprints).unwrap(), saved);
+    assert_eq!(cluster(h, "repost"), ["orig", "repost"]);
+
+    // A damaged file: said on stderr, then the same.
+    fs::write(&fingerprints, &saved[..saved.len() / 2]).unwrap();
+    let out = veille(h).args(["index"]).assert().success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("reprises.bin") && stderr.contains("truncated"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("indexed 2 articles"));
+    assert_eq!(fs::read(&fingerprints).unwrap(), saved);
+    assert_eq!(cluster(h, "repost"), ["orig", "repost"]);
+
+    // And when all is well, nothing is read again.
+    let out = veille(h).args(["index"]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&out).starts_with("updated the index of 2 articles"));
+}

@@ -32,7 +32,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 const FORMAT: &str = "veille-index-7";
 
 /// The reprises' fingerprints, next to the index (derived like it).
-pub const REPRISES_FILE: &str = "reprises.json";
+pub const REPRISES_FILE: &str = "reprises.bin";
 /// The clusters alone, which searches read (see [`reprises::Clusters`]).
 pub const CLUSTERS_FILE: &str = "reprises-clusters.json";
 

@@ -205,12 +205,6 @@ fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
     })
 }
 
-thread_local! {
-    /// One French analyzer per indexing thread, for the reprises' fingerprints.
-    static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
-        std::cell::RefCell::new(super::analyzer::french());
-}
-
 /// Brings the index in `dir` up to date with `corpus`; `rebuild` starts from
 /// nothing. `progress` is called with (files done, files in all).
 pub fn update(
@@ -235,6 +229,20 @@ pub fn update_with(
 ) -> Result<Report, IndexError> {
     let (index, created) = Index::open_or_create(dir)?;
     let mut writer = writer(&index)?;
+    let reprises_file = dir.join(super::REPRISES_FILE);
+    // The fingerprints of unchanged articles come from the saved file; when
+    // it is missing, outdated or damaged, every article is read again.
+    let mut reprises = None;
+    if with_reprises && !rebuild && !created {
+        match super::reprises::Reprises::load(&reprises_file) {
+            Ok(loaded) => reprises = loaded,
+            Err(e) => tracing::warn!(
+                "{}: {e}; the index is rebuilt to fingerprint every article again",
+                reprises_file.display()
+            ),
+        }
+    }
+    let rebuild = rebuild || (with_reprises && reprises.is_none());
     let mut report = Report { rebuilt: rebuild || created, ..Report::default() };
     let known = if report.rebuilt {
         writer.delete_all_documents()?;
@@ -269,9 +277,7 @@ pub fn update_with(
                     }
                     let (text, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
                     let print = with_reprises.then(|| {
-                        let print =
-                            ANALYZER.with(|a| super::reprises::fingerprint(&mut a.borrow_mut(), &text));
-                        (print, article.published.map(|p| p.timestamp()))
+                        (super::reprises::fingerprint(&text), article.published.map(|p| p.timestamp()))
                     });
                     // add_document only fails when the writer died, which commit reports.
                     let _ = writer.add_document(document(&fields, &article, &rel, meta, text, &pages));
@@ -286,13 +292,9 @@ pub fn update_with(
     // Two files claiming one id: the first (in path order) keeps it.
     let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
     let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
-    let reprises_file = dir.join(super::REPRISES_FILE);
-    let mut reprises = if report.rebuilt || !with_reprises {
-        super::reprises::Reprises::new()
-    } else {
-        super::reprises::Reprises::load(&reprises_file)
-            .map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?
-    };
+    // Reprises: removals first, so that an id moving to another file stays.
+    let mut removed_ids: Vec<&str> = Vec::new();
+    let mut fingerprinted: Vec<super::reprises::Entry> = Vec::new();
     for (rel, outcome) in &results {
         seen_paths.insert(rel.clone());
         match outcome {
@@ -309,9 +311,9 @@ pub fn update_with(
                 owner.insert(id.clone(), rel.clone());
                 if let Some((print, published)) = print {
                     if let Some(old) = known.get(rel).filter(|e| e.id != *id) {
-                        reprises.remove(&old.id);
+                        removed_ids.push(&old.id);
                     }
-                    reprises.insert(id, print.clone(), *published);
+                    fingerprinted.push((id.clone(), *print, *published));
                 }
                 if let Some(size) = indexed_size {
                     if known.contains_key(rel) {
@@ -329,7 +331,7 @@ pub fn update_with(
                 // A file that broke keeps no stale document behind.
                 if let Some(entry) = known.get(rel) {
                     writer.delete_term(Term::from_field_text(fields.path, rel));
-                    reprises.remove(&entry.id);
+                    removed_ids.push(&entry.id);
                     report.removed += 1;
                 }
             }
@@ -339,7 +341,7 @@ pub fn update_with(
         if !seen_paths.contains(rel) {
             writer.delete_term(Term::from_field_text(fields.path, rel));
             if !owner.contains_key(&entry.id) {
-                reprises.remove(&entry.id);
+                removed_ids.push(&entry.id);
             }
             report.removed += 1;
         }
@@ -347,7 +349,26 @@ pub fn update_with(
     progress(total, total);
     // Saved before the commit: a run killed in between fingerprints the same
     // files again next time, and inserting an id again replaces it.
-    if with_reprises {
+    // The reprises are clustered and saved while tantivy's threads finish
+    // their segments, and saved before the commit: a run killed in between
+    // fingerprints the same files again next time (inserting an id again
+    // replaces it).
+    let save_reprises = || -> Result<(), IndexError> {
+        if !with_reprises {
+            return Ok(());
+        }
+        let reprises = match reprises {
+            Some(mut reprises) => {
+                for id in removed_ids {
+                    reprises.remove(id);
+                }
+                for (id, print, published) in fingerprinted {
+                    reprises.insert(&id, print, published);
+                }
+                reprises
+            }
+            None => super::reprises::Reprises::from_articles(fingerprinted),
+        };
         reprises
             .save(&reprises_file)
             .map_err(|source| IndexError::Io { path: reprises_file.clone(), source })?;
@@ -355,8 +376,16 @@ pub fn update_with(
         reprises
             .save_clusters(&clusters_file)
             .map_err(|source| IndexError::Io { path: clusters_file, source })?;
-    }
-    let mut prepared = writer.prepare_commit()?;
+        // Fingerprints of versions before 3, in JSON.
+        let _ = std::fs::remove_file(dir.join("reprises.json"));
+        Ok(())
+    };
+    let mut prepared = std::thread::scope(|scope| {
+        let saving = scope.spawn(save_reprises);
+        let prepared = writer.prepare_commit();
+        saving.join().expect("saving the reprises panicked")?;
+        Ok::<_, IndexError>(prepared?)
+    })?;
     prepared.set_payload(FORMAT);
     prepared.commit()?;
     writer.wait_merging_threads()?;
