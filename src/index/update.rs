@@ -86,14 +86,28 @@ fn manifest(index: &Index) -> Result<HashMap<String, Entry>, IndexError> {
         let (paths, ids, shas) = (str_column("path")?, str_column("id")?, str_column("sha256")?);
         let mtimes = fast.i64("mtime")?;
         let sizes = fast.u64("size")?;
-        let text = |column: &tantivy::columnar::StrColumn, doc| -> Option<String> {
+        // Each dictionary read in one pass: looking terms up one by one
+        // decompresses a block (and sets up a zstd context) per lookup,
+        // which made an update with nothing to do take seconds.
+        let terms = |column: &tantivy::columnar::StrColumn| -> Result<Vec<String>, IndexError> {
+            let dictionary = column.dictionary();
+            let mut stream = dictionary
+                .stream()
+                .map_err(|source| IndexError::Io { path: index.dir().to_path_buf(), source })?;
+            let mut out = Vec::with_capacity(dictionary.num_terms());
+            while stream.advance() {
+                out.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            Ok(out)
+        };
+        let (path_terms, id_terms, sha_terms) = (terms(&paths)?, terms(&ids)?, terms(&shas)?);
+        let text = |column: &tantivy::columnar::StrColumn, terms: &[String], doc| -> Option<String> {
             let ord = column.term_ords(doc).next()?;
-            let mut s = String::new();
-            column.ord_to_str(ord, &mut s).ok()?;
-            Some(s)
+            terms.get(usize::try_from(ord).ok()?).cloned()
         };
         for doc in segment.doc_ids_alive() {
-            let (Some(path), Some(id), Some(sha256)) = (text(&paths, doc), text(&ids, doc), text(&shas, doc))
+            let (Some(path), Some(id), Some(sha256)) =
+                (text(&paths, &path_terms, doc), text(&ids, &id_terms, doc), text(&shas, &sha_terms, doc))
             else {
                 continue;
             };
@@ -357,7 +371,12 @@ pub fn update_with(
         if !with_reprises {
             return Ok(());
         }
+        let clusters_file = dir.join(super::CLUSTERS_FILE);
         let reprises = match reprises {
+            // Nothing came or went: the saved files are right as they are.
+            Some(_) if removed_ids.is_empty() && fingerprinted.is_empty() && clusters_file.exists() => {
+                return Ok(());
+            }
             Some(mut reprises) => {
                 for id in removed_ids {
                     reprises.remove(id);
