@@ -91,16 +91,30 @@ const fn mix(mut z: u64) -> u64 {
 /// (not a crate's hasher) so that fingerprints stay the same across
 /// versions and machines.
 fn word_hash(word: &[u8]) -> u64 {
+    word_hash_with(word, 0)
+}
+
+/// [`word_hash`] of an ASCII word of letters and digits in any case: `| 0x20`
+/// lowers an ASCII letter and leaves a digit as it is, so the word needs
+/// no copy to be folded.
+fn ascii_word_hash(word: &[u8]) -> u64 {
+    word_hash_with(word, 0x20)
+}
+
+fn word_hash_with(word: &[u8], lower: u8) -> u64 {
+    let lower8 = u64::from_le_bytes([lower; 8]);
     let mut h = SEED ^ (word.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut chunks = word.chunks_exact(8);
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | lower8;
         h = (h.rotate_left(23) ^ x).wrapping_mul(0xff51_afd7_ed55_8ccd);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
+        for (to, &from) in last.iter_mut().zip(rest) {
+            *to = from | lower;
+        }
         h = (h.rotate_left(23) ^ u64::from_le_bytes(last)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     }
     mix(h)
@@ -148,7 +162,7 @@ fn words(text: &str, mut each: impl FnMut(u64)) {
     // Bytes of the word so far; past MAX_WORD the word is overlong and
     // only the count goes on.
     let mut len = 0usize;
-    let mut end = |len: &mut usize, word: &[u8; MAX_WORD]| {
+    let end = |len: &mut usize, word: &[u8; MAX_WORD], each: &mut dyn FnMut(u64)| {
         if (2..=MAX_WORD).contains(len) {
             each(word_hash(&word[..*len]));
         }
@@ -157,6 +171,27 @@ fn words(text: &str, mut each: impl FnMut(u64)) {
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
+        if len == 0 && ASCII[usize::from(byte & 0x7f)] != 0 && byte.is_ascii() {
+            // A word starts: most are plain ASCII, hashed where they lie.
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii() && ASCII[usize::from(bytes[at])] != 0 {
+                at += 1;
+            }
+            if at == bytes.len() || bytes[at].is_ascii() {
+                if (2..=MAX_WORD).contains(&(at - start)) {
+                    each(ascii_word_hash(&bytes[start..at]));
+                }
+            } else {
+                // It goes on with an accent: the slow path from here on.
+                for &byte in &bytes[start..at] {
+                    if len < MAX_WORD {
+                        word[len] = ASCII[usize::from(byte)];
+                    }
+                    len += 1;
+                }
+            }
+            continue;
+        }
         if byte.is_ascii() {
             at += 1;
             let folded = ASCII[usize::from(byte)];
@@ -166,7 +201,7 @@ fn words(text: &str, mut each: impl FnMut(u64)) {
                 }
                 len += 1;
             } else if len > 0 {
-                end(&mut len, &word);
+                end(&mut len, &word, &mut each);
             }
             continue;
         }
@@ -193,10 +228,10 @@ fn words(text: &str, mut each: impl FnMut(u64)) {
                     }
                 });
             }
-            Fold::Break => end(&mut len, &word),
+            Fold::Break => end(&mut len, &word, &mut each),
         }
     }
-    end(&mut len, &word);
+    end(&mut len, &word, &mut each);
 }
 
 /// ASCII letters and digits in lower case; 0 for the other ASCII bytes.
@@ -213,46 +248,60 @@ static ASCII: [u8; 128] = {
     table
 };
 
-/// Hashes of the folded stop words, in an open-addressing table small
-/// enough to stay in the L1 cache (0 = empty; word hashes are never 0 in
-/// practice, and a 0 would only be a missed stop word).
-static STOP: LazyLock<Box<[u64; STOP_SLOTS]>> = LazyLock::new(|| {
-    let mut table = Box::new([0; STOP_SLOTS]);
-    words(STOP_WORDS, |word| {
-        let mut slot = stop_slot(word);
-        while table[slot] != 0 && table[slot] != word {
-            slot = (slot + 1) % STOP_SLOTS;
-        }
-        table[slot] = word;
-    });
-    table
-});
-
-/// Slots of the stop word table: a power of two, four times the words.
-const STOP_SLOTS: usize = 1024;
-
-fn stop_slot(word: u64) -> usize {
-    (word >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+/// The folded stop words' hashes in a table where each has a slot of its
+/// own (a multiplier is searched at start-up until none collide), so that
+/// telling a stop word costs one multiplication, one load and one
+/// comparison, without a branch.
+struct StopWords {
+    multiplier: u64,
+    slots: Box<[u64; STOP_SLOTS]>,
 }
 
-fn is_stop_word(table: &[u64; STOP_SLOTS], word: u64) -> bool {
-    let mut slot = stop_slot(word);
-    loop {
-        match table[slot] {
-            0 => return false,
-            w if w == word => return true,
-            _ => slot = (slot + 1) % STOP_SLOTS,
+/// Slots of the stop word table: a power of two, about twenty times the
+/// words, so that a multiplier without collisions is found in a few tries.
+const STOP_SLOTS: usize = 4096;
+
+impl StopWords {
+    fn new() -> StopWords {
+        let mut hashes = Vec::new();
+        words(STOP_WORDS, |word| hashes.push(word));
+        let mut state = SEED;
+        loop {
+            let (next, multiplier) = splitmix64(state);
+            state = next;
+            let mut table = StopWords { multiplier: multiplier | 1, slots: Box::new([0; STOP_SLOTS]) };
+            let placed = hashes.iter().all(|&word| {
+                let slot = table.slot(word);
+                let free = table.slots[slot] == 0 || table.slots[slot] == word;
+                table.slots[slot] = word;
+                free
+            });
+            if placed {
+                return table;
+            }
         }
+    }
+
+    fn slot(&self, word: u64) -> usize {
+        (word.wrapping_mul(self.multiplier) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn contains(&self, word: u64) -> bool {
+        self.slots[self.slot(word)] == word
     }
 }
 
+static STOP: LazyLock<StopWords> = LazyLock::new(StopWords::new);
+
 /// The hashes of the content words of `text`, in order, appended to `out`.
 pub(super) fn content_words(text: &str, out: &mut Vec<u64>) {
-    let stop = &**STOP;
+    let stop = &*STOP;
     words(text, |word| {
-        if !is_stop_word(stop, word) {
-            out.push(word);
-        }
+        // Pushed, then taken back if it is a stop word: no branch for the
+        // processor to mispredict on one word in two.
+        out.push(word);
+        let len = out.len() - usize::from(stop.contains(word));
+        out.truncate(len);
     });
 }
 

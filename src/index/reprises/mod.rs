@@ -304,6 +304,7 @@ impl Reprises {
     pub fn from_articles(articles: Vec<Entry>) -> Reprises {
         let mut reprises = Reprises::default();
         reprises.slots.reserve(articles.len());
+        reprises.by_id.reserve(articles.len());
         for (id, fingerprint, published) in articles {
             let index = reprises.next_slot();
             if let Some(old) = reprises.by_id.insert(id.clone(), index) {
@@ -324,6 +325,15 @@ impl Reprises {
         entries.par_sort_unstable();
         let slot_of = |entry: u64| (entry & ((1 << SLOT_BITS) - 1)) as u32;
         for run in entries.chunk_by(|a, b| a >> SLOT_BITS == b >> SLOT_BITS) {
+            // A bucket whose articles are all one cluster already (the later
+            // bands of a repost) is passed over in one look at each.
+            if run.len() < 2 {
+                continue;
+            }
+            let first = reprises.find_compress(slot_of(run[0]));
+            if run[1..].iter().all(|&entry| reprises.find_compress(slot_of(entry)) == first) {
+                continue;
+            }
             for (n, &a) in run.iter().enumerate() {
                 for &b in &run[n + 1..] {
                     reprises.compare(slot_of(a), slot_of(b));
