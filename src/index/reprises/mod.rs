@@ -25,7 +25,7 @@
 //! analyzer (stemming, NFKC) and 128 hash functions per shingle: the same
 //! decisions on the evaluation below (version 2 joined 4 distinct pairs
 //! of the stress column, version 3 none), for five times the time, which was 40 % of an index rebuild of
-//! 82,000 articles; version 3 takes about 8 %.
+//! 82,000 articles; version 3 takes 6 to 8 %.
 //!
 //! The share of equal values estimates the Jaccard similarity `J` of the
 //! shingle sets ([`similarity`]), with a standard error of
