@@ -104,6 +104,13 @@ pub fn clean_name(byline: &str) -> Option<String> {
     (1..=5).contains(&name.split_whitespace().count()).then_some(name)
 }
 
+/// [`clean`] for text from a `<meta>` attribute or a JSON-LD string, where
+/// sites often escape HTML twice or not at all: `&#8211;`, `&quot;` and
+/// `&amp;` left in a headline are decoded.
+fn clean_escaped(text: &str) -> Option<String> {
+    if text.contains('&') { clean(&html_escape::decode_html_entities(text)) } else { clean(text) }
+}
+
 /// Whitespace collapsed; `None` when nothing is left.
 pub(crate) fn clean(text: &str) -> Option<String> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -118,7 +125,7 @@ impl Metas {
     fn read(doc: &Document) -> Metas {
         let mut all = Vec::new();
         for m in doc.select("meta[content]").iter() {
-            let Some(content) = m.attr("content").and_then(|c| clean(&c)) else { continue };
+            let Some(content) = m.attr("content").and_then(|c| clean_escaped(&c)) else { continue };
             for key in ["property", "name", "itemprop"] {
                 if let Some(k) = m.attr(key) {
                     all.push((k.to_lowercase(), content.clone()));
@@ -161,7 +168,7 @@ fn find_article(value: &Value, depth: usize) -> Option<&Value> {
 
 fn names(value: &Value) -> Vec<String> {
     match value {
-        Value::String(s) => clean(s).into_iter().collect(),
+        Value::String(s) => clean_escaped(s).into_iter().collect(),
         Value::Array(items) => items.iter().flat_map(names).collect(),
         Value::Object(map) => map.get("name").map(names).unwrap_or_default(),
         _ => Vec::new(),
@@ -178,7 +185,7 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
                 .get("headline")
                 .or_else(|| article.get("name"))
                 .and_then(Value::as_str)
-                .and_then(clean);
+                .and_then(clean_escaped);
         }
         if out.published.is_none() {
             out.published = ["datePublished", "dateCreated", "uploadDate"]
@@ -193,7 +200,7 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
         }
         if out.tags.is_empty() {
             out.tags = match article.get("keywords") {
-                Some(Value::String(s)) => s.split(',').filter_map(clean).collect(),
+                Some(Value::String(s)) => s.split(',').filter_map(clean_escaped).collect(),
                 Some(other) => names(other),
                 None => Vec::new(),
             };
@@ -334,6 +341,19 @@ mod tests {
         assert_eq!(m.authors, ["Ana Vidal", "Théo Brun"]);
         assert_eq!(m.canonical.as_deref(), Some("https://x.example/a"));
         assert_eq!(m.lang.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn entities_escaped_twice_are_decoded() {
+        let html = r#"<head>
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Eau &#8211; la nappe &quot;au plus bas&quot;",
+              "author":{"@type":"Person","name":"Ana&#x20;Vidal"}}</script>
+            <meta property="og:site_name" content="Le Caf&amp;eacute; des luttes">
+            </head><body><h1>Un titre &amp;amp; écrit</h1></body>"#;
+        let m = read(&Document::from(html));
+        assert_eq!(m.title.as_deref(), Some("Eau – la nappe \"au plus bas\""));
+        assert_eq!(m.authors, ["Ana Vidal"]);
+        assert_eq!(m.site_name.as_deref(), Some("Le Café des luttes"));
     }
 
     #[test]
