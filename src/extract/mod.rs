@@ -684,11 +684,13 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     // The page's address, or the one it gives itself.
     let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
-    if let (Some(found), Some(PubDate::Date(day))) = (meta.published, url_date) {
-        // A timestamp in UTC can fall on the day before the site's own
-        // calendar date, which its URL gives.
-        if (found.date() - day).num_days().abs() <= 1 {
-            meta.published = Some(PubDate::Date(day)).filter(|_| found.date() != day).or(Some(found));
+    if let (Some(PubDate::DateTime(found)), Some(PubDate::Date(day))) = (meta.published, url_date) {
+        // A timestamp in UTC can fall on the day before (or after) the
+        // site's own calendar date, which its URL gives. A timestamp with
+        // the site's own offset already says its calendar date.
+        let utc = found.offset().local_minus_utc() == 0;
+        if utc && found.date_naive() != day && (found.date_naive() - day).num_days().abs() <= 1 {
+            meta.published = Some(PubDate::Date(day));
         }
     }
     if meta.published.is_none() {
