@@ -131,3 +131,30 @@ fn hostile_html_never_panics() {
     let plain = "Juste du texte sans balise, assez long pour faire un article. ".repeat(10);
     assert!(matches!(extract(plain.as_bytes(), &Options::default()), Err(NotArticle::Hostile(_))));
 }
+
+/// A news page whose only date is a timestamp, under an address with a date.
+fn dated_page(timestamp: &str) -> String {
+    let paragraph = "Les riverains du projet ont déposé un recours contre l'autorisation \
+                     environnementale, estimant que l'étude d'impact ignore les prélèvements d'eau.";
+    format!(
+        r#"<html lang="fr"><head><title>Recours</title>
+        <meta property="article:published_time" content="{timestamp}"></head>
+        <body><article><h1>Recours contre le centre de données</h1>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"#
+    )
+}
+
+#[test]
+fn the_address_gives_the_day_of_a_utc_timestamp_only() {
+    let date = |timestamp: &str, url: &str| {
+        let html = dated_page(timestamp);
+        let got = extract(html.as_bytes(), &Options { url: Some(url), ..Options::default() }).unwrap();
+        got.published.unwrap().date().to_string()
+    };
+    // 23:00 UTC is already the next day in Grenoble, as the address says.
+    assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/2022/11/07/recours"), "2022-11-07");
+    // With the site's own offset, the timestamp's day stands.
+    assert_eq!(date("2020-02-19T18:37:32+01:00", "https://x.example/2020/02/18/recours"), "2020-02-19");
+    // Two days apart: not a time zone, the address is about something else.
+    assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/2022/11/09/recours"), "2022-11-06");
+}
