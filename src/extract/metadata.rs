@@ -135,6 +135,16 @@ impl Metas {
         Metas(all)
     }
 
+    /// The values of `twitter:dataN` whose `twitter:labelN` is one of
+    /// `labels` (lower case): how WordPress SEO plugins state the author.
+    fn labelled(&self, labels: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k.starts_with("twitter:label") && labels.contains(&v.to_lowercase().as_str()))
+            .filter_map(|(k, _)| self.get(&[&k.replacen("twitter:label", "twitter:data", 1)]))
+            .collect()
+    }
+
     /// The first content among `keys`, in the order of the keys.
     fn get(&self, keys: &[&str]) -> Option<String> {
         keys.iter().find_map(|key| self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
@@ -250,6 +260,10 @@ pub fn read(doc: &Document) -> Metadata {
             .iter()
             .find_map(|t| t.attr("datetime").or_else(|| t.attr("title")).and_then(|d| dates::parse_iso(&d)));
     }
+    // Each source's names are cleaned before the next is tried: a JSON-LD
+    // author that is a user name (`edilson.la.rosa`) or an `article:author`
+    // that is the site (`jungle.world`) gives way to the `author` meta.
+    out.authors = clean_authors(&out.authors);
     if out.authors.is_empty() {
         // article:author is often a profile URL: a name only when it is not one.
         let keys = [
@@ -263,18 +277,23 @@ pub fn read(doc: &Document) -> Metadata {
         out.authors = keys
             .iter()
             .filter_map(|key| metas.get(&[key]))
-            .find(|a| !a.starts_with("http") && a.split_whitespace().count() <= 6)
-            .into_iter()
-            .collect();
+            .filter(|a| !a.starts_with("http"))
+            .map(|a| clean_authors(&[a]))
+            .find(|names| !names.is_empty())
+            .unwrap_or_default();
     }
     if out.authors.is_empty() {
-        out.authors = doc
+        out.authors =
+            clean_authors(&metas.labelled(&["written by", "verfasst von", "écrit par", "geschrieben von"]));
+    }
+    if out.authors.is_empty() {
+        let names: Vec<String> = doc
             .select(r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
             .iter()
             .filter_map(|a| clean(&a.text()))
             .take(5)
             .collect();
-        out.authors.dedup();
+        out.authors = clean_authors(&names);
     }
     out.description = metas.get(&["description", "og:description"]);
     out.canonical = doc
@@ -354,6 +373,15 @@ mod tests {
         assert_eq!(m.title.as_deref(), Some("Eau – la nappe \"au plus bas\""));
         assert_eq!(m.authors, ["Ana Vidal"]);
         assert_eq!(m.site_name.as_deref(), Some("Le Café des luttes"));
+    }
+
+    #[test]
+    fn seo_plugins_state_the_author_in_twitter_labels() {
+        let html = r#"<head><meta name="twitter:label1" content="Verfasst von">
+            <meta name="twitter:data1" content="Karoline Herr">
+            <meta name="twitter:label2" content="Geschätzte Lesezeit">
+            <meta name="twitter:data2" content="4 Minuten"></head>"#;
+        assert_eq!(read(&Document::from(html)).authors, ["Karoline Herr"]);
     }
 
     #[test]
