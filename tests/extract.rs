@@ -158,3 +158,18 @@ fn the_address_gives_the_day_of_a_utc_timestamp_only() {
     // Two days apart: not a time zone, the address is about something else.
     assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/2022/11/09/recours"), "2022-11-06");
 }
+
+#[test]
+fn an_element_holding_the_name_alone_gives_the_author() {
+    let paragraph = "Le collectif a publié hier une lettre ouverte sur les prélèvements d'eau \
+                     du futur centre de données, restée sans réponse de la préfecture.";
+    let html = format!(
+        r#"<html lang="fr"><body><article><h1>Lettre ouverte</h1>
+        <div class="meta"><span class="author">Lou Garnier</span></div>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"#
+    );
+    let got =
+        extract(html.as_bytes(), &Options { url: Some("https://x.example/lettre"), ..Options::default() })
+            .unwrap();
+    assert_eq!(got.authors, ["Lou Garnier"]);
+}

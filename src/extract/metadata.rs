@@ -37,7 +37,7 @@ const ARTICLE_TYPES: [&str; 8] = [
 ];
 
 /// Words bylines put before a name, in the languages of the pages veille meets.
-const AUTHOR_PREFIXES: [&str; 17] = [
+const AUTHOR_PREFIXES: [&str; 26] = [
     "par ",
     "by ",
     "von ",
@@ -55,7 +55,24 @@ const AUTHOR_PREFIXES: [&str; 17] = [
     "texte:",
     "posted by",
     "written by",
+    "autor:",
+    "autorin:",
+    "interview:",
+    "text:",
+    "zeige alle beiträge von",
+    "alle beiträge von",
+    "view all posts by",
+    "voir tous les articles de",
+    "tous les articles de",
 ];
+
+/// What a byline fragment ends with after the name: a link to the
+/// author's page, a degree.
+const AUTHOR_SUFFIXES: [&str; 7] =
+    ["alle artikel", "all posts", "tous ses articles", "voir ses articles", ", phd", ", ph.d.", ", md"];
+
+/// Link texts and placeholders that stand where a name should be.
+const NOT_NAMES: [&str; 5] = ["no author", "follow", "admin", "unknown", "anonymous"];
 
 /// A person's name from a byline fragment, or `None` when it is not one
 /// (an address, a date, a profile link, a site name).
@@ -66,11 +83,16 @@ pub fn clean_author(raw: &str) -> Option<String> {
         let Some(prefix) = AUTHOR_PREFIXES.iter().find(|p| lower.starts_with(*p)) else { break };
         text = text[prefix.len()..].trim_start_matches([':', ' ']).trim().to_string();
     }
-    let text =
+    let mut text =
         text.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-' | ',' | '|'));
+    let lower = text.to_lowercase();
+    if let Some(suffix) = AUTHOR_SUFFIXES.iter().find(|s| lower.ends_with(*s)) {
+        text = text[..text.len() - suffix.len()].trim_end();
+    }
     let lower = text.to_lowercase();
     let words = text.split_whitespace().count();
     let not_a_name = text.is_empty()
+        || NOT_NAMES.contains(&lower.as_str())
         || words > 6
         || text.contains('@')
         || lower.contains("http")
@@ -287,13 +309,14 @@ pub fn read(doc: &Document) -> Metadata {
             clean_authors(&metas.labelled(&["written by", "verfasst von", "écrit par", "geschrieben von"]));
     }
     if out.authors.is_empty() {
+        // The first name only: these marks also sign the related posts and
+        // the comments further down the page.
         let names: Vec<String> = doc
             .select(r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
             .iter()
             .filter_map(|a| clean(&a.text()))
-            .take(5)
             .collect();
-        out.authors = clean_authors(&names);
+        out.authors = clean_authors(&names).into_iter().take(1).collect();
     }
     out.description = metas.get(&["description", "og:description"]);
     out.canonical = doc
@@ -323,8 +346,16 @@ pub fn byline(text: &str) -> (Option<PubDate>, Option<String>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let date = dates::parse_human(&text);
     let lower = text.to_lowercase();
-    let author = ["par ", "by "].iter().find_map(|marker| {
-        let at = if lower.starts_with(marker) { 0 } else { lower.find(&format!(" {marker}"))? + 1 };
+    // `von` is a German byline only where the line starts: elsewhere it is
+    // as often the preposition (`ein Bericht von der Messe`).
+    let author = [("par ", true), ("by ", true), ("von ", false)].iter().find_map(|&(marker, anywhere)| {
+        let at = if lower.starts_with(marker) {
+            0
+        } else if anywhere {
+            lower.find(&format!(" {marker}"))? + 1
+        } else {
+            return None;
+        };
         let rest = &text[at + marker.len()..];
         let name: String = rest
             .split([',', '|', '–', '—', '(', '\n'])
@@ -409,6 +440,37 @@ mod tests {
         assert_eq!(clean_author("1. November 2023 09:35"), None);
         let names = clean_authors(&["Lou".into(), "lou".into(), "https://x".into(), "Théo Brun".into()]);
         assert_eq!(names, ["Lou", "Théo Brun"]);
+        // Link texts around the name, degrees, placeholders.
+        assert_eq!(clean_author("Zeige alle Beiträge von Petra Ruland").as_deref(), Some("Petra Ruland"));
+        assert_eq!(clean_author("Voir tous les articles de Lou Garnier").as_deref(), Some("Lou Garnier"));
+        assert_eq!(clean_author("Johanna Kropfitsch Alle Artikel").as_deref(), Some("Johanna Kropfitsch"));
+        assert_eq!(clean_author("Grant Tinsley, PhD").as_deref(), Some("Grant Tinsley"));
+        assert_eq!(clean_author("Interview: Julia Lauter").as_deref(), Some("Julia Lauter"));
+        assert_eq!(clean_author("No Author"), None);
+        assert_eq!(clean_author("admin"), None);
+        assert_eq!(clean_author("Redaktion").as_deref(), Some("Redaktion"));
+    }
+
+    #[test]
+    fn author_sources_give_way_to_the_next_when_they_hold_no_name() {
+        let html = r#"<head>
+            <script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"edilson.la.rosa"}}</script>
+            <meta property="article:author" content="jungle.world"><meta name="author" content="Ernst Lohoff">
+            </head><body><a rel="author">Une autre</a></body>"#;
+        assert_eq!(read(&Document::from(html)).authors, ["Ernst Lohoff"]);
+        // Marks in the page: the first only (the others sign related posts).
+        let html = r#"<body><span class="vcard"><span class="fn">Lou Garnier</span></span>
+            <aside><a rel="author">Théo Brun</a></aside></body>"#;
+        assert_eq!(read(&Document::from(html)).authors, ["Lou Garnier"]);
+    }
+
+    #[test]
+    fn german_bylines_start_with_von() {
+        assert_eq!(
+            byline("Von Roland Brockmann und Sebastian Drescher").1.as_deref(),
+            Some("Roland Brockmann und Sebastian Drescher")
+        );
+        assert_eq!(byline("Ein Bericht von der Messe in Köln").1, None);
     }
 
     #[test]

@@ -646,6 +646,15 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
                 meta.authors = author.into_iter().collect();
             }
         }
+        if meta.authors.is_empty() {
+            // An element that holds the name alone (`<span class="author">Lou Garnier</span>`).
+            meta.authors =
+                first(&doc, &[".author-name", ".entry-author", ".post-author", ".author", ".byline"])
+                    .and_then(|line| metadata::clean_name(&line))
+                    .and_then(|name| metadata::clean_author(&name))
+                    .into_iter()
+                    .collect();
+        }
         doc.select(ASIDES).remove();
         let from_profile = std::mem::take(&mut out.body);
         if let Err(e) = generic(doc, options.url, &mut meta, &mut out)
