@@ -37,7 +37,7 @@ const ARTICLE_TYPES: [&str; 8] = [
 ];
 
 /// Words bylines put before a name, in the languages of the pages veille meets.
-const AUTHOR_PREFIXES: [&str; 26] = [
+const AUTHOR_PREFIXES: [&str; 28] = [
     "par ",
     "by ",
     "von ",
@@ -57,6 +57,8 @@ const AUTHOR_PREFIXES: [&str; 26] = [
     "written by",
     "autor:",
     "autorin:",
+    "autor ",
+    "autorin ",
     "interview:",
     "text:",
     "zeige alle beiträge von",
@@ -107,7 +109,13 @@ pub fn clean_author(raw: &str) -> Option<String> {
 pub fn clean_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for name in raw.iter().filter_map(|r| clean_author(r)) {
-        if !out.iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+        // A name already there, or a phrase around it (`Twitter Account von Lou Garnier`).
+        let lower = name.to_lowercase();
+        let repeats = |o: &String| {
+            let o = o.to_lowercase();
+            lower == o || lower.ends_with(&format!(" {o}"))
+        };
+        if !out.iter().any(repeats) {
             out.push(name);
         }
     }
@@ -440,6 +448,10 @@ mod tests {
         assert_eq!(clean_author("1. November 2023 09:35"), None);
         let names = clean_authors(&["Lou".into(), "lou".into(), "https://x".into(), "Théo Brun".into()]);
         assert_eq!(names, ["Lou", "Théo Brun"]);
+        let names = clean_authors(&["Lou Garnier".into(), "Twitter Account von Lou Garnier".into()]);
+        assert_eq!(names, ["Lou Garnier"]);
+        assert_eq!(clean_authors(&["Ann".into(), "Anna Brun".into()]), ["Ann", "Anna Brun"]);
+        assert_eq!(clean_author("Autor Jon Nitz").as_deref(), Some("Jon Nitz"));
         // Link texts around the name, degrees, placeholders.
         assert_eq!(clean_author("Zeige alle Beiträge von Petra Ruland").as_deref(), Some("Petra Ruland"));
         assert_eq!(clean_author("Voir tous les articles de Lou Garnier").as_deref(), Some("Lou Garnier"));
