@@ -173,3 +173,21 @@ fn an_element_holding_the_name_alone_gives_the_author() {
             .unwrap();
     assert_eq!(got.authors, ["Lou Garnier"]);
 }
+
+#[test]
+fn a_date_after_its_cue_anywhere_in_the_page() {
+    let paragraph = "Die Bürgerinitiative fordert ein Moratorium für das Rechenzentrum, \
+                     dessen Kühlung im Sommer das Grundwasser der Gemeinde belasten würde.";
+    let html = format!(
+        r#"<html lang="de"><body><article><h1>Moratorium gefordert</h1>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article>
+        <script>var config = {{"date:": "2001-01-01"}};</script>
+        <footer><p>Erstellt am: 01.11.2023</p></footer></body></html>"#
+    );
+    let got = extract(
+        html.as_bytes(),
+        &Options { url: Some("https://x.example/moratorium"), ..Options::default() },
+    )
+    .unwrap();
+    assert_eq!(got.published.unwrap().date().to_string(), "2023-11-01");
+}

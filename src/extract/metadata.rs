@@ -206,6 +206,23 @@ fn find_article(value: &Value, depth: usize) -> Option<&Value> {
     }
 }
 
+/// The first `datePublished` of any JSON-LD object (a `WebPage` of SEO
+/// plugins carries it when the page is not marked as an article).
+fn any_date_published(value: &Value, depth: usize) -> Option<PubDate> {
+    if depth > 4 {
+        return None;
+    }
+    match value {
+        Value::Array(items) => items.iter().find_map(|v| any_date_published(v, depth + 1)),
+        Value::Object(map) => map
+            .get("datePublished")
+            .and_then(Value::as_str)
+            .and_then(dates::parse_iso)
+            .or_else(|| map.get("@graph").and_then(|g| any_date_published(g, depth + 1))),
+        _ => None,
+    }
+}
+
 fn names(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => clean_escaped(s).into_iter().collect(),
@@ -215,10 +232,16 @@ fn names(value: &Value) -> Vec<String> {
     }
 }
 
-fn json_ld(doc: &Document, out: &mut Metadata) {
+/// Reads the JSON-LD article into `out`; returns the first `datePublished`
+/// of any object, a fallback for pages not marked as articles.
+fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
+    let mut page_date = None;
     for script in doc.select(r#"script[type="application/ld+json"]"#).iter() {
         let text = script.text();
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        if page_date.is_none() {
+            page_date = any_date_published(&value, 0);
+        }
         let Some(article) = find_article(&value, 0) else { continue };
         if out.title.is_none() {
             out.title = article
@@ -246,13 +269,14 @@ fn json_ld(doc: &Document, out: &mut Metadata) {
             };
         }
     }
+    page_date
 }
 
 /// Reads every metadata source of `doc`.
 pub fn read(doc: &Document) -> Metadata {
     let mut out = Metadata::default();
     let metas = Metas::read(doc);
-    json_ld(doc, &mut out);
+    let page_date = json_ld(doc, &mut out);
     if out.title.is_none() {
         out.title = metas.get(&["og:title", "twitter:title", "dc.title"]);
     }
@@ -294,6 +318,9 @@ pub fn read(doc: &Document) -> Metadata {
     // author that is a user name (`edilson.la.rosa`) or an `article:author`
     // that is the site (`jungle.world`) gives way to the `author` meta.
     out.authors = clean_authors(&out.authors);
+    if out.published.is_none() {
+        out.published = page_date;
+    }
     if out.authors.is_empty() {
         // article:author is often a profile URL: a name only when it is not one.
         let keys = [
@@ -421,6 +448,14 @@ mod tests {
             <meta name="twitter:label2" content="Geschätzte Lesezeit">
             <meta name="twitter:data2" content="4 Minuten"></head>"#;
         assert_eq!(read(&Document::from(html)).authors, ["Karoline Herr"]);
+    }
+
+    #[test]
+    fn a_web_page_gives_its_date_when_no_article_does() {
+        let html = r#"<head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+            {"@type":"WebSite","name":"Site"},
+            {"@type":"WebPage","datePublished":"2014-03-17T01:44:37+00:00"}]}</script></head>"#;
+        assert_eq!(read(&Document::from(html)).published.unwrap().date().to_string(), "2014-03-17");
     }
 
     #[test]

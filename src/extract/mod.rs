@@ -172,6 +172,45 @@ fn visible_date(doc: &Document) -> Option<PubDate> {
     })
 }
 
+/// Words pages print just before their date, folded to lower case.
+const DATE_CUES: [&str; 16] = [
+    "publié le",
+    "mis à jour le",
+    "published on",
+    "published:",
+    "posted on",
+    "erstellt am",
+    "veröffentlicht am",
+    "erschienen am",
+    "aktualisiert am",
+    "datum:",
+    "stand:",
+    "stand -",
+    "publicado el",
+    "pubblicato il",
+    "date:",
+    "le :",
+];
+
+/// The first date that follows one of [`DATE_CUES`] anywhere in the page
+/// (`Erstellt am: 01.11.2023` in a plain paragraph), for pages that put it
+/// in no element made for dates.
+fn cued_date(doc: &Document) -> Option<PubDate> {
+    let text = doc.select("body").text().to_lowercase();
+    let mut found: Vec<(usize, PubDate)> = DATE_CUES
+        .iter()
+        .filter_map(|cue| {
+            text.match_indices(cue).take(5).find_map(|(at, _)| {
+                let after = &text[at + cue.len()..];
+                let end = after.char_indices().nth(40).map_or(after.len(), |(i, _)| i);
+                dates::parse_human(&after[..end]).map(|date| (at, date))
+            })
+        })
+        .collect();
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().next().map(|(_, date)| date)
+}
+
 /// What the page offers as its title.
 struct TitleCandidates {
     h1: Option<String>,
@@ -612,10 +651,13 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     // Readers' comments and forums are never the article, nor its byline.
     doc.select(COMMENTS).remove();
+    // Scripts (but JSON-LD, which is metadata) and styles are never text.
+    doc.select(r#"script:not([type="application/ld+json"]), style"#).remove();
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
     let visible_date = if meta.published.is_none() { visible_date(&doc) } else { None };
+    let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     let mut out = Extracted::default();
     match (profile, options.selectors) {
@@ -706,7 +748,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
         // Printed near the article, in its first lines, or in its address.
         meta.published = visible_date
             .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
-            .or(url_date);
+            .or(url_date)
+            .or(cued_date);
     }
     out.title = strip_controls(&out.title).nfc().collect();
     let authors: Vec<String> = meta.authors.iter().map(|a| strip_controls(a)).collect();
