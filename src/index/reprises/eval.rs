@@ -2051,6 +2051,8 @@ fn save_and_load_keep_fingerprints_and_clusters() {
     let error = Reprises::load(&path).unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
     assert!(error.to_string().contains("truncated at byte"), "{error}");
+    std::fs::write(&path, "garbage").unwrap();
+    assert!(Reprises::load(&path).unwrap_err().to_string().contains("not a file of fingerprints"));
     std::fs::write(&path, [bytes.as_slice(), b"x"].concat()).unwrap();
     assert!(Reprises::load(&path).unwrap_err().to_string().contains("1 bytes after the last article"));
 }

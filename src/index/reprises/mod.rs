@@ -655,7 +655,12 @@ mod stored {
     /// The articles, or `None` for a file of another format or parameters.
     pub(super) fn read(bytes: &[u8]) -> Result<Option<Vec<Entry>>, String> {
         let Some(rest) = bytes.strip_prefix(FORMAT.as_bytes()).and_then(|r| r.strip_prefix(b"\n")) else {
-            return Ok(None);
+            // Another version is outdated; anything else is not ours at all.
+            return if bytes.starts_with(b"veille-reprises-") {
+                Ok(None)
+            } else {
+                Err("not a file of fingerprints (no veille-reprises format line)".to_string())
+            };
         };
         let mut reader = Reader { bytes: rest, at: 0 };
         let shingle = u32::from_le_bytes(reader.array()?);
