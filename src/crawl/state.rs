@@ -298,28 +298,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = State::open(dir.path()).unwrap();
         let mut changes = Changes::default();
-        changes.enqueue.push((
-            "http://a.test/1".into(),
-            Pending {
-                url: String::new(),
-                source: "a".into(),
-                role: Role::Page,
-                depth: 1,
-                parent: None,
-                label: None,
-            },
-        ));
-        changes.enqueue.push((
-            "http://a.test/2".into(),
-            Pending {
-                url: String::new(),
-                source: "a".into(),
-                role: Role::Page,
-                depth: 1,
-                parent: None,
-                label: None,
-            },
-        ));
+        let page = || Pending {
+            url: String::new(),
+            source: "a".into(),
+            role: Role::Page,
+            depth: 1,
+            parent: None,
+            label: None,
+        };
+        changes.enqueue.push(("http://a.test/1".into(), page()));
+        changes.enqueue.push(("http://a.test/2".into(), page()));
         state.commit(&changes, true).unwrap();
         let mut changes = Changes::default();
         changes.done.push("http://a.test/1".into());

@@ -361,8 +361,6 @@ pub fn update_with(
         }
     }
     progress(total, total);
-    // Saved before the commit: a run killed in between fingerprints the same
-    // files again next time, and inserting an id again replaces it.
     // The reprises are clustered and saved while tantivy's threads finish
     // their segments, and saved before the commit: a run killed in between
     // fingerprints the same files again next time (inserting an id again
