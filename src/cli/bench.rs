@@ -52,6 +52,9 @@ pub struct BenchArgs {
     /// against pairs of distinct articles sharing a theme
     #[arg(long, conflicts_with = "tui")]
     pub reprises: bool,
+    /// Also list the N slowest queries (median time of each over the passes)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub slowest: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -326,8 +329,9 @@ pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
     let options = SearchOptions { limit: args.limit, ..SearchOptions::default() };
     let mut latencies = Vec::with_capacity(queries.len() * args.runs);
     let mut failures = 0;
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); queries.len()];
     for pass in 0..args.runs.max(2) {
-        for query in &queries {
+        for (query, times) in queries.iter().zip(&mut per_query) {
             let started = Instant::now();
             let result = searcher.search(query, &options);
             let ms = started.elapsed().as_secs_f64() * 1e3;
@@ -336,6 +340,7 @@ pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
             }
             if pass > 0 {
                 latencies.push(ms);
+                times.push(ms);
             }
         }
     }
@@ -354,6 +359,20 @@ pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
         mean,
         if failures > 0 { format!(" ({failures} queries failed to parse)") } else { String::new() }
     )?;
+    if args.slowest > 0 {
+        let mut medians: Vec<(f64, &str)> = per_query
+            .iter_mut()
+            .zip(&queries)
+            .map(|(times, query)| {
+                times.sort_by(f64::total_cmp);
+                (percentile(times, 50.0), query.as_str())
+            })
+            .collect();
+        medians.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, query) in medians.into_iter().take(args.slowest) {
+            writeln!(out, "{ms:8.2} ms  {query}")?;
+        }
+    }
     Ok(Status::Success)
 }
 

@@ -11,6 +11,7 @@
 //! and `energie` still meets `énergie`.
 
 use std::str::CharIndices;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, StopWordFilter,
@@ -197,9 +198,13 @@ impl<S: TokenStream> TokenStream for PluralFilterStream<S> {
 /// words, plural, stemmer and folding on each token (the stemmer alone took
 /// a quarter of indexing time), the result for each distinct word is
 /// computed once by tantivy's own filters and then looked up.
+///
+/// Each clone of an analyzer (one per indexing thread) fills a memo of its
+/// own, unless the analyzer was made by [`french_shared_memo`].
 #[derive(Clone)]
 pub struct Memoized {
     words: TextAnalyzer,
+    shared: Option<Arc<Mutex<Memo>>>,
 }
 
 /// Distinct words remembered per analyzer before the memo starts over.
@@ -209,7 +214,44 @@ impl TokenFilter for Memoized {
     type Tokenizer<T: Tokenizer> = MemoizedWrapper<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoizedWrapper<T> {
-        MemoizedWrapper { inner: tokenizer, words: self.words, memo: Memo::default() }
+        let memo = match self.shared {
+            Some(shared) => MemoStore::Shared(shared),
+            None => MemoStore::Own(Memo::default()),
+        };
+        MemoizedWrapper { inner: tokenizer, words: self.words, memo }
+    }
+}
+
+#[derive(Clone)]
+enum MemoStore {
+    Own(Memo),
+    Shared(Arc<Mutex<Memo>>),
+}
+
+/// The memo a token stream fills: its analyzer's own, or the shared one,
+/// locked while the stream lives.
+enum MemoRef<'a> {
+    Own(&'a mut Memo),
+    Shared(MutexGuard<'a, Memo>),
+}
+
+impl std::ops::Deref for MemoRef<'_> {
+    type Target = Memo;
+
+    fn deref(&self) -> &Memo {
+        match self {
+            MemoRef::Own(memo) => memo,
+            MemoRef::Shared(memo) => memo,
+        }
+    }
+}
+
+impl std::ops::DerefMut for MemoRef<'_> {
+    fn deref_mut(&mut self) -> &mut Memo {
+        match self {
+            MemoRef::Own(memo) => memo,
+            MemoRef::Shared(memo) => memo,
+        }
     }
 }
 
@@ -218,13 +260,17 @@ type Memo = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
 pub struct MemoizedWrapper<T> {
     inner: T,
     words: TextAnalyzer,
-    memo: Memo,
+    memo: MemoStore,
 }
 
 impl<T: Clone> Clone for MemoizedWrapper<T> {
     fn clone(&self) -> Self {
         // Each clone (one per indexing thread) fills its own memo.
-        MemoizedWrapper { inner: self.inner.clone(), words: self.words.clone(), memo: Memo::default() }
+        let memo = match &self.memo {
+            MemoStore::Own(_) => MemoStore::Own(Memo::default()),
+            MemoStore::Shared(shared) => MemoStore::Shared(Arc::clone(shared)),
+        };
+        MemoizedWrapper { inner: self.inner.clone(), words: self.words.clone(), memo }
     }
 }
 
@@ -232,17 +278,23 @@ impl<T: Tokenizer> Tokenizer for MemoizedWrapper<T> {
     type TokenStream<'a> = MemoizedStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.memo.len() > MEMO_LIMIT {
-            self.memo.clear();
+        let mut memo = match &mut self.memo {
+            MemoStore::Own(memo) => MemoRef::Own(memo),
+            // A poisoned memo still holds correct entries: a panic cannot
+            // leave one half-written.
+            MemoStore::Shared(shared) => MemoRef::Shared(shared.lock().unwrap_or_else(|e| e.into_inner())),
+        };
+        if memo.len() > MEMO_LIMIT {
+            memo.clear();
         }
-        MemoizedStream { tail: self.inner.token_stream(text), words: &mut self.words, memo: &mut self.memo }
+        MemoizedStream { tail: self.inner.token_stream(text), words: &mut self.words, memo }
     }
 }
 
 pub struct MemoizedStream<'a, S> {
     tail: S,
     words: &'a mut TextAnalyzer,
-    memo: &'a mut Memo,
+    memo: MemoRef<'a>,
 }
 
 impl<S: TokenStream> TokenStream for MemoizedStream<'_, S> {
@@ -278,6 +330,17 @@ impl<S: TokenStream> TokenStream for MemoizedStream<'_, S> {
 
 /// The analyzer of titles, subtitles and bodies.
 pub fn french() -> TextAnalyzer {
+    french_with(None)
+}
+
+/// The French analyzer, with one memo for all its clones: for snippets,
+/// where each query tokenizes a few documents, and a memo of its own would
+/// start empty each time.
+pub fn french_shared_memo() -> TextAnalyzer {
+    french_with(Some(Arc::default()))
+}
+
+fn french_with(shared: Option<Arc<Mutex<Memo>>>) -> TextAnalyzer {
     let words = TextAnalyzer::builder(RawTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
@@ -286,7 +349,7 @@ pub fn french() -> TextAnalyzer {
         .filter(Stemmer::new(Language::French))
         .filter(AsciiFoldingFilter)
         .build();
-    TextAnalyzer::builder(FrenchTokenizer::default()).filter(Memoized { words }).build()
+    TextAnalyzer::builder(FrenchTokenizer::default()).filter(Memoized { words, shared }).build()
 }
 
 /// The analyzer of authors and tags: words matched whole, accents folded.
@@ -380,5 +443,17 @@ mod tests {
     fn names_keep_whole_words() {
         let names: Vec<_> = terms(&mut names(), "Hélène Marchal").into_iter().map(|(_, t)| t).collect();
         assert_eq!(names, ["helene", "marchal"]);
+    }
+
+    #[test]
+    fn a_shared_memo_gives_the_same_terms_to_every_clone() {
+        let text = "Les réseaux d'eau des data-centers l'été : jusqu'à 4 millions de litres.";
+        let expected = analyse(text);
+        let shared = french_shared_memo();
+        for _ in 0..3 {
+            let mut clone = shared.clone();
+            let got: Vec<String> = terms(&mut clone, text).into_iter().map(|(_, t)| t).collect();
+            assert_eq!(got, expected);
+        }
     }
 }

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, Query};
-use tantivy::schema::{OwnedValue, Value};
+use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, IndexReader, Order, TantivyDocument};
+use tantivy::{DocAddress, DocSet, IndexReader, Order, TantivyDocument};
 
 use super::compile::{Combine, Compiler};
 use super::query::{self, Node};
@@ -145,6 +145,8 @@ pub struct Searcher {
     reprises: super::reprises::Clusters,
     /// Whether any text has reprises: searches skip folding when none has.
     folds: bool,
+    /// The body's analyzer for snippets, its memo kept from query to query.
+    snippets: tantivy::tokenizer::TextAnalyzer,
 }
 
 /// Theme queries, parsed; a theme whose query does not parse is reported
@@ -177,7 +179,8 @@ impl Searcher {
             Default::default()
         });
         let folds = !reprises.clusters().is_empty();
-        Ok(Searcher { index, reader, themes, reprises, folds })
+        let snippets = analyzer::french_shared_memo();
+        Ok(Searcher { index, reader, themes, reprises, folds, snippets })
     }
 
     /// The clusters of reposted texts.
@@ -199,25 +202,24 @@ impl Searcher {
         let mut seen = std::collections::HashSet::new();
         let mut kept = Vec::new();
         let mut others = Vec::new();
-        let mut id = String::new();
-        // One `id` column per segment, opened once.
+        // One `id_key` column per segment, opened once.
         let mut columns = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
-            columns.push(reader.fast_fields().str("id")?);
+            columns.push(reader.fast_fields().u64("id_key")?);
         }
         for (score, address) in addresses {
-            id.clear();
-            if let Some(column) = &columns[address.segment_ord as usize]
-                && let Some(ord) = column.term_ords(address.doc_id).next()
-            {
-                column.ord_to_str(ord, &mut id).map_err(|e| IndexError::Tantivy(e.into()))?;
-            }
-            let cluster = self.reprises.cluster_of(&id);
-            if cluster.len() > 1 && !seen.insert(cluster[0].clone()) {
+            let key = columns[address.segment_ord as usize].first(address.doc_id);
+            let cluster = key.and_then(|key| Some((key, self.reprises.cluster_of_key(key)?)));
+            let Some((key, (n, members))) = cluster else {
+                kept.push((score, address));
+                others.push(Vec::new());
+                continue;
+            };
+            if !seen.insert(n) {
                 continue;
             }
             kept.push((score, address));
-            others.push(cluster.into_iter().filter(|c| *c != id).collect());
+            others.push(members.iter().filter(|id| super::id_key(id) != key).cloned().collect());
         }
         let page = kept.into_iter().skip(offset).take(limit).collect();
         let others = others.into_iter().skip(offset).take(limit).collect();
@@ -225,19 +227,37 @@ impl Searcher {
     }
 
     /// The sites of these articles, sorted, without duplicates, read from
-    /// the `site` facet column (no stored document is read).
+    /// the `site` facet column (no stored document is read). Each id is
+    /// looked up in each segment's term dictionary: a cluster has a handful
+    /// of members, and a term-set query would stream the whole dictionary.
     fn sites_of(&self, searcher: &tantivy::Searcher, ids: &[String]) -> Result<Vec<String>, IndexError> {
-        use tantivy::collector::DocSetCollector;
         let fields = self.index.fields();
-        let terms = ids.iter().map(|id| tantivy::Term::from_field_text(fields.id, id));
         let mut sites = Vec::new();
         let mut facet = tantivy::schema::Facet::root();
-        for address in searcher.search(&tantivy::query::TermSetQuery::new(terms), &DocSetCollector)? {
-            let reader = searcher.segment_reader(address.segment_ord).facet_reader("site")?;
-            for ord in reader.facet_ords(address.doc_id) {
-                reader.facet_from_ord(ord, &mut facet)?;
-                if let Some(site) = facet.to_path().last() {
-                    sites.push(site.to_string());
+        for segment in searcher.segment_readers() {
+            let postings = segment.inverted_index(fields.id)?;
+            let mut facets = None;
+            for id in ids {
+                let term = tantivy::Term::from_field_text(fields.id, id);
+                let Some(docs) = postings
+                    .read_postings(&term, IndexRecordOption::Basic)
+                    .map_err(|e| IndexError::Tantivy(e.into()))?
+                else {
+                    continue;
+                };
+                let doc = docs.doc();
+                if doc == tantivy::TERMINATED || segment.is_deleted(doc) {
+                    continue;
+                }
+                let reader = match &facets {
+                    Some(reader) => reader,
+                    None => facets.insert(segment.facet_reader("site")?),
+                };
+                for ord in reader.facet_ords(doc) {
+                    reader.facet_from_ord(ord, &mut facet)?;
+                    if let Some(site) = facet.to_path().last() {
+                        sites.push(site.to_string());
+                    }
                 }
             }
         }
@@ -448,14 +468,13 @@ impl Searcher {
         let fields = self.index.fields();
         let generator = match (options.snippets, terms) {
             (false, _) => None,
-            (true, Some(terms)) => {
-                let analyzer = searcher.index().tokenizer_for_field(fields.body)?;
+            (true, terms) => {
+                let terms = match terms {
+                    Some(terms) => terms,
+                    None => snippet_terms(&searcher, query, fields.body)?,
+                };
+                let analyzer = self.snippets.clone();
                 Some(SnippetGenerator::new(terms, analyzer, fields.body, options.snippet_chars))
-            }
-            (true, None) => {
-                let mut generator = SnippetGenerator::create(&searcher, query, fields.body)?;
-                generator.set_max_num_chars(options.snippet_chars);
-                Some(generator)
             }
         };
         let mut hits = Vec::with_capacity(addresses.len());
@@ -635,6 +654,31 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         also_on: Vec::new(),
         reprises: 0,
     }
+}
+
+/// The words of `query` in `field` that some article holds, each weighed
+/// by its rarity: what [`SnippetGenerator::create`] computes, which cannot
+/// be given an analyzer of our own.
+fn snippet_terms(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> Result<BTreeMap<String, f32>, IndexError> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weighed = BTreeMap::new();
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_string) else { continue };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            weighed.insert(text, 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(weighed)
 }
 
 /// The snippet of a hit, on one line, highlights in characters; the start of

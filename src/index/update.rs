@@ -180,6 +180,7 @@ fn document(
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &article.id);
+    doc.add_u64(fields.id_key, super::id_key(&article.id));
     doc.add_text(fields.path, path);
     if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
         doc.add_text(fields.url, url);

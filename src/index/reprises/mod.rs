@@ -706,17 +706,21 @@ struct StoredClusters {
 pub struct Clusters {
     lists: Vec<Vec<String>>,
     of: FxHashMap<String, u32>,
+    /// The same, by [`crate::index::id_key`].
+    by_key: FxHashMap<u64, u32>,
 }
 
 impl Clusters {
     fn from_lists(lists: Vec<Vec<String>>) -> Clusters {
         let mut of = FxHashMap::default();
+        let mut by_key = FxHashMap::default();
         for (n, list) in lists.iter().enumerate() {
             for id in list {
                 of.insert(id.clone(), n as u32);
+                by_key.insert(crate::index::id_key(id), n as u32);
             }
         }
-        Clusters { lists, of }
+        Clusters { lists, of, by_key }
     }
 
     /// Reads what [`Reprises::save_clusters`] wrote; a missing file or one
@@ -746,6 +750,12 @@ impl Clusters {
     /// As [`Reprises::clusters`].
     pub fn clusters(&self) -> &[Vec<String>] {
         &self.lists
+    }
+
+    /// The cluster (its number and ids) of the article whose
+    /// [`crate::index::id_key`] is `key`, when it has reprises.
+    pub fn cluster_of_key(&self, key: u64) -> Option<(u32, &[String])> {
+        self.by_key.get(&key).map(|&n| (n, self.lists[n as usize].as_slice()))
     }
 
     pub fn is_empty(&self) -> bool {
