@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 use crate::corpus::PubDate;
 
-const MONTHS: [(&str, u32); 67] = [
+const MONTHS: &[(&str, u32)] = &[
     ("janvier", 1),
     ("janv", 1),
     ("fevrier", 2),
@@ -77,6 +77,26 @@ const MONTHS: [(&str, u32); 67] = [
     ("septiembre", 9),
     ("octubre", 10),
     ("noviembre", 11),
+    ("diciembre", 12),
+    ("november", 11),
+    ("okt", 10),
+    ("dez", 12),
+    // Portuguese and Dutch.
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("marco", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
 ];
 
 fn month(word: &str) -> Option<u32> {
@@ -119,8 +139,13 @@ pub fn parse_iso(text: &str) -> Option<PubDate> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return plausible(dt.date_naive()).map(|_| PubDate::DateTime(dt));
     }
+    // `%z` wants an offset in digits: `Z` is UTC.
+    let zoned = match text.strip_suffix(['Z', 'z']) {
+        Some(utc) => std::borrow::Cow::Owned(format!("{utc}+0000")),
+        None => std::borrow::Cow::Borrowed(text),
+    };
     for format in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
-        if let Ok(dt) = DateTime::parse_from_str(text, format) {
+        if let Ok(dt) = DateTime::parse_from_str(&zoned, format) {
             return plausible(dt.date_naive()).map(|_| PubDate::DateTime(dt));
         }
     }
@@ -133,32 +158,148 @@ pub fn parse_iso(text: &str) -> Option<PubDate> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok().and_then(plausible).map(PubDate::Date)
 }
 
-/// A date in a URL: `/2014/05/18/`, `/2014-05-18-`, `/20140518/`.
+/// A date in a URL: `/2014/05/18/`, `/2014-05-18-`, `/2020-02/19/`,
+/// `/20140518/`, and day first `/23-01-2022-titre`, `/08112021-titre`,
+/// `nid03052022`. Only the path and query are read (a web archive's
+/// address holds the archived one there); a whole date is needed, so
+/// `/2022/` or `/2010/05/` give none.
 pub fn from_url(url: &str) -> Option<PubDate> {
-    let bytes = url.as_bytes();
-    for start in 0..bytes.len().saturating_sub(8) {
-        if bytes[start] != b'/' || !url.is_char_boundary(start + 1) {
+    let after_scheme = url.find("://").map_or(url, |at| &url[at + 3..]);
+    let path = after_scheme.find(['/', '?']).map_or("", |at| &after_scheme[at..]);
+    // Maximal runs of digits, and the byte that follows each.
+    let mut runs: Vec<(&str, Option<u8>)> = Vec::new();
+    let bytes = path.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
             continue;
         }
-        let rest = &url[start + 1..];
-        // YYYY/MM/DD or YYYY-MM-DD.
-        let head: Vec<u8> = rest.bytes().take(10).collect();
-        if head.len() == 10 && (head[4] == b'/' || head[4] == b'-') && head[7] == head[4] {
-            let part = |r: std::ops::Range<usize>| rest.get(r).and_then(|p| p.parse::<u32>().ok());
-            if let (Some(y), Some(m), Some(d)) = (part(0..4), part(5..7), part(8..10))
-                && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d).and_then(plausible)
-            {
-                return Some(PubDate::Date(date));
-            }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_digit() {
+            at += 1;
         }
-        let compact: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if compact.len() == 8
-            && let Some(date) = NaiveDate::parse_from_str(&compact, "%Y%m%d").ok().and_then(plausible)
-        {
-            return Some(PubDate::Date(date));
+        runs.push((&path[start..at], bytes.get(at).copied()));
+    }
+    let separated = |i: usize| {
+        runs.get(i).is_some_and(|(_, next)| matches!(next, Some(b'/' | b'-' | b'_' | b'.')))
+            && path_gap_is_one(path, &runs, i)
+    };
+    let date = |y: &str, m: &str, d: &str| {
+        let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        NaiveDate::from_ymd_opt(y, m, d).and_then(plausible)
+    };
+    for i in 0..runs.len() {
+        let (run, _) = runs[i];
+        let found = match run.len() {
+            8 => date(&run[..4], &run[4..6], &run[6..]).or_else(|| date(&run[4..], &run[2..4], &run[..2])),
+            4 if separated(i) && separated(i + 1) => {
+                let (m, d) = (runs[i + 1].0, runs.get(i + 2).map_or("", |r| r.0));
+                (m.len() <= 2 && d.len() <= 2).then(|| date(run, m, d)).flatten()
+            }
+            1 | 2 if separated(i) && separated(i + 1) => {
+                let (m, y) = (runs[i + 1].0, runs.get(i + 2).map_or("", |r| r.0));
+                (m.len() <= 2 && y.len() == 4).then(|| date(y, m, run)).flatten()
+            }
+            _ => None,
+        };
+        if let Some(found) = found {
+            return Some(PubDate::Date(found));
         }
     }
     None
+}
+
+/// Whether digit run `i` of `path` is followed by exactly one separator
+/// and then run `i + 1`.
+fn path_gap_is_one(path: &str, runs: &[(&str, Option<u8>)], i: usize) -> bool {
+    let (Some((this, _)), Some((next, _))) = (runs.get(i), runs.get(i + 1)) else { return false };
+    let end = this.as_ptr() as usize - path.as_ptr() as usize + this.len();
+    let start = next.as_ptr() as usize - path.as_ptr() as usize;
+    start == end + 1
+}
+
+/// Time zones of publishers, by the country code ending their host name or,
+/// on a generic one (`.org`, `.com`), by the page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// A fixed offset from UTC, in hours.
+    Fixed(i32),
+    /// The European rule: standard offset in hours, one more from the last
+    /// Sunday of March to the last Sunday of October (at 01:00 UTC).
+    European(i32),
+}
+
+const ZONES_BY_COUNTRY: [(&[&str], Zone); 9] = [
+    (
+        &[
+            "fr", "de", "at", "ch", "it", "es", "nl", "be", "lu", "pl", "cz", "sk", "si", "hr", "hu", "dk",
+            "se", "no", "li", "mc", "ad", "sm", "va", "mt", "rs", "ba", "me", "mk", "al",
+        ],
+        Zone::European(1),
+    ),
+    (&["uk", "ie", "pt"], Zone::European(0)),
+    (&["fi", "gr", "ro", "bg", "ee", "lv", "lt", "ua", "cy"], Zone::European(2)),
+    (&["ar", "br", "uy"], Zone::Fixed(-3)),
+    (&["co", "pe", "ec"], Zone::Fixed(-5)),
+    (&["ve", "bo"], Zone::Fixed(-4)),
+    (&["jp", "kr"], Zone::Fixed(9)),
+    (&["cn", "tw", "hk", "sg"], Zone::Fixed(8)),
+    (&["ru"], Zone::Fixed(3)),
+];
+
+/// Languages spoken in one zone only, for generic host names (French: most
+/// of its sites are in France, Belgium and Switzerland).
+const ZONES_BY_LANGUAGE: [(&[&str], Zone); 2] = [
+    (
+        &["fr", "de", "it", "nl", "pl", "cs", "sk", "sl", "hr", "hu", "da", "sv", "nb", "nn", "no"],
+        Zone::European(1),
+    ),
+    (&["fi", "el", "ro", "bg", "et", "lv", "lt"], Zone::European(2)),
+];
+
+/// The calendar date a timestamp written in UTC falls on where the page was
+/// published: `2022-11-06T23:00:00Z` on a German site is the 7th, the day
+/// its readers saw. A timestamp with an offset of its own, or one from a
+/// publisher whose zone cannot be told, is returned as it is.
+pub fn in_publisher_zone(
+    found: DateTime<chrono::FixedOffset>,
+    host: Option<&str>,
+    lang: Option<&str>,
+) -> DateTime<chrono::FixedOffset> {
+    if found.offset().local_minus_utc() != 0 {
+        return found;
+    }
+    let country = host.and_then(|h| h.trim_end_matches('.').rsplit('.').next()).filter(|tld| tld.len() == 2);
+    let zone = match country {
+        Some(tld) => ZONES_BY_COUNTRY.iter().find(|(codes, _)| codes.contains(&tld)).map(|(_, zone)| *zone),
+        None => lang.and_then(|lang| {
+            let lang = lang.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+            ZONES_BY_LANGUAGE.iter().find(|(codes, _)| codes.contains(&lang.as_str())).map(|(_, zone)| *zone)
+        }),
+    };
+    let hours = match zone {
+        None => return found,
+        Some(Zone::Fixed(hours)) => hours,
+        Some(Zone::European(standard)) => standard + i32::from(european_summer_time(found.to_utc())),
+    };
+    match chrono::FixedOffset::east_opt(hours * 3600) {
+        Some(offset) => found.with_timezone(&offset),
+        None => found,
+    }
+}
+
+/// Whether European summer time is in force at `at`.
+fn european_summer_time(at: DateTime<chrono::Utc>) -> bool {
+    use chrono::{Datelike, TimeZone, Weekday};
+    let last_sunday = |month: u32| {
+        let mut day = NaiveDate::from_ymd_opt(at.year(), month, 31).expect("March and October have 31 days");
+        while day.weekday() != Weekday::Sun {
+            day = day.pred_opt().expect("a Sunday precedes");
+        }
+        chrono::Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).expect("01:00 exists"))
+    };
+    at >= last_sunday(3) && at < last_sunday(10)
 }
 
 /// The first date written in words or digits in `text`, or `None` when the
@@ -173,7 +314,8 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
     }
     let words: Vec<&str> = folded
         .split(|c: char| !(c.is_alphanumeric() || c == '/' || c == '.' || c == '-'))
-        .filter(|w| !w.is_empty())
+        // "3 de mayo de 2022": Spanish and Portuguese join day, month and year.
+        .filter(|w| !w.is_empty() && !matches!(*w, "de" | "del"))
         .collect();
     for (i, word) in words.iter().enumerate() {
         // 11/02/2025, 11.02.2025, 11-02-2025 (day first, as in French).
@@ -266,15 +408,67 @@ mod tests {
         assert_eq!(url("https://x.example/2014/05/18/alles-neu/").as_deref(), Some("2014-05-18"));
         assert_eq!(url("https://x.example/news/20200102/1000.html").as_deref(), Some("2020-01-02"));
         assert_eq!(url("https://x.example/spip.php?article123"), None);
+        assert_eq!(url("http://x.example/local/2020-02/19/c_1125.htm").as_deref(), Some("2020-02-19"));
+        assert_eq!(
+            url("https://x.example/newsroom/23-01-2022-wierer/17-378.html").as_deref(),
+            Some("2022-01-23")
+        );
+        assert_eq!(url("https://x.example/aktuelles/08112021-online-fachtag").as_deref(), Some("2021-11-08"));
+        assert_eq!(url("https://x.example/politica/jugada-nid03052022/").as_deref(), Some("2022-05-03"));
+        assert_eq!(
+            url("https://web.archive.org/web/20120611024252/http://x.example/news/2012-06/04/c_1.htm")
+                .as_deref(),
+            Some("2012-06-04")
+        );
+        // Not whole dates, or not dates at all.
+        assert_eq!(url("https://x.example/2010/05/literatur/"), None);
+        assert_eq!(url("https://x.example/de/acht-produkte/19837156"), None);
+        assert_eq!(url("https://x.example/30-11-buch-der-woche-1619"), None);
+        assert_eq!(url("https://2014.example.org/05/18/"), None);
         assert_eq!(day("31. Mai 2012").as_deref(), Some("2012-05-31"));
         assert_eq!(day("5 marzo 2020").as_deref(), Some("2020-03-05"));
+        assert_eq!(day("10. November 2021").as_deref(), Some("2021-11-10"));
+        assert_eq!(day("3 de maio de 2022").as_deref(), Some("2022-05-03"));
         assert_eq!(day("News date : 04/21/2022").as_deref(), Some("2022-04-21"));
+    }
+
+    #[test]
+    fn utc_timestamps_fall_on_the_publishers_day() {
+        let local = |at: &str, host: Option<&str>, lang: Option<&str>| {
+            let found = DateTime::parse_from_rfc3339(at).unwrap();
+            in_publisher_zone(found, host, lang).to_rfc3339()
+        };
+        // Winter in Germany: UTC+1; summer in Austria: UTC+2.
+        assert_eq!(
+            local("2022-11-06T23:00:00Z", Some("beige.example.de"), None),
+            "2022-11-07T00:00:00+01:00"
+        );
+        assert_eq!(local("2019-10-18T22:04:00Z", Some("www.example.at"), None), "2019-10-19T00:04:00+02:00");
+        // The switch to summer time, on the last Sunday of March 2025 (the 30th).
+        assert_eq!(local("2025-03-30T00:59:00Z", Some("example.fr"), None), "2025-03-30T01:59:00+01:00");
+        assert_eq!(local("2025-03-30T01:00:00Z", Some("example.fr"), None), "2025-03-30T03:00:00+02:00");
+        // Argentina, and a French page on a generic host name.
+        assert_eq!(
+            local("2022-05-04T00:53:29Z", Some("www.example.com.ar"), None),
+            "2022-05-03T21:53:29-03:00"
+        );
+        assert_eq!(
+            local("2024-12-31T23:30:00Z", Some("example.org"), Some("fr-FR")),
+            "2025-01-01T00:30:00+01:00"
+        );
+        // Unknown zone, or an offset given: unchanged.
+        assert_eq!(
+            local("2024-12-31T23:30:00Z", Some("example.com"), Some("en")),
+            "2024-12-31T23:30:00+00:00"
+        );
+        assert_eq!(local("2024-12-31T23:30:00-05:00", Some("example.de"), None), "2024-12-31T23:30:00-05:00");
     }
 
     #[test]
     fn iso_keeps_offsets() {
         let d = parse_iso("2026-03-04T07:45:00+01:00").unwrap();
         assert_eq!(d.to_string(), "2026-03-04T07:45:00+01:00");
+        assert_eq!(parse_iso("2021-11-04T23:00Z").unwrap().to_string(), "2021-11-04T23:00:00Z");
         assert!(parse_iso("not a date").is_none());
     }
 }

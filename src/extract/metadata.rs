@@ -15,6 +15,9 @@ pub struct Metadata {
     pub title: Option<String>,
     pub description: Option<String>,
     pub published: Option<PubDate>,
+    /// `published` comes from a generic `date` meta, which a date printed
+    /// for readers beats.
+    pub published_is_vague: bool,
     pub authors: Vec<String>,
     pub canonical: Option<String>,
     pub lang: Option<String>,
@@ -232,13 +235,31 @@ fn names(value: &Value) -> Vec<String> {
     }
 }
 
+/// The JSON in a JSON-LD script, as pages write it: wrapped in an HTML
+/// comment or CDATA, followed by a stray `;` or a second object (only the
+/// first is read), with raw line breaks inside strings.
+fn parse_json_ld(text: &str) -> Option<Value> {
+    let mut text = text.trim();
+    for (open, close) in [("<!--", "-->"), ("//<![CDATA[", "//]]>"), ("<![CDATA[", "]]>")] {
+        if let Some(inner) = text.strip_prefix(open) {
+            text = inner.trim_end().strip_suffix(close).unwrap_or(inner).trim();
+        }
+    }
+    let first = |text: &str| serde_json::Deserializer::from_str(text).into_iter::<Value>().next()?.ok();
+    first(text).or_else(|| {
+        // Control characters are whitespace outside strings and invalid inside.
+        let cleaned: String = text.chars().map(|c| if c < ' ' { ' ' } else { c }).collect();
+        first(&cleaned)
+    })
+}
+
 /// Reads the JSON-LD article into `out`; returns the first `datePublished`
 /// of any object, a fallback for pages not marked as articles.
 fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
     let mut page_date = None;
     for script in doc.select(r#"script[type="application/ld+json"]"#).iter() {
         let text = script.text();
-        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let Some(value) = parse_json_ld(&text) else { continue };
         if page_date.is_none() {
             page_date = any_date_published(&value, 0);
         }
@@ -286,11 +307,6 @@ pub fn read(doc: &Document) -> Metadata {
             "og:published_time",
             "article:published",
             "dc.date.issued",
-            "dc.date.created",
-            "dc.date",
-            "dcterms.date",
-            "dcterms.created",
-            "date",
             "datepublished",
             "citation_publication_date",
             "pubdate",
@@ -303,16 +319,29 @@ pub fn read(doc: &Document) -> Metadata {
             "parsely-pub-date",
             "sailthru.date",
             "release_date",
-            "datecreated",
-            "created",
         ]);
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
         out.published = doc
-            .select(r#"time[datetime], [itemprop="datePublished"][datetime], abbr.published[title]"#)
+            .select(r#"[itemprop="datePublished"][datetime], time[datetime], abbr.published[title]"#)
             .iter()
             .find_map(|t| t.attr("datetime").or_else(|| t.attr("title")).and_then(|d| dates::parse_iso(&d)));
+    }
+    if out.published.is_none() {
+        // Content systems fill these with the day the page was last saved
+        // as often as with the day it was published.
+        let iso = metas.get(&[
+            "dc.date",
+            "dc.date.created",
+            "dcterms.date",
+            "dcterms.created",
+            "date",
+            "datecreated",
+            "created",
+        ]);
+        out.published = iso.as_deref().and_then(dates::parse_iso);
+        out.published_is_vague = out.published.is_some();
     }
     // Each source's names are cleaned before the next is tried: a JSON-LD
     // author that is a user name (`edilson.la.rosa`) or an `article:author`

@@ -164,11 +164,30 @@ const ASIDES: &str = ".lire-aussi, .lire_aussi, .related, .related-posts, .share
 const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'], [class*='byline'], \
     [class*='posted'], [class*='published'], [class*='datum'], [class*='meta'], [class*='info-publi']";
 
-/// The first date printed in an element made for dates, in page order.
-fn visible_date(doc: &Document) -> Option<PubDate> {
-    doc.select(DATE_PLACES).iter().take(40).find_map(|el| {
+/// Elements that hold a date and nothing else, which a vague date meta
+/// gives way to.
+const DATE_ONLY_PLACES: &str = "time, [class*='date'], [class*='Date'], [class*='datum']";
+
+/// The first date printed in one of `places`, in page order.
+fn visible_date(doc: &Document, places: &str) -> Option<PubDate> {
+    doc.select(places).iter().take(40).find_map(|el| {
         let text = el.text();
         (text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
+    })
+}
+
+/// The first date printed for readers in an element that holds a date and
+/// nothing else, outside links, lists and the page's header, navigation and
+/// footer (where dates belong to other articles, events, or today).
+fn own_visible_date(doc: &Document) -> Option<PubDate> {
+    const ELSEWHERE: [&str; 6] = ["a", "li", "nav", "header", "footer", "aside"];
+    doc.select(DATE_ONLY_PLACES).iter().take(40).find_map(|el| {
+        let node = el.nodes().first()?;
+        let elsewhere = node
+            .ancestors_it(Some(12))
+            .any(|a| a.node_name().is_some_and(|name| ELSEWHERE.contains(&name.as_ref())));
+        let text = el.text();
+        (!elsewhere && text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
     })
 }
 
@@ -651,12 +670,25 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     // Readers' comments and forums are never the article, nor its byline.
     doc.select(COMMENTS).remove();
+    // JSON-LD some pages put in a script without its type.
+    for script in doc.select("script:not([type]), script[type='text/javascript']").iter() {
+        let text = script.text();
+        let head = text.trim_start().get(..40).unwrap_or_default();
+        if head.starts_with('{') && head.contains("\"@context\"") {
+            script.set_attr("type", "application/ld+json");
+        }
+    }
     // Scripts (but JSON-LD, which is metadata) and styles are never text.
     doc.select(r#"script:not([type="application/ld+json"]), style"#).remove();
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
-    let visible_date = if meta.published.is_none() { visible_date(&doc) } else { None };
+    if meta.published_is_vague
+        && let Some(date) = own_visible_date(&doc)
+    {
+        meta.published = Some(date);
+    }
+    let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES) } else { None };
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     let mut out = Extracted::default();
@@ -744,12 +776,18 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
             meta.published = Some(PubDate::Date(day));
         }
     }
+    if let Some(PubDate::DateTime(found)) = meta.published {
+        let host = base.as_ref().and_then(|u| u.host_str());
+        meta.published = Some(PubDate::DateTime(dates::in_publisher_zone(found, host, meta.lang.as_deref())));
+    }
     if meta.published.is_none() {
-        // Printed near the article, in its first lines, or in its address.
+        // Printed near the article, in its address, after "Publié le"
+        // anywhere, or in its first lines (where a date may also be the
+        // day of what the article tells).
         meta.published = visible_date
-            .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
             .or(url_date)
-            .or(cued_date);
+            .or(cued_date)
+            .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()));
     }
     out.title = strip_controls(&out.title).nfc().collect();
     let authors: Vec<String> = meta.authors.iter().map(|a| strip_controls(a)).collect();
