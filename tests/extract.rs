@@ -145,7 +145,7 @@ fn dated_page(timestamp: &str) -> String {
 }
 
 #[test]
-fn the_address_gives_the_day_of_a_utc_timestamp_only() {
+fn utc_timestamps_fall_on_the_day_of_the_address_or_of_the_publishers_zone() {
     let date = |timestamp: &str, url: &str| {
         let html = dated_page(timestamp);
         let got = extract(html.as_bytes(), &Options { url: Some(url), ..Options::default() }).unwrap();
@@ -155,8 +155,55 @@ fn the_address_gives_the_day_of_a_utc_timestamp_only() {
     assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/2022/11/07/recours"), "2022-11-07");
     // With the site's own offset, the timestamp's day stands.
     assert_eq!(date("2020-02-19T18:37:32+01:00", "https://x.example/2020/02/18/recours"), "2020-02-19");
-    // Two days apart: not a time zone, the address is about something else.
-    assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/2022/11/09/recours"), "2022-11-06");
+    // Days apart: the site dated the post itself (an update, a live report).
+    assert_eq!(date("2022-11-06T12:00:00Z", "https://x.example/2022/11/09/recours"), "2022-11-06");
+    // Years apart: the timestamp belongs to something else.
+    assert_eq!(date("2009-04-11T12:00:00Z", "https://x.example/2019/10/22/recours"), "2019-10-22");
+    // No date in the address: a French page's UTC midnight is in Paris time.
+    assert_eq!(date("2022-11-06T23:00:00Z", "https://x.example/recours"), "2022-11-07");
+    assert_eq!(date("2022-11-06T22:00:00Z", "https://x.example/recours"), "2022-11-06");
+}
+
+/// A page with `head` in its head and `top` above the article's text.
+fn page_with(head: &str, top: &str) -> veille::extract::Extracted {
+    let paragraph = "Les habitants demandent l'arrêt des forages exploratoires, qui menacent \
+                     la nappe phréatique dont dépend toute la vallée depuis des siècles.";
+    let html = format!(
+        r#"<html lang="fr"><head><title>Forages</title>{head}</head>
+        <body><nav><ul><li><a href="/autre">Autre texte <span class="date">01/01/2020</span></a></li></ul></nav>
+        <article><h1>Non aux forages</h1>{top}
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"#
+    );
+    extract(html.as_bytes(), &Options { url: Some("https://x.example/forages"), ..Options::default() })
+        .unwrap()
+}
+
+#[test]
+fn a_vague_date_meta_gives_way_to_the_date_printed_for_readers() {
+    let day = |got: veille::extract::Extracted| got.published.unwrap().date().to_string();
+    // A generic `date` meta (often the day the page was last saved) loses to the page's own date...
+    let got = page_with(
+        r#"<meta name="date" content="2021-12-20T11:02:44+01:00">"#,
+        r#"<span class="date">27.01.2022</span>"#,
+    );
+    assert_eq!(day(got), "2022-01-27");
+    // ...but not to a date in a link or a list (another article's).
+    assert_eq!(day(page_with(r#"<meta name="date" content="2021-12-20T11:02:44+01:00">"#, "")), "2021-12-20");
+    // A publication meta stands.
+    let got = page_with(
+        r#"<meta property="article:published_time" content="2021-12-20T11:02:44+01:00">"#,
+        r#"<span class="date">27.01.2022</span>"#,
+    );
+    assert_eq!(day(got), "2021-12-20");
+}
+
+#[test]
+fn json_ld_in_a_script_without_its_type_and_with_stray_text() {
+    let day = |got: veille::extract::Extracted| got.published.unwrap().date().to_string();
+    let untyped = r#"<script>{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2022-01-28T06:00:00+01:00"}</script>"#;
+    assert_eq!(day(page_with(untyped, "")), "2022-01-28");
+    let stray = "<script type=\"application/ld+json\"><!--\n{\"@type\": \"NewsArticle\", \"headline\": \"Non\naux forages\",\n \"datePublished\": \"2022-02-03\"};\n--></script>";
+    assert_eq!(day(page_with(stray, "")), "2022-02-03");
 }
 
 #[test]

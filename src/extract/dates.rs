@@ -104,24 +104,36 @@ fn month(word: &str) -> Option<u32> {
     MONTHS.iter().find(|(name, _)| *name == word).map(|&(_, m)| m)
 }
 
-/// Lower case without accents, so `Février` and `fevrier` meet.
+/// Lower case without accents, so `Février` and `fevrier` meet; a word run
+/// into a number (`am09.02.2022`, from elements read without their
+/// spaces) is split from it.
 fn fold(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'û' | 'ù' | 'ü' | 'ú' => 'u',
-            'í' => 'i',
-            'á' => 'a',
-            'ó' => 'o',
-            'à' | 'â' => 'a',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ä' => 'a',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut after_letter = false;
+    for c in text.to_lowercase().chars() {
+        if after_letter && c.is_ascii_digit() {
+            out.push(' ');
+        }
+        after_letter = c.is_alphabetic();
+        out.push(fold_char(c));
+    }
+    out
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'û' | 'ù' | 'ü' | 'ú' => 'u',
+        'í' => 'i',
+        'á' => 'a',
+        'ó' => 'o',
+        'à' | 'â' => 'a',
+        'î' | 'ï' => 'i',
+        'ô' | 'ö' => 'o',
+        'ä' => 'a',
+        'ç' => 'c',
+        c => c,
+    }
 }
 
 fn plausible(date: NaiveDate) -> Option<NaiveDate> {
@@ -318,8 +330,10 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
         .filter(|w| !w.is_empty() && !matches!(*w, "de" | "del"))
         .collect();
     for (i, word) in words.iter().enumerate() {
-        // 11/02/2025, 11.02.2025, 11-02-2025 (day first, as in French).
-        let parts: Vec<&str> = word.split(['/', '.', '-']).collect();
+        // 11/02/2025, 11.02.2025, 11-02-2025 (day first, as in French),
+        // maybe run into the next word (`09.02.2022habt`).
+        let numeric = word.trim_end_matches(char::is_alphabetic);
+        let parts: Vec<&str> = numeric.split(['/', '.', '-']).collect();
         if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()) {
             let (d, m, y) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse::<i32>().ok()?);
             let y = if parts[2].len() == 2 { 2000 + y } else { y };
@@ -349,7 +363,9 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
             .get(i + 1)
             .and_then(|w| w.trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u32>().ok());
         let year_at = |j: usize| {
-            words.get(j).and_then(|w| w.trim_end_matches('.').parse::<i32>().ok()).filter(|y| *y > 1000)
+            let word = words.get(j)?;
+            let digits = word.find(|c: char| !c.is_ascii_digit()).map_or(*word, |end| &word[..end]);
+            digits.parse::<i32>().ok().filter(|y| *y > 1000)
         };
         let found = match (day_before, day_after) {
             (Some(d), _) => year_at(i + 1).and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
@@ -428,6 +444,8 @@ mod tests {
         assert_eq!(day("31. Mai 2012").as_deref(), Some("2012-05-31"));
         assert_eq!(day("5 marzo 2020").as_deref(), Some("2020-03-05"));
         assert_eq!(day("10. November 2021").as_deref(), Some("2021-11-10"));
+        assert_eq!(day("Erstellt am09.02.2022Habt ihr Lust").as_deref(), Some("2022-02-09"));
+        assert_eq!(day("Datum:26. Januar 2022Ausgabejahr:2022").as_deref(), Some("2022-01-26"));
         assert_eq!(day("3 de maio de 2022").as_deref(), Some("2022-05-03"));
         assert_eq!(day("News date : 04/21/2022").as_deref(), Some("2022-04-21"));
     }

@@ -217,10 +217,9 @@ fn any_date_published(value: &Value, depth: usize) -> Option<PubDate> {
     }
     match value {
         Value::Array(items) => items.iter().find_map(|v| any_date_published(v, depth + 1)),
-        Value::Object(map) => map
-            .get("datePublished")
-            .and_then(Value::as_str)
-            .and_then(dates::parse_iso)
+        Value::Object(map) => ["datePublished", "uploadDate"]
+            .iter()
+            .find_map(|key| map.get(*key).and_then(Value::as_str).and_then(dates::parse_iso))
             .or_else(|| map.get("@graph").and_then(|g| any_date_published(g, depth + 1))),
         _ => None,
     }
@@ -319,14 +318,21 @@ pub fn read(doc: &Document) -> Metadata {
             "parsely-pub-date",
             "sailthru.date",
             "release_date",
+            "publication_date",
         ]);
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
         out.published = doc
-            .select(r#"[itemprop="datePublished"][datetime], time[datetime], abbr.published[title]"#)
+            .select(
+                r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title]"#,
+            )
             .iter()
-            .find_map(|t| t.attr("datetime").or_else(|| t.attr("title")).and_then(|d| dates::parse_iso(&d)));
+            .find_map(|t| {
+                let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
+                // Some themes write the machine date the way people do (`01-11-2023 10:29`).
+                dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
+            });
     }
     if out.published.is_none() {
         // Content systems fill these with the day the page was last saved

@@ -162,7 +162,8 @@ const ASIDES: &str = ".lire-aussi, .lire_aussi, .related, .related-posts, .share
 
 /// Elements where pages print their date for people.
 const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'], [class*='byline'], \
-    [class*='posted'], [class*='published'], [class*='datum'], [class*='meta'], [class*='info-publi']";
+    [class*='posted'], [class*='published'], [class*='datum'], [class*='meta'], [class*='info-publi'], \
+    [class*='time'], [class*='info'], [class*='submitted'], [data-testid*='date']";
 
 /// Elements that hold a date and nothing else, which a vague date meta
 /// gives way to.
@@ -192,7 +193,7 @@ fn own_visible_date(doc: &Document) -> Option<PubDate> {
 }
 
 /// Words pages print just before their date, folded to lower case.
-const DATE_CUES: [&str; 16] = [
+const DATE_CUES: [&str; 20] = [
     "publié le",
     "mis à jour le",
     "published on",
@@ -202,6 +203,10 @@ const DATE_CUES: [&str; 16] = [
     "veröffentlicht am",
     "erschienen am",
     "aktualisiert am",
+    "aktualisiert:",
+    "letzte änderung:",
+    "wurde am",
+    "pressemitteilung vom",
     "datum:",
     "stand:",
     "stand -",
@@ -767,13 +772,16 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
     }
     // The page's address, or the one it gives itself.
     let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
-    if let (Some(PubDate::DateTime(found)), Some(PubDate::Date(day))) = (meta.published, url_date) {
-        // A timestamp in UTC can fall on the day before (or after) the
-        // site's own calendar date, which its URL gives. A timestamp with
-        // the site's own offset already says its calendar date.
-        let utc = found.offset().local_minus_utc() == 0;
-        if utc && found.date_naive() != day && (found.date_naive() - day).num_days().abs() <= 1 {
-            meta.published = Some(PubDate::Date(day));
+    if let (Some(found), Some(day)) = (meta.published, url_date) {
+        // The date in an address (`/2019/10/22/`) is the day the content
+        // system filed the post. A timestamp in UTC can fall on the day
+        // before or after it; a date months away is another text's or a
+        // later edit's. Within those bounds, sites that update a post
+        // (a live report, a corrected article) keep their own date.
+        let apart = (found.date() - day.date()).num_days().abs();
+        let utc = matches!(found, PubDate::DateTime(t) if t.offset().local_minus_utc() == 0);
+        if (utc && apart == 1) || apart > 31 {
+            meta.published = Some(day);
         }
     }
     if let Some(PubDate::DateTime(found)) = meta.published {
