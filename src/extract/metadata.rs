@@ -6,7 +6,7 @@
 use dom_query::Document;
 use serde_json::Value;
 
-use super::dates;
+use super::{css, dates};
 use crate::corpus::PubDate;
 
 /// What a page says about itself.
@@ -157,7 +157,7 @@ struct Metas(Vec<(String, String)>);
 impl Metas {
     fn read(doc: &Document) -> Metas {
         let mut all = Vec::new();
-        for m in doc.select("meta[content]").iter() {
+        for m in css::select(doc, "meta[content]").iter() {
             let Some(content) = m.attr("content").and_then(|c| clean_escaped(&c)) else { continue };
             for key in ["property", "name", "itemprop"] {
                 if let Some(k) = m.attr(key) {
@@ -256,7 +256,7 @@ fn parse_json_ld(text: &str) -> Option<Value> {
 /// of any object, a fallback for pages not marked as articles.
 fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
     let mut page_date = None;
-    for script in doc.select(r#"script[type="application/ld+json"]"#).iter() {
+    for script in css::select(doc, r#"script[type="application/ld+json"]"#).iter() {
         let text = script.text();
         let Some(value) = parse_json_ld(&text) else { continue };
         if page_date.is_none() {
@@ -323,12 +323,11 @@ pub fn read(doc: &Document) -> Metadata {
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
-        out.published = doc
-            .select(
-                r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title]"#,
-            )
-            .iter()
-            .find_map(|t| {
+        out.published = css::matches(
+            doc,
+            r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title]"#,
+        )
+        .find_map(|t| {
                 let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
                 // Some themes write the machine date the way people do (`01-11-2023 10:29`).
                 dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
@@ -381,17 +380,15 @@ pub fn read(doc: &Document) -> Metadata {
     if out.authors.is_empty() {
         // The first name only: these marks also sign the related posts and
         // the comments further down the page.
-        let names: Vec<String> = doc
-            .select(r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
-            .iter()
-            .filter_map(|a| clean(&a.text()))
-            .collect();
+        let names: Vec<String> =
+            css::matches(doc, r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
+                .filter_map(|a| clean(&a.text()))
+                .collect();
         out.authors = clean_authors(&names).into_iter().take(1).collect();
     }
     out.description = metas.get(&["description", "og:description"]);
-    out.canonical = doc
-        .select(r#"link[rel="canonical"]"#)
-        .attr("href")
+    out.canonical = css::first(doc, r#"link[rel="canonical"]"#)
+        .and_then(|link| link.attr("href"))
         .and_then(|h| clean(&h))
         .or_else(|| metas.get(&["og:url"]));
     out.lang = doc

@@ -9,6 +9,7 @@
 //! reason instead.
 
 pub mod charset;
+mod css;
 pub mod dates;
 pub mod markdown;
 pub mod metadata;
@@ -170,8 +171,8 @@ const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'],
 const DATE_ONLY_PLACES: &str = "time, [class*='date'], [class*='Date'], [class*='datum']";
 
 /// The first date printed in one of `places`, in page order.
-fn visible_date(doc: &Document, places: &str) -> Option<PubDate> {
-    doc.select(places).iter().take(40).find_map(|el| {
+fn visible_date(doc: &Document, places: &'static str) -> Option<PubDate> {
+    css::matches(doc, places).take(40).find_map(|el| {
         let text = el.text();
         (text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
     })
@@ -182,9 +183,8 @@ fn visible_date(doc: &Document, places: &str) -> Option<PubDate> {
 /// footer (where dates belong to other articles, events, or today).
 fn own_visible_date(doc: &Document) -> Option<PubDate> {
     const ELSEWHERE: [&str; 6] = ["a", "li", "nav", "header", "footer", "aside"];
-    doc.select(DATE_ONLY_PLACES).iter().take(40).find_map(|el| {
-        let node = el.nodes().first()?;
-        let elsewhere = node
+    css::matches(doc, DATE_ONLY_PLACES).take(40).find_map(|el| {
+        let elsewhere = el
             .ancestors_it(Some(12))
             .any(|a| a.node_name().is_some_and(|name| ELSEWHERE.contains(&name.as_ref())));
         let text = el.text();
@@ -220,7 +220,7 @@ const DATE_CUES: [&str; 20] = [
 /// (`Erstellt am: 01.11.2023` in a plain paragraph), for pages that put it
 /// in no element made for dates.
 fn cued_date(doc: &Document) -> Option<PubDate> {
-    let text = doc.select("body").text().to_lowercase();
+    let text = css::first(doc, "body")?.text().to_lowercase();
     let mut found: Vec<(usize, PubDate)> = DATE_CUES
         .iter()
         .filter_map(|cue| {
@@ -342,22 +342,25 @@ fn text_of(selection: &Selection) -> Option<String> {
 }
 
 /// The profile's byline, when the page has one, beats generic metadata.
-fn set_authors(doc: &Document, selector: &str, meta: &mut Metadata) {
-    let authors: Vec<String> = doc.select(selector).iter().filter_map(|a| text_of(&a)).collect();
+fn set_authors(doc: &Document, selector: &'static str, meta: &mut Metadata) {
+    let authors: Vec<String> =
+        css::matches(doc, selector).filter_map(|a| text_of(&Selection::from(a))).collect();
     if !authors.is_empty() {
         meta.authors = authors;
     }
 }
 
-fn first(doc: &Document, selectors: &[&str]) -> Option<String> {
-    selectors.iter().find_map(|sel| doc.try_select(sel).and_then(|s| text_of(&s.first())))
+/// The text of the first element matching the first of `selectors` that
+/// matches one with text.
+fn first(doc: &Document, selectors: &[&'static str]) -> Option<String> {
+    selectors.iter().find_map(|sel| css::first(doc, sel).and_then(|node| text_of(&Selection::from(node))))
 }
 
 fn detect(meta: &Metadata, doc: &Document) -> Profile {
     let generator = meta.generator.as_deref().unwrap_or_default().to_lowercase();
-    if generator.contains("spip") || doc.select(".spip_logo, .crayon, .spip_note").exists() {
+    if generator.contains("spip") || css::first(doc, ".spip_logo, .crayon, .spip_note").is_some() {
         Profile::Spip
-    } else if generator.contains("wordpress") || doc.select(".entry-content").exists() {
+    } else if generator.contains("wordpress") || css::first(doc, ".entry-content").is_some() {
         Profile::Wordpress
     } else {
         Profile::Generic
@@ -495,7 +498,9 @@ fn custom(
             found.remove();
         }
     }
-    if let Some(title) = selectors.title.as_deref().and_then(|s| first(doc, &[s])) {
+    if let Some(title) =
+        selectors.title.as_deref().and_then(|s| doc.try_select(s)).and_then(|s| text_of(&s.first()))
+    {
         out.title = title;
     }
     if let Some(date) = selectors.date.as_deref().and_then(|s| doc.try_select(s)) {
@@ -674,17 +679,28 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
         return Err(NotArticle::Listing(why));
     }
     // Readers' comments and forums are never the article, nor its byline.
-    doc.select(COMMENTS).remove();
-    // JSON-LD some pages put in a script without its type.
-    for script in doc.select("script:not([type]), script[type='text/javascript']").iter() {
-        let text = script.text();
-        let head = text.trim_start().get(..40).unwrap_or_default();
-        if head.starts_with('{') && head.contains("\"@context\"") {
-            script.set_attr("type", "application/ld+json");
+    css::select(&doc, COMMENTS).remove();
+    // Scripts and styles are never text; JSON-LD is metadata, also when a
+    // page puts it in a script without its type.
+    for element in css::select(&doc, "script, style").iter() {
+        let kind = element.attr("type").map(|t| t.trim().to_ascii_lowercase());
+        let keep = match kind.as_deref() {
+            Some("application/ld+json") => true,
+            None | Some("text/javascript") if element.is("script") => {
+                let text = element.text();
+                let head = text.trim_start().get(..40).unwrap_or_default();
+                let json_ld = head.starts_with('{') && head.contains("\"@context\"");
+                if json_ld {
+                    element.set_attr("type", "application/ld+json");
+                }
+                json_ld
+            }
+            _ => false,
+        };
+        if !keep {
+            element.remove();
         }
     }
-    // Scripts (but JSON-LD, which is metadata) and styles are never text.
-    doc.select(r#"script:not([type="application/ld+json"]), style"#).remove();
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
@@ -734,7 +750,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
                     .into_iter()
                     .collect();
         }
-        doc.select(ASIDES).remove();
+        css::select(&doc, ASIDES).remove();
         let from_profile = std::mem::take(&mut out.body);
         if let Err(e) = generic(doc, options.url, &mut meta, &mut out)
             && from_profile.trim().is_empty()
