@@ -238,3 +238,27 @@ fn a_date_after_its_cue_anywhere_in_the_page() {
     .unwrap();
     assert_eq!(got.published.unwrap().date().to_string(), "2023-11-01");
 }
+
+#[test]
+fn captions_credits_and_related_posts_are_left_out_but_not_an_article_wrapped_in_such_a_class() {
+    let paragraph = "La préfecture a autorisé le captage malgré l'avis défavorable de la commission \
+                     locale de l'eau, qui demandait une étude des nappes sur trois années.";
+    let html = format!(
+        r#"<html lang="fr"><body>
+        <section class="article js-truncate-related-to-size"><h1>Captage autorisé</h1>
+        <figure><img src="/nappe.jpg" alt="La nappe"><figcaption>La source du Lez en août</figcaption></figure>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p>
+        <p>Crédits photos : Collectif Eau Secours</p>
+        <div class="yarpp-related"><h3>Articles similaires</h3><p>Un autre texte sur les nappes phréatiques et les forages.</p></div>
+        <div class="newsletter-box"><p>Recevez notre lettre chaque semaine dans votre boîte.</p></div>
+        </section></body></html>"#
+    );
+    let got =
+        extract(html.as_bytes(), &Options { url: Some("https://x.example/captage"), ..Options::default() })
+            .unwrap();
+    let text = veille::corpus::text::plain_text(&got.body);
+    assert!(text.contains("avis défavorable"), "{text}");
+    for left_out in ["source du Lez", "Crédits photos", "Articles similaires", "Recevez notre lettre"] {
+        assert!(!text.contains(left_out), "{left_out:?} kept in {text}");
+    }
+}

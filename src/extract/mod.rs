@@ -148,18 +148,56 @@ fn link_text_share(markdown: &str) -> f64 {
 /// Less text than this is no article (a short communiqué is a few lines).
 const MIN_TEXT: usize = 80;
 
+/// What pages put around and inside an article that is not its text:
+/// picture captions and credits, related posts (plugins' own classes
+/// included), newsletter and donation boxes, author boxes, ratings.
+/// Containers only, by tag, so that a `<body class="has-related">` stays.
+macro_rules! around_articles {
+    () => {
+        "figcaption, .wp-caption-text, p[class*='caption'], span[class*='caption'], \
+        div[class*='related'], section[class*='related'], aside[class*='related'], ul[class*='related'], \
+        [class*='yarpp'], [class*='crp_related'], div[class*='recommended'], div[class*='newsletter'], \
+        [class*='saboxplugin'], .post-ratings, div[class*='donation']"
+    };
+}
+
+/// Removes what `selectors` match inside `root`, except an element that
+/// holds the page's heading or most of its text: class names are matched
+/// by substring (`related`), and a page may wrap its whole article in
+/// `<section class="js-truncate-related">`.
+fn remove_around(root: &Selection, selectors: &'static str) {
+    let found = root.select_matcher(css::matcher(selectors));
+    if found.is_empty() {
+        return;
+    }
+    let whole = root.text().len();
+    for element in found.iter() {
+        let holds_article =
+            element.select_matcher(css::matcher("h1")).exists() || element.text().len() * 2 > whole;
+        if !holds_article {
+            element.remove();
+        }
+    }
+}
+
 /// Elements that never belong to an article body.
-const NOISE: &str = "script, style, noscript, template, iframe, form, nav, button, select, textarea, svg, \
-    [class*='forum'], #comments, .comments, .comment-list, #respond, .sharedaddy, .jp-relatedposts, \
-    .share, .sharing, .social, .addtoany_share_save_container, .lire-aussi, .related, .newsletter";
+const NOISE: &str = concat!(
+    "script, style, noscript, template, iframe, form, nav, button, select, textarea, svg, ",
+    "[class*='forum'], #comments, .comments, .comment-list, #respond, .sharedaddy, .jp-relatedposts, ",
+    ".share, .sharing, .social, .addtoany_share_save_container, .lire-aussi, .related, .newsletter, ",
+    around_articles!()
+);
 
 /// Readers' contributions, removed before anything is read.
 const COMMENTS: &str = "#comments, .comments, .comment-list, .commentlist, #respond, [class*='forum'], \
     .comment, [id^='comment-'], #disqus_thread";
 
 /// Blocks that sit next to an article and are never part of it, by exact class.
-const ASIDES: &str = ".lire-aussi, .lire_aussi, .related, .related-posts, .sharedaddy, .jp-relatedposts, .share, \
-    .sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner";
+const ASIDES: &str = concat!(
+    ".lire-aussi, .lire_aussi, .related, .related-posts, .sharedaddy, .jp-relatedposts, .share, ",
+    ".sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner, ",
+    around_articles!()
+);
 
 /// Elements where pages print their date for people.
 const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'], [class*='byline'], \
@@ -425,7 +463,7 @@ fn spip_notes(doc: &Document) -> Vec<String> {
 /// Markdown of the nodes matched by `selector`, noise removed.
 fn markdown(doc: &Document, selector: &str, base: Option<&url::Url>) -> String {
     let Some(selection) = doc.try_select(selector) else { return String::new() };
-    selection.select(NOISE).remove();
+    remove_around(&selection, NOISE);
     absolutise(&selection, base);
     let parts: Vec<String> =
         selection.nodes().iter().map(markdown::to_markdown).filter(|s| !s.trim().is_empty()).collect();
@@ -625,6 +663,9 @@ fn normalise(markdown: &str) -> String {
             blank += 1;
             continue;
         }
+        if is_credit_line(line) {
+            continue;
+        }
         if !out.is_empty() {
             out.push_str(if blank > 0 { "\n\n" } else { "\n" });
         }
@@ -632,6 +673,28 @@ fn normalise(markdown: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// Picture credits and copyright lines, which sit inside article bodies
+/// but are not their text (`Crédits photos : Bestimage`, `© AFP`).
+fn is_credit_line(line: &str) -> bool {
+    const CREDITS: [&str; 9] = [
+        "crédit photo",
+        "crédits photo",
+        "photo :",
+        "photo:",
+        "photos :",
+        "©",
+        "copyright",
+        "foto:",
+        "bildquelle",
+    ];
+    let text = line.trim_start_matches(['*', '_', '>', ' ']);
+    if text.chars().count() > 120 {
+        return false;
+    }
+    let head: String = text.chars().take(16).flat_map(char::to_lowercase).collect();
+    CREDITS.iter().any(|credit| head.starts_with(credit))
 }
 
 /// Link targets of a Markdown body, absolute http(s) only, first occurrence kept.
@@ -653,7 +716,20 @@ fn fold_ascii(text: &str) -> String {
 }
 
 /// Reads a page. The body is Markdown; metadata comes from the best source.
+///
+/// A page that makes a parser or Readability panic is reported as hostile
+/// rather than ending the crawl or batch that reads it.
 pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_page(bytes, options))).unwrap_or_else(
+        |_| {
+            Err(NotArticle::Hostile(
+                "the page made the HTML reader fail (an internal error, reported above)".into(),
+            ))
+        },
+    )
+}
+
+fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(NotArticle::Empty);
     }
@@ -750,7 +826,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle>
                     .into_iter()
                     .collect();
         }
-        css::select(&doc, ASIDES).remove();
+        remove_around(&Selection::from(doc.root()), ASIDES);
         let from_profile = std::mem::take(&mut out.body);
         if let Err(e) = generic(doc, options.url, &mut meta, &mut out)
             && from_profile.trim().is_empty()
