@@ -249,6 +249,8 @@ fn captions_credits_and_related_posts_are_left_out_but_not_an_article_wrapped_in
         <figure><img src="/nappe.jpg" alt="La nappe"><figcaption>La source du Lez en août</figcaption></figure>
         <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p>
         <p>Crédits photos : Collectif Eau Secours</p>
+        <p>Le forage de Saint-Clément. (Photo DR)</p>
+        <h3>À lire aussi :</h3>
         <div class="yarpp-related"><h3>Articles similaires</h3><p>Un autre texte sur les nappes phréatiques et les forages.</p></div>
         <div class="newsletter-box"><p>Recevez notre lettre chaque semaine dans votre boîte.</p></div>
         </section></body></html>"#
@@ -258,7 +260,14 @@ fn captions_credits_and_related_posts_are_left_out_but_not_an_article_wrapped_in
             .unwrap();
     let text = veille::corpus::text::plain_text(&got.body);
     assert!(text.contains("avis défavorable"), "{text}");
-    for left_out in ["source du Lez", "Crédits photos", "Articles similaires", "Recevez notre lettre"] {
+    for left_out in [
+        "source du Lez",
+        "Crédits photos",
+        "Photo DR",
+        "lire aussi",
+        "Articles similaires",
+        "Recevez notre lettre",
+    ] {
         assert!(!text.contains(left_out), "{left_out:?} kept in {text}");
     }
 }

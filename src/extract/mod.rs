@@ -675,10 +675,12 @@ fn normalise(markdown: &str) -> String {
     out
 }
 
-/// Picture credits and copyright lines, which sit inside article bodies
-/// but are not their text (`Crédits photos : Bestimage`, `© AFP`).
+/// Lines that sit inside article bodies but are not their text: picture
+/// credits and copyright lines (`Crédits photos : Bestimage`, `© AFP`,
+/// `Puerto de Montevideo. Foto: Archivo`) and the headings that announce
+/// other articles (`À lire aussi`, `Das könnte Sie auch interessieren`).
 fn is_credit_line(line: &str) -> bool {
-    const CREDITS: [&str; 9] = [
+    const CREDITS_AT_START: [&str; 10] = [
         "crédit photo",
         "crédits photo",
         "photo :",
@@ -688,13 +690,38 @@ fn is_credit_line(line: &str) -> bool {
         "copyright",
         "foto:",
         "bildquelle",
+        "credit:",
     ];
-    let text = line.trim_start_matches(['*', '_', '>', ' ']);
-    if text.chars().count() > 120 {
+    const CREDITS_INSIDE: [&str; 7] =
+        ["(foto", " foto: ", "(photo", " photo : ", "photograph by", "(crédit", "(credit"];
+    const MORE_ARTICLES: [&str; 16] = [
+        "à lire aussi",
+        "a lire aussi",
+        "lire aussi",
+        "sur le même sujet",
+        "dans la même rubrique",
+        "das könnte sie auch interessieren",
+        "das könnte dich auch interessieren",
+        "lesen sie auch",
+        "auch interessant",
+        "mehr zum thema",
+        "zum weiterlesen",
+        "weitere beiträge",
+        "related posts",
+        "related articles",
+        "you may also like",
+        "read more",
+    ];
+    let text =
+        line.trim_start_matches(['#', '*', '_', '>', ' ']).trim_end_matches(['*', '_', ' ', ':', '!', '.']);
+    let chars = text.chars().count();
+    if chars > 150 {
         return false;
     }
-    let head: String = text.chars().take(16).flat_map(char::to_lowercase).collect();
-    CREDITS.iter().any(|credit| head.starts_with(credit))
+    let lower = text.to_lowercase();
+    CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
+        || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
+        || (chars <= 60 && MORE_ARTICLES.iter().any(|heading| lower == *heading))
 }
 
 /// Link targets of a Markdown body, absolute http(s) only, first occurrence kept.
