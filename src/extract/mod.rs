@@ -742,6 +742,32 @@ fn fold_ascii(text: &str) -> String {
     deunicode::deunicode(text).to_lowercase()
 }
 
+/// Removes what is never read: readers' comments and forums (never the
+/// article, nor its byline), scripts and styles (JSON-LD is kept: it is
+/// metadata, also when a page puts it in a script without its type).
+fn prepare(doc: &Document) {
+    css::select(doc, COMMENTS).remove();
+    for element in css::select(doc, "script, style").iter() {
+        let kind = element.attr("type").map(|t| t.trim().to_ascii_lowercase());
+        let keep = match kind.as_deref() {
+            Some("application/ld+json") => true,
+            None | Some("text/javascript") if element.is("script") => {
+                let text = element.text();
+                let head = text.trim_start().get(..40).unwrap_or_default();
+                let json_ld = head.starts_with('{') && head.contains("\"@context\"");
+                if json_ld {
+                    element.set_attr("type", "application/ld+json");
+                }
+                json_ld
+            }
+            _ => false,
+        };
+        if !keep {
+            element.remove();
+        }
+    }
+}
+
 /// Reads a page. The body is Markdown; metadata comes from the best source.
 ///
 /// A page that makes a parser or Readability panic is reported as hostile
@@ -781,29 +807,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     if let Some(why) = listing_body_class(&doc) {
         return Err(NotArticle::Listing(why));
     }
-    // Readers' comments and forums are never the article, nor its byline.
-    css::select(&doc, COMMENTS).remove();
-    // Scripts and styles are never text; JSON-LD is metadata, also when a
-    // page puts it in a script without its type.
-    for element in css::select(&doc, "script, style").iter() {
-        let kind = element.attr("type").map(|t| t.trim().to_ascii_lowercase());
-        let keep = match kind.as_deref() {
-            Some("application/ld+json") => true,
-            None | Some("text/javascript") if element.is("script") => {
-                let text = element.text();
-                let head = text.trim_start().get(..40).unwrap_or_default();
-                let json_ld = head.starts_with('{') && head.contains("\"@context\"");
-                if json_ld {
-                    element.set_attr("type", "application/ld+json");
-                }
-                json_ld
-            }
-            _ => false,
-        };
-        if !keep {
-            element.remove();
-        }
-    }
+    prepare(&doc);
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
