@@ -271,3 +271,21 @@ fn captions_credits_and_related_posts_are_left_out_but_not_an_article_wrapped_in
         assert!(!text.contains(left_out), "{left_out:?} kept in {text}");
     }
 }
+
+#[test]
+fn a_french_cue_gives_the_date_of_a_page_without_metadata() {
+    let paragraph = "Un documentaire sonore sur les habitants d'un quartier que l'on va raser pour \
+                     construire un entrepôt logistique, et sur ceux qui ont décidé de rester.";
+    let html = format!(
+        r#"<html lang="fr"><body><article><h1>Rester</h1>
+        <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article>
+        <aside><ul><li><p class="title">Mise en ligne</p><p class="content">23 mai 2019</p></li></ul></aside>
+        </body></html>"#
+    );
+    let got = extract(
+        html.as_bytes(),
+        &Options { url: Some("https://x.example/son/rester"), ..Options::default() },
+    )
+    .unwrap();
+    assert_eq!(got.published.unwrap().date().to_string(), "2019-05-23");
+}

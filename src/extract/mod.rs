@@ -231,9 +231,13 @@ fn own_visible_date(doc: &Document) -> Option<PubDate> {
 }
 
 /// Words pages print just before their date, folded to lower case.
-const DATE_CUES: [&str; 20] = [
+const DATE_CUES: [&str; 24] = [
     "publié le",
     "mis à jour le",
+    "mise en ligne",
+    "mis en ligne le",
+    "date de publication",
+    "paru le",
     "published on",
     "published:",
     "posted on",
