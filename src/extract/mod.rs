@@ -157,7 +157,10 @@ macro_rules! around_articles {
         "figcaption, .wp-caption-text, p[class*='caption'], span[class*='caption'], \
         div[class*='related'], section[class*='related'], aside[class*='related'], ul[class*='related'], \
         [class*='yarpp'], [class*='crp_related'], div[class*='recommended'], div[class*='newsletter'], \
-        [class*='saboxplugin'], .post-ratings, div[class*='donation']"
+        [class*='saboxplugin'], .post-ratings, div[class*='donation'], \
+        .wp-embedded-content, \
+        div[class*='shariff'], div[class*='ez-toc'], #toc_container, div[class*='disclaimer'], \
+        p[class*='disclaimer'], .postmetadata, .post-navigation, .nav-next, .nav-previous"
     };
 }
 
@@ -172,6 +175,11 @@ fn remove_around(root: &Selection, selectors: &'static str) {
     }
     let whole = root.text().len();
     for element in found.iter() {
+        // Inside a block removed already: nothing to measure.
+        let node = element.nodes().first();
+        if node.is_some_and(|n| !n.ancestors_it(None).last().is_some_and(|top| top.is_document())) {
+            continue;
+        }
         let holds_article =
             element.select_matcher(css::matcher("h1")).exists() || element.text().len() * 2 > whole;
         if !holds_article {
