@@ -704,8 +704,24 @@ fn is_credit_line(line: &str) -> bool {
         "bildquelle",
         "credit:",
     ];
-    const CREDITS_INSIDE: [&str; 7] =
-        ["(foto", " foto: ", "(photo", " photo : ", "photograph by", "(crédit", "(credit"];
+    // Opening brackets only before a credit: `(photographies de …)` and
+    // `(crédit d'impôt)` are text.
+    const CREDITS_INSIDE: [&str; 14] = [
+        "(foto ",
+        "(foto:",
+        "(photo ",
+        "(photo:",
+        "(photo)",
+        " foto: ",
+        " photo : ",
+        "photograph by",
+        "(crédit :",
+        "(crédit:",
+        "(crédits :",
+        "(crédit photo",
+        "(credit:",
+        "(credit photo",
+    ];
     const MORE_ARTICLES: [&str; 16] = [
         "à lire aussi",
         "a lire aussi",
@@ -976,5 +992,31 @@ impl Extracted {
             article.extra.insert("surtitle".into(), toml::Value::String(surtitle));
         }
         article
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_credit_line;
+
+    #[test]
+    fn credit_lines_and_announcements_of_other_articles() {
+        for credit in [
+            "Crédits photos : Bestimage",
+            "*© AFP*",
+            "Puerto de Montevideo. Foto: Archivo",
+            "Le forage de Saint-Clément. (Photo DR)",
+            "### À lire aussi :",
+            "Das könnte Sie auch interessieren!",
+        ] {
+            assert!(is_credit_line(credit), "{credit:?}");
+        }
+        for text in [
+            "Vernissage samedi (photographies de Jeanne Ferrand).",
+            "Le gouvernement prolonge le dispositif (crédit d'impôt recherche).",
+            "Il faut lire aussi les annexes du rapport, qui chiffrent les prélèvements d'eau.",
+        ] {
+            assert!(!is_credit_line(text), "{text:?}");
+        }
     }
 }
