@@ -332,7 +332,7 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
     for (i, word) in words.iter().enumerate() {
         // 11/02/2025, 11.02.2025, 11-02-2025 (day first, as in French),
         // maybe run into the next word (`09.02.2022habt`).
-        let numeric = word.trim_end_matches(char::is_alphabetic);
+        let numeric = word.trim_end_matches(char::is_alphabetic).trim_end_matches('.');
         let parts: Vec<&str> = numeric.split(['/', '.', '-']).collect();
         if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()) {
             let (d, m, y) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse::<i32>().ok()?);
@@ -446,6 +446,10 @@ mod tests {
         assert_eq!(day("10. November 2021").as_deref(), Some("2021-11-10"));
         assert_eq!(day("Erstellt am09.02.2022Habt ihr Lust").as_deref(), Some("2022-02-09"));
         assert_eq!(day("Datum:26. Januar 2022Ausgabejahr:2022").as_deref(), Some("2022-01-26"));
+        assert_eq!(
+            day("Aktualisiert am 17.01.2021.Permalink: https://x.example/").as_deref(),
+            Some("2021-01-17")
+        );
         assert_eq!(day("3 de maio de 2022").as_deref(), Some("2022-05-03"));
         assert_eq!(day("News date : 04/21/2022").as_deref(), Some("2022-04-21"));
     }

@@ -325,7 +325,7 @@ pub fn read(doc: &Document) -> Metadata {
     if out.published.is_none() {
         out.published = css::matches(
             doc,
-            r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title]"#,
+            r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title], .published[title]"#,
         )
         .find_map(|t| {
                 let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
