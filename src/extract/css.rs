@@ -32,6 +32,34 @@ pub fn matches<'a>(doc: &'a Document, css: &'static str) -> impl Iterator<Item =
     Selection::from(doc.root()).select_matcher_iter(matcher(css))
 }
 
+/// The first element matching each of `selectors`, found in one pass over
+/// `doc` (instead of one pass per selector, most of which find nothing).
+pub fn firsts<'a>(doc: &'a Document, selectors: &[&'static str]) -> Vec<Option<NodeRef<'a>>> {
+    let mut found: Vec<Option<NodeRef<'a>>> = vec![None; selectors.len()];
+    let union = matcher(union_of(selectors));
+    let each: Vec<&Matcher> = selectors.iter().map(|css| matcher(css)).collect();
+    for node in Selection::from(doc.root()).select_matcher_iter(union) {
+        for (slot, one) in found.iter_mut().zip(&each) {
+            if slot.is_none() && one.match_element(&node) {
+                *slot = Some(node);
+            }
+        }
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    found
+}
+
+/// The selector list matching any of `selectors`, kept for the process's
+/// life like the selectors themselves.
+fn union_of(selectors: &[&'static str]) -> &'static str {
+    static UNIONS: LazyLock<Mutex<HashMap<Vec<&'static str>, &'static str>>> =
+        LazyLock::new(Default::default);
+    let mut unions = UNIONS.lock().unwrap_or_else(|e| e.into_inner());
+    unions.entry(selectors.to_vec()).or_insert_with(|| Box::leak(selectors.join(", ").into_boxed_str()))
+}
+
 /// The first element of `doc` matching `css`, if any.
 pub fn first<'a>(doc: &'a Document, css: &'static str) -> Option<NodeRef<'a>> {
     matches(doc, css).next()
@@ -50,5 +78,8 @@ mod tests {
         assert!(first(&doc, "table").is_none());
         assert!(std::ptr::eq(matcher("p.a"), matcher("p.a")));
         assert_eq!(select(&doc, "p").length(), 3);
+        let found = firsts(&doc, &["div p", "table", "p.a"]);
+        let texts: Vec<Option<String>> = found.iter().map(|n| n.map(|n| n.text().to_string())).collect();
+        assert_eq!(texts, [Some("2".to_string()), None, Some("1".to_string())]);
     }
 }

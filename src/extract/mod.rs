@@ -403,7 +403,7 @@ fn set_authors(doc: &Document, selector: &'static str, meta: &mut Metadata) {
 /// The text of the first element matching the first of `selectors` that
 /// matches one with text.
 fn first(doc: &Document, selectors: &[&'static str]) -> Option<String> {
-    selectors.iter().find_map(|sel| css::first(doc, sel).and_then(|node| text_of(&Selection::from(node))))
+    css::firsts(doc, selectors).into_iter().flatten().find_map(|node| text_of(&Selection::from(node)))
 }
 
 fn detect(meta: &Metadata, doc: &Document) -> Profile {
