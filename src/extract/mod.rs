@@ -173,15 +173,16 @@ fn remove_around(root: &Selection, selectors: &'static str) {
     if found.is_empty() {
         return;
     }
-    let whole = root.text().len();
+    // Characters, spaces collapsed, counted without building the text.
+    let whole: usize = root.nodes().iter().map(|n| n.normalized_char_count()).sum();
     for element in found.iter() {
         // Inside a block removed already: nothing to measure.
         let node = element.nodes().first();
         if node.is_some_and(|n| !n.ancestors_it(None).last().is_some_and(|top| top.is_document())) {
             continue;
         }
-        let holds_article =
-            element.select_matcher(css::matcher("h1")).exists() || element.text().len() * 2 > whole;
+        let holds_article = element.select_matcher(css::matcher("h1")).exists()
+            || node.is_some_and(|n| n.normalized_char_count() * 2 > whole);
         if !holds_article {
             element.remove();
         }
