@@ -181,7 +181,7 @@ fn remove_around(root: &Selection, selectors: &'static str) {
         if node.is_some_and(|n| !n.ancestors_it(None).last().is_some_and(|top| top.is_document())) {
             continue;
         }
-        let holds_article = element.select_matcher(css::matcher("h1")).exists()
+        let holds_article = element.select_matcher_iter(css::matcher("h1")).next().is_some()
             || node.is_some_and(|n| n.normalized_char_count() * 2 > whole);
         if !holds_article {
             element.remove();
@@ -217,27 +217,22 @@ const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'],
 /// gives way to.
 const DATE_ONLY_PLACES: &str = "time, [class*='date'], [class*='Date'], [class*='datum']";
 
-/// The first date printed in one of `places`, in page order.
-fn visible_date(doc: &Document, places: &'static str) -> Option<PubDate> {
+/// The first date printed in one of `places`, in page order, in none of the
+/// elements named `outside`.
+fn visible_date(doc: &Document, places: &'static str, outside: &[&str]) -> Option<PubDate> {
     css::matches(doc, places).take(40).find_map(|el| {
-        let text = el.text();
-        (text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
-    })
-}
-
-/// The first date printed for readers in an element that holds a date and
-/// nothing else, outside links, lists and the page's header, navigation and
-/// footer (where dates belong to other articles, events, or today).
-fn own_visible_date(doc: &Document) -> Option<PubDate> {
-    const ELSEWHERE: [&str; 6] = ["a", "li", "nav", "header", "footer", "aside"];
-    css::matches(doc, DATE_ONLY_PLACES).take(40).find_map(|el| {
-        let elsewhere = el
-            .ancestors_it(Some(12))
-            .any(|a| a.node_name().is_some_and(|name| ELSEWHERE.contains(&name.as_ref())));
+        let elsewhere = !outside.is_empty()
+            && el
+                .ancestors_it(Some(12))
+                .any(|a| a.node_name().is_some_and(|name| outside.contains(&name.as_ref())));
         let text = el.text();
         (!elsewhere && text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
     })
 }
+
+/// Where the dates of other articles, of events, or today's date are
+/// printed: a vague date meta gives way only to a date outside them.
+const NOT_THE_ARTICLES_DATE: [&str; 6] = ["a", "li", "nav", "header", "footer", "aside"];
 
 /// Words pages print just before their date, folded to lower case.
 const DATE_CUES: [&str; 24] = [
@@ -676,7 +671,7 @@ fn normalise(markdown: &str) -> String {
             blank += 1;
             continue;
         }
-        if is_credit_line(line) {
+        if is_boilerplate_line(line) {
             continue;
         }
         if !out.is_empty() {
@@ -692,7 +687,7 @@ fn normalise(markdown: &str) -> String {
 /// credits and copyright lines (`Crédits photos : Bestimage`, `© AFP`,
 /// `Puerto de Montevideo. Foto: Archivo`) and the headings that announce
 /// other articles (`À lire aussi`, `Das könnte Sie auch interessieren`).
-fn is_credit_line(line: &str) -> bool {
+fn is_boilerplate_line(line: &str) -> bool {
     const CREDITS_AT_START: [&str; 10] = [
         "crédit photo",
         "crédits photo",
@@ -841,11 +836,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
     if meta.published_is_vague
-        && let Some(date) = own_visible_date(&doc)
+        && let Some(date) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
     {
         meta.published = Some(date);
     }
-    let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES) } else { None };
+    let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES, &[]) } else { None };
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     let mut out = Extracted::default();
@@ -998,7 +993,7 @@ impl Extracted {
 
 #[cfg(test)]
 mod tests {
-    use super::is_credit_line;
+    use super::is_boilerplate_line;
 
     #[test]
     fn credit_lines_and_announcements_of_other_articles() {
@@ -1010,14 +1005,14 @@ mod tests {
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
         ] {
-            assert!(is_credit_line(credit), "{credit:?}");
+            assert!(is_boilerplate_line(credit), "{credit:?}");
         }
         for text in [
             "Vernissage samedi (photographies de Jeanne Ferrand).",
             "Le gouvernement prolonge le dispositif (crédit d'impôt recherche).",
             "Il faut lire aussi les annexes du rapport, qui chiffrent les prélèvements d'eau.",
         ] {
-            assert!(!is_credit_line(text), "{text:?}");
+            assert!(!is_boilerplate_line(text), "{text:?}");
         }
     }
 }
