@@ -575,3 +575,23 @@ fn an_index_this_version_cannot_read_is_built_again() {
     veille(home.path()).args(["index", "-q"]).assert().success();
     veille(home.path()).args(["search", "eau", "-n", "1"]).assert().success();
 }
+
+#[test]
+fn bench_leaves_out_queries_that_do_not_parse_and_lists_the_slowest() {
+    let home = support::demo::demo_home();
+    let queries = home.path().join("queries.tsv");
+    fs::write(&queries, "q1\tdata center eau\nq2\t\"guillemet ouvert\nq3\tnucléaire\n").unwrap();
+    let assert = veille(home.path())
+        .args(["bench", "--queries"])
+        .arg(&queries)
+        .args(["--runs", "2", "--slowest", "5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("does not parse: \"guillemet ouvert"));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("queries: 2 × 1 passes"), "{out}");
+    assert!(out.contains("not timed: 1 that do not parse"), "{out}");
+    let slowest: Vec<&str> = out.lines().filter(|l| l.contains(" ms  ")).collect();
+    assert_eq!(slowest.len(), 2, "{out}");
+    assert!(slowest.iter().all(|l| !l.contains("guillemet")), "{out}");
+}
