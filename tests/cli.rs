@@ -531,7 +531,8 @@ fn extract_prints_an_article_json_or_a_reason() {
     let lines = json_lines(&output.stdout);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["title"], json["title"]);
-    assert!(lines[1]["error"].as_str().unwrap().contains("listing"));
+    let error = lines[1]["error"].as_str().unwrap();
+    assert!(error.contains("listing page") && error.contains("listing.html"), "{error}");
     assert!(lines[2]["error"].as_str().unwrap().contains("nonexistent"));
 }
 

@@ -198,7 +198,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
                 }
                 Ok(bytes) => match extract::extract(&bytes, &options) {
                     Ok(extracted) => serde_json::to_value(json(&extracted))?,
-                    Err(reason) => serde_json::json!({ "error": reason.to_string() }),
+                    Err(reason) => serde_json::json!({ "error": format!("{path}: {reason}") }),
                 },
                 Err(e) => serde_json::json!({ "error": format!("{path}: {e}") }),
             };
