@@ -15,7 +15,10 @@ pub mod markdown;
 pub mod metadata;
 pub mod pdf;
 
-use dom_query::{Document, Selection};
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use dom_query::{Document, NodeRef, Selection};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::config::sources::{Profile, Selectors};
@@ -169,20 +172,20 @@ macro_rules! around_articles {
 /// by substring (`related`), and a page may wrap its whole article in
 /// `<section class="js-truncate-related">`.
 fn remove_around(root: &Selection, selectors: &'static str) {
-    let found = root.select_matcher(css::matcher(selectors));
+    let found = css::under(root, selectors);
     if found.is_empty() {
         return;
     }
     // Characters, spaces collapsed, counted without building the text.
     let whole: usize = root.nodes().iter().map(|n| n.normalized_char_count()).sum();
-    for element in found.iter() {
+    for node in found {
         // Inside a block removed already: nothing to measure.
-        let node = element.nodes().first();
-        if node.is_some_and(|n| !n.ancestors_it(None).last().is_some_and(|top| top.is_document())) {
+        if !node.ancestors_it(None).last().is_some_and(|top| top.is_document()) {
             continue;
         }
+        let element = Selection::from(node);
         let holds_article = element.select_matcher_iter(css::matcher("h1")).next().is_some()
-            || node.is_some_and(|n| n.normalized_char_count() * 2 > whole);
+            || node.normalized_char_count() * 2 > whole;
         if !holds_article {
             element.remove();
         }
@@ -266,19 +269,21 @@ const DATE_CUES: [&str; 24] = [
 /// (`Erstellt am: 01.11.2023` in a plain paragraph), for pages that put it
 /// in no element made for dates.
 fn cued_date(doc: &Document) -> Option<PubDate> {
+    static CUES: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(DATE_CUES).expect("the date cues are plain words"));
     let text = css::first(doc, "body")?.text().to_lowercase();
-    let mut found: Vec<(usize, PubDate)> = DATE_CUES
-        .iter()
-        .filter_map(|cue| {
-            text.match_indices(cue).take(5).find_map(|(at, _)| {
-                let after = &text[at + cue.len()..];
-                let end = after.char_indices().nth(40).map_or(after.len(), |(i, _)| i);
-                dates::parse_human(&after[..end]).map(|date| (at, date))
-            })
-        })
-        .collect();
-    found.sort_by_key(|(at, _)| *at);
-    found.into_iter().next().map(|(_, date)| date)
+    let mut tried = [0usize; DATE_CUES.len()];
+    // In page order; a cue is tried at most five times.
+    CUES.find_overlapping_iter(&text).find_map(|cue| {
+        let seen = &mut tried[cue.pattern().as_usize()];
+        *seen += 1;
+        if *seen > 5 {
+            return None;
+        }
+        let after = &text[cue.end()..];
+        let end = after.char_indices().nth(40).map_or(after.len(), |(i, _)| i);
+        dates::parse_human(&after[..end])
+    })
 }
 
 /// What the page offers as its title.
@@ -426,12 +431,12 @@ fn absolute(base: Option<&url::Url>, href: &str) -> Option<String> {
 
 /// Links and images made absolute in place, before Markdown is written.
 fn absolutise(node: &Selection, base: Option<&url::Url>) {
-    for a in node.select("a[href]").iter() {
+    for a in css::under(node, "a[href]") {
         if let Some(href) = a.attr("href").and_then(|h| absolute(base, &h)) {
             a.set_attr("href", &href);
         }
     }
-    for img in node.select("img[src]").iter() {
+    for img in css::under(node, "img[src]") {
         if let Some(src) = img.attr("src").and_then(|s| absolute(base, &s)) {
             img.set_attr("src", &src);
         }
@@ -444,15 +449,15 @@ const NOTE_MARK: &str = "VEILLENOTE";
 /// SPIP notes `[1]` become Markdown footnotes: calls are marked in the text
 /// and the notes returned as `[^1]: …` lines.
 fn spip_notes(doc: &Document) -> Vec<String> {
-    for call in doc.select(".texte .spip_note_ref, .chapo .spip_note_ref").iter() {
+    for call in css::select(doc, ".texte .spip_note_ref, .chapo .spip_note_ref").iter() {
         let n: String = call.text().chars().filter(char::is_ascii_digit).collect();
         if !n.is_empty() {
             call.replace_with_html(format!("{NOTE_MARK}{n}{NOTE_MARK}"));
         }
     }
     let mut notes = Vec::new();
-    for note in doc.select(".notes div[id^='nb'], .notes p").iter() {
-        let Some(call) = note.select(".spip_note_ref, a.spip_note").nodes().first().cloned() else {
+    for note in css::select(doc, ".notes div[id^='nb'], .notes p").iter() {
+        let Some(call) = css::under(&note, ".spip_note_ref, a.spip_note").first().cloned() else {
             continue;
         };
         let n: String = call.text().chars().filter(char::is_ascii_digit).collect();
@@ -488,8 +493,8 @@ fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut 
         meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
     }
     set_authors(doc, ".auteurs .fn, .vcard.author .fn, .auteurs a", meta);
-    let texte = doc.select("[class*='article-texte-'], .texte").first();
-    out.spip_article = texte.attr("class").and_then(|c| {
+    let texte = css::first(doc, "[class*='article-texte-'], .texte");
+    out.spip_article = texte.and_then(|t| t.attr("class")).and_then(|c| {
         c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok()))
     });
     let notes = spip_notes(doc);
@@ -525,7 +530,9 @@ fn restore_note_calls(body: &str) -> String {
 
 fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
     out.title = first(doc, &["h1.entry-title", ".entry-title", "h1"]).unwrap_or_default();
-    if let Some(dt) = doc.select("time.entry-date[datetime], time.published[datetime]").attr("datetime") {
+    if let Some(dt) = css::first(doc, "time.entry-date[datetime], time.published[datetime]")
+        .and_then(|t| t.attr("datetime"))
+    {
         meta.published = dates::parse_iso(&dt).or(meta.published);
     }
     set_authors(doc, ".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a", meta);
@@ -591,9 +598,13 @@ fn generic(
     if meta.published.is_none() {
         meta.published = article.published_time.as_deref().and_then(dates::parse_iso);
     }
-    let content = Document::fragment(article.content.clone());
-    drop_link_lists(&content);
-    out.body = markdown::to_markdown(&content.root());
+    // Readability leaves the text it kept in its own document, under one
+    // element: read there rather than parsing the HTML it serialised.
+    let Some(content) = css::first(&readability.doc, "#readability-page-1") else {
+        return Err(NotArticle::NoText);
+    };
+    drop_link_lists(&Selection::from(content));
+    out.body = markdown::to_markdown(&content);
     if crate::corpus::text::plain_text(&out.body).chars().count() < MIN_TEXT {
         // A page that is mostly links (a link collection, an index) keeps them.
         out.body = markdown::to_markdown(&Document::fragment(article.content).root());
@@ -606,21 +617,35 @@ const MAX_LINK_DENSITY: f32 = 0.6;
 
 /// Removes blocks that are mostly links ("lire aussi", tag clouds, share
 /// rows, pagination) which Readability keeps when they sit inside the text.
-fn drop_link_lists(doc: &Document) {
-    for block in doc.select("ul, ol, p, div, section, table").iter() {
-        let text_len = block.text().split_whitespace().map(|w| w.chars().count()).sum::<usize>();
-        if text_len == 0 || text_len > 400 {
+fn drop_link_lists(root: &Selection) {
+    const LONGEST: usize = 400;
+    for block in css::under(root, "ul, ol, p, div, section, table") {
+        let text_len = letters_in(&block, LONGEST + 1);
+        if text_len == 0 || text_len > LONGEST {
             continue;
         }
-        let link_len: usize = block
-            .select("a")
-            .iter()
-            .map(|a| a.text().split_whitespace().map(|w| w.chars().count()).sum::<usize>())
-            .sum();
+        let link_len: usize =
+            css::under(&Selection::from(block), "a").iter().map(|a| letters_in(a, LONGEST)).sum();
         if link_len as f32 / text_len as f32 > MAX_LINK_DENSITY {
-            block.remove();
+            block.remove_from_parent();
         }
     }
+}
+
+/// The characters other than spaces in the text under `node`, counted up
+/// to `cap` at most (blocks are nested: a long one is not counted through).
+fn letters_in(node: &NodeRef, cap: usize) -> usize {
+    let mut count = 0;
+    for text in node.descendants_it().filter(|n| n.is_text()) {
+        count += text.query_or(0, |t| match &t.data {
+            dom_query::NodeData::Text { contents } => contents.chars().filter(|c| !c.is_whitespace()).count(),
+            _ => 0,
+        });
+        if count >= cap {
+            break;
+        }
+    }
+    count
 }
 
 /// Control characters (ANSI escapes among them) never reach a terminal or a
@@ -662,7 +687,12 @@ fn strip_controls(text: &str) -> String {
 
 /// NFC, no control characters, no trailing spaces, at most one blank line.
 fn normalise(markdown: &str) -> String {
-    let text: String = strip_controls(markdown).nfc().collect();
+    let text = strip_controls(markdown);
+    // Most pages are in NFC already; the quick check spares rebuilding them.
+    let text: String = match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    };
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {
@@ -770,8 +800,9 @@ fn fold_ascii(text: &str) -> String {
 /// article, nor its byline), scripts and styles (JSON-LD is kept: it is
 /// metadata, also when a page puts it in a script without its type).
 fn prepare(doc: &Document) {
-    css::select(doc, COMMENTS).remove();
-    for element in css::select(doc, "script, style").iter() {
+    let root = Selection::from(doc.root());
+    Selection::from(css::under(&root, COMMENTS)).remove();
+    for element in css::under(&root, "script, style").into_iter().map(Selection::from) {
         let kind = element.attr("type").map(|t| t.trim().to_ascii_lowercase());
         let keep = match kind.as_deref() {
             Some("application/ld+json") => true,
