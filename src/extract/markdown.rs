@@ -3,7 +3,7 @@
 //! code, with whitespace normalised and as little escaping as keeps the
 //! meaning (the file is read by people, not only by programs).
 
-use dom_query::NodeRef;
+use dom_query::{LocalName, NodeData, NodeRef};
 
 /// Elements whose content is never article text.
 const SKIP: [&str; 16] = [
@@ -49,20 +49,19 @@ struct Writer {
     inline: String,
 }
 
-fn name(node: &NodeRef) -> String {
-    node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default()
+/// The tag of an element (lower case: the HTML parser folds it), empty for other nodes.
+fn name(node: &NodeRef) -> LocalName {
+    node.query_or(None, |n| n.as_element().map(|e| e.name.local.clone())).unwrap_or_default()
 }
 
-/// Escapes what would change meaning inside a line of Markdown.
-fn escape_inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Appends `text` to `out`, escaping what would change meaning inside a line of Markdown.
+fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         if matches!(c, '\\' | '*' | '_' | '`' | '<') {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 /// Escapes what would make a paragraph's first characters a heading, quote or list.
@@ -130,21 +129,27 @@ impl Writer {
     }
 
     fn node(&mut self, node: &NodeRef) {
-        if node.is_text() {
-            self.inline.push_str(&escape_inline(&node.text()));
+        // One look at the node: its text, or its tag and whether it is hidden.
+        let Some((tag, hidden)) = node.query_or(None, |n| match &n.data {
+            NodeData::Text { contents } => {
+                push_escaped(&mut self.inline, contents);
+                None
+            }
+            NodeData::Element(e) => {
+                let hidden = e.attrs.iter().any(|a| {
+                    &*a.name.local == "hidden" || (&*a.name.local == "aria-hidden" && &*a.value == "true")
+                });
+                Some((e.name.local.clone(), hidden))
+            }
+            _ => None,
+        }) else {
+            return;
+        };
+        let tag: &str = &tag;
+        if hidden || SKIP.contains(&tag) {
             return;
         }
-        if !node.is_element() {
-            return;
-        }
-        let tag = name(node);
-        if SKIP.contains(&tag.as_str())
-            || node.attr("hidden").is_some()
-            || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
-        {
-            return;
-        }
-        match tag.as_str() {
+        match tag {
             "br" => self.inline.push('\n'),
             "hr" => {
                 self.flush();
@@ -162,7 +167,7 @@ impl Writer {
                 self.flush();
                 let ordered = tag == "ol";
                 let mut items = Vec::new();
-                for (i, li) in node.element_children().iter().filter(|c| name(c) == "li").enumerate() {
+                for (i, li) in node.element_children().iter().filter(|c| &*name(c) == "li").enumerate() {
                     let body = to_markdown(li);
                     if body.is_empty() {
                         continue;
@@ -272,11 +277,11 @@ impl Writer {
     fn table(&mut self, table: &NodeRef) {
         let rows: Vec<Vec<String>> = table
             .descendants_it()
-            .filter(|n| name(n) == "tr")
+            .filter(|n| &*name(n) == "tr")
             .map(|tr| {
                 tr.element_children()
                     .iter()
-                    .filter(|c| matches!(name(c).as_str(), "td" | "th"))
+                    .filter(|c| matches!(&*name(c), "td" | "th"))
                     .map(|cell| collapse(&Writer::inline_of(cell)).trim().replace('|', "\\|"))
                     .collect::<Vec<_>>()
             })

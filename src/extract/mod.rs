@@ -14,6 +14,7 @@ pub mod dates;
 pub mod markdown;
 pub mod metadata;
 pub mod pdf;
+mod prune;
 
 use std::sync::LazyLock;
 
@@ -98,18 +99,16 @@ fn nesting_depth(html: &[u8]) -> usize {
         b"param", b"track", b"base", b"p", b"li", b"dt", b"dd", b"option", b"tr", b"td", b"th",
     ];
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(at) = html[i..].iter().position(|&b| b == b'<') {
-        let start = i + at + 1;
-        i = start;
+    for at in memchr::memchr_iter(b'<', html) {
+        let start = at + 1;
         let closing = html.get(start) == Some(&b'/');
         let name_start = if closing { start + 1 } else { start };
         let name_len = html[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         if name_len == 0 {
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        if SELF_CLOSING.contains(&name.as_slice()) {
+        let name = &html[name_start..name_start + name_len];
+        if SELF_CLOSING.iter().any(|tag| tag.eq_ignore_ascii_case(name)) {
             continue;
         }
         if closing {
@@ -201,13 +200,17 @@ const NOISE: &str = concat!(
 );
 
 /// Readers' contributions, removed before anything is read.
-const COMMENTS: &str = "#comments, .comments, .comment-list, .commentlist, #respond, [class*='forum'], \
-    .comment, [id^='comment-'], #disqus_thread";
+macro_rules! comments {
+    () => {
+        "#comments, .comments, .comment-list, .commentlist, #respond, [class*='forum'], \
+        .comment, [id^='comment-'], #disqus_thread"
+    };
+}
 
 /// Blocks that sit next to an article and are never part of it, by exact class.
 const ASIDES: &str = concat!(
     ".lire-aussi, .lire_aussi, .related, .related-posts, .sharedaddy, .jp-relatedposts, .share, ",
-    ".sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner, ",
+    ".sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner, nav, ",
     around_articles!()
 );
 
@@ -392,10 +395,16 @@ fn text_of(selection: &Selection) -> Option<String> {
     metadata::clean(&selection.text())
 }
 
-/// The profile's byline, when the page has one, beats generic metadata.
-fn set_authors(doc: &Document, selector: &'static str, meta: &mut Metadata) {
-    let authors: Vec<String> =
-        css::matches(doc, selector).filter_map(|a| text_of(&Selection::from(a))).collect();
+/// The profile's byline, when the page has one, beats generic metadata:
+/// the `names` inside the `bylines`. (Looked up in two steps: matching
+/// `.byline a` would test every link of the page against its ancestors.)
+fn set_authors(doc: &Document, bylines: &'static str, names: &'static str, meta: &mut Metadata) {
+    let mut seen = std::collections::HashSet::new();
+    let authors: Vec<String> = css::matches(doc, bylines)
+        .flat_map(|byline| css::under(&Selection::from(byline), names))
+        .filter(|name| seen.insert(name.id))
+        .filter_map(|name| text_of(&Selection::from(name)))
+        .collect();
     if !authors.is_empty() {
         meta.authors = authors;
     }
@@ -409,9 +418,10 @@ fn first(doc: &Document, selectors: &[&'static str]) -> Option<String> {
 
 fn detect(meta: &Metadata, doc: &Document) -> Profile {
     let generator = meta.generator.as_deref().unwrap_or_default().to_lowercase();
-    if generator.contains("spip") || css::first(doc, ".spip_logo, .crayon, .spip_note").is_some() {
+    let markup = css::firsts(doc, &[".spip_logo, .crayon, .spip_note", ".entry-content"]);
+    if generator.contains("spip") || markup[0].is_some() {
         Profile::Spip
-    } else if generator.contains("wordpress") || css::first(doc, ".entry-content").is_some() {
+    } else if generator.contains("wordpress") || markup[1].is_some() {
         Profile::Wordpress
     } else {
         Profile::Generic
@@ -492,7 +502,7 @@ fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut 
     if meta.published.is_none() {
         meta.published = first(doc, &[".info-publi", ".date"]).and_then(|t| dates::parse_human(&t));
     }
-    set_authors(doc, ".auteurs .fn, .vcard.author .fn, .auteurs a", meta);
+    set_authors(doc, ".auteurs, .vcard.author", ".fn, a", meta);
     let texte = css::first(doc, "[class*='article-texte-'], .texte");
     out.spip_article = texte.and_then(|t| t.attr("class")).and_then(|c| {
         c.split_whitespace().find_map(|w| w.strip_prefix("article-texte-").and_then(|n| n.parse().ok()))
@@ -535,7 +545,7 @@ fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: 
     {
         meta.published = dates::parse_iso(&dt).or(meta.published);
     }
-    set_authors(doc, ".byline .author a, .author.vcard .fn, .author.vcard a, .entry-meta .author a", meta);
+    set_authors(doc, ".byline .author, .author.vcard, .entry-meta .author", "a, .fn", meta);
     out.body = markdown(doc, ".entry-content", base);
 }
 
@@ -800,13 +810,18 @@ fn fold_ascii(text: &str) -> String {
 /// article, nor its byline), scripts and styles (JSON-LD is kept: it is
 /// metadata, also when a page puts it in a script without its type).
 fn prepare(doc: &Document) {
-    let root = Selection::from(doc.root());
-    Selection::from(css::under(&root, COMMENTS)).remove();
-    for element in css::under(&root, "script, style").into_iter().map(Selection::from) {
+    // One walk finds both; a script inside a removed forum goes with it.
+    for node in css::under(&Selection::from(doc.root()), concat!(comments!(), ", script, style")) {
+        let element = Selection::from(node);
+        let tag = node.node_name().unwrap_or_default();
+        if !matches!(&*tag, "script" | "style") {
+            element.remove();
+            continue;
+        }
         let kind = element.attr("type").map(|t| t.trim().to_ascii_lowercase());
         let keep = match kind.as_deref() {
             Some("application/ld+json") => true,
-            None | Some("text/javascript") if element.is("script") => {
+            None | Some("text/javascript") if &*tag == "script" => {
                 let text = element.text();
                 let head = text.trim_start().get(..40).unwrap_or_default();
                 let json_ld = head.starts_with('{') && head.contains("\"@context\"");
@@ -854,7 +869,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         )));
     }
     let (html, _) = charset::decode(bytes, options.content_type);
-    let doc = Document::from(html.as_str());
+    let doc = Document::from(prune::prune(&html).as_ref());
     // Markup with no text at all (a redirect stub, a blank template).
     if doc.body().is_none_or(|b| !b.descendants_it().any(|n| n.is_text() && !n.text().trim().is_empty())) {
         return Err(NotArticle::Empty);
