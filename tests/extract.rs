@@ -289,3 +289,56 @@ fn a_french_cue_gives_the_date_of_a_page_without_metadata() {
     .unwrap();
     assert_eq!(got.published.unwrap().date().to_string(), "2019-05-23");
 }
+
+#[test]
+fn the_date_on_the_line_under_the_title_and_not_in_a_wrapper_holding_the_title() {
+    let day = |got: veille::extract::Extracted| got.published.map(|d| d.date().to_string());
+    // No element made for dates: the short line under the heading gives it,
+    // not a link to another text, nor the text itself.
+    let paragraph = "Les résultats des championnats régionaux sont arrivés tard dans la soirée, \
+                     et le club les publie ici avec le classement complet de chaque épreuve.";
+    let html = format!(
+        r#"<html lang="fr"><body><main><h1>Les résultats</h1><p><a href="/avant">Texte du 03.01.2022</a></p>
+        <p>Collectif Eau • 02.02.2022</p><p>{paragraph} Le 05.02.2022, la finale.</p><p>{paragraph}</p></main></body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(day(got).as_deref(), Some("2022-02-02"));
+    // A "meta" wrapper holds the title, which names the day of the events:
+    // the date is the one printed in its own element.
+    let html = format!(
+        r#"<html lang="fr"><body><article><div class="post-meta-wrapper"><h1>Résultats du 19.5.2007</h1>
+        <p class="post-meta">par Lou | <span class="published">20 mai 2007</span></p></div>
+        <p>{paragraph}</p><p>{paragraph}</p></article></body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(day(got).as_deref(), Some("2007-05-20"));
+}
+
+#[test]
+fn a_page_of_links_that_says_it_is_an_article_and_a_single_post_in_a_blog_theme_are_articles() {
+    let links: String = (1..=8)
+        .map(|i| format!(r#"<li><a href="https://x.example/{i}">Un texte sur les data centers et l'eau, numéro {i}</a></li>"#))
+        .collect();
+    let page = |head: &str| {
+        format!(
+            r#"<html><head>{head}</head><body><article><h1>Liens de la semaine</h1><ul>{links}</ul></article></body></html>"#
+        )
+    };
+    let options = Options { url: Some("https://x.example/liens"), ..Options::default() };
+    let listing = extract(page("").as_bytes(), &options).unwrap_err();
+    assert!(matches!(listing, NotArticle::Listing(_)), "{listing}");
+    let review =
+        extract(page(r#"<meta property="og:type" content="article">"#).as_bytes(), &options).unwrap();
+    assert!(review.body.contains("numéro 8"));
+
+    let paragraph = "La ferme raconte son histoire depuis le premier bail signé par la famille, \
+                     les terrasses reconstruites et les vignes replantées après la grêle.";
+    let blog_theme = |posts: &str| {
+        format!(
+            r#"<html><body class="page blog"><h1>Notre histoire</h1>{posts}<p>{paragraph}</p><p>{paragraph}</p></body></html>"#
+        )
+    };
+    assert!(extract(blog_theme("").as_bytes(), &options).is_ok());
+    let index = blog_theme(r#"<div class="hentry">Un</div><div class="hentry">Deux</div>"#);
+    assert!(matches!(extract(index.as_bytes(), &options), Err(NotArticle::Listing(_))));
+}

@@ -216,7 +216,7 @@ const ASIDES: &str = concat!(
 
 /// Elements where pages print their date for people.
 const DATE_PLACES: &str = "time, [class*='date'], [class*='Date'], [id*='date'], [class*='byline'], \
-    [class*='posted'], [class*='published'], [class*='datum'], [class*='meta'], [class*='info-publi'], \
+    [class*='posted'], [class*='publi'], [class*='datum'], [class*='meta'], [class*='info-publi'], \
     [class*='time'], [class*='info'], [class*='submitted'], [data-testid*='date']";
 
 /// Elements that hold a date and nothing else, which a vague date meta
@@ -232,8 +232,50 @@ fn visible_date(doc: &Document, places: &'static str, outside: &[&str]) -> Optio
                 .ancestors_it(Some(12))
                 .any(|a| a.node_name().is_some_and(|name| outside.contains(&name.as_ref())));
         let text = el.text();
-        (!elsewhere && text.len() <= 200).then(|| dates::parse_human(&text)).flatten()
+        // A block holding the title too (`<div class="post-meta-wrapper"><h1>`)
+        // is a wrapper: the title may name another day.
+        let wrapper = || Selection::from(el).select_matcher_iter(css::matcher("h1, h2, h3")).next().is_some();
+        (!elsewhere && text.len() <= 200 && !wrapper()).then(|| dates::parse_human(&text)).flatten()
     })
+}
+
+/// The date printed on a short line right under the page's heading (`<h1>…</h1>
+/// <p>Handball Schweiz • 02.02.2022</p>`), where pages without any
+/// element made for dates put it. Text in links (other articles) is left out.
+fn dateline(doc: &Document) -> Option<PubDate> {
+    /// Characters of text read after the heading.
+    const NEAR: usize = 300;
+    let heading = css::first(doc, "h1")?;
+    let mut read = 0;
+    let mut below = heading;
+    // The heading's next siblings, then its parent's, up to three levels.
+    for _ in 0..3 {
+        let mut sibling = below.next_sibling();
+        while let Some(node) = sibling {
+            let texts = std::iter::once(node).chain(node.descendants_it()).filter(|n| n.is_text());
+            for text in texts {
+                let line = text.text();
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                read += line.chars().count();
+                if read > NEAR {
+                    return None;
+                }
+                let in_link = text.ancestors_it(Some(6)).any(|a| a.node_name().is_some_and(|n| &*n == "a"));
+                if !in_link
+                    && line.chars().count() <= 100
+                    && let Some(date) = dates::parse_human(line)
+                {
+                    return Some(date);
+                }
+            }
+            sibling = node.next_sibling();
+        }
+        below = below.parent()?;
+    }
+    None
 }
 
 /// Where the dates of other articles, of events, or today's date are
@@ -388,7 +430,15 @@ fn listing_body_class(doc: &Document) -> Option<String> {
     if words.iter().any(|w| matches!(*w, "single" | "page_article" | "single-post" | "page_breve")) {
         return None;
     }
-    words.iter().find(|w| listing.contains(w)).map(|w| format!("listing page (body class {w})"))
+    let class = words.iter().find(|w| listing.contains(w))?;
+    // Some themes put `blog` on every page: a WordPress listing shows
+    // several posts.
+    if matches!(*class, "blog" | "archive")
+        && css::matches(doc, "article, .hentry, .type-post").nth(1).is_none()
+    {
+        return None;
+    }
+    Some(format!("listing page (body class {class})"))
 }
 
 fn text_of(selection: &Selection) -> Option<String> {
@@ -881,13 +931,17 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
+    tracing::debug!(date = ?meta.published, vague = meta.published_is_vague, "date in the metadata");
     if meta.published_is_vague
         && let Some(date) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
     {
+        tracing::debug!(?date, "the vague date gives way to a printed one");
         meta.published = Some(date);
     }
     let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES, &[]) } else { None };
+    let dateline = if meta.published.is_none() && visible_date.is_none() { dateline(&doc) } else { None };
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
+    tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     let mut out = Extracted::default();
     match (profile, options.selectors) {
@@ -943,7 +997,13 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
     }
-    if link_text_share(&out.body) > MAX_LINK_SHARE {
+    // A page of links is a listing, unless it says it is an article (a
+    // blog's weekly links, a press review).
+    let says_article = meta.page_type.as_deref().is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("article") || t.contains("posting")
+    });
+    if !says_article && link_text_share(&out.body) > MAX_LINK_SHARE {
         return Err(NotArticle::Listing("the main text is mostly links".into()));
     }
     out.links = links_of(&out.body);
@@ -974,6 +1034,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         let apart = (found.date() - day.date()).num_days().abs();
         let utc = matches!(found, PubDate::DateTime(t) if t.offset().local_minus_utc() == 0);
         if (utc && apart == 1) || apart > 31 {
+            tracing::debug!(?found, ?day, "the address's date wins");
             meta.published = Some(day);
         }
     }
@@ -986,6 +1047,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         // anywhere, or in its first lines (where a date may also be the
         // day of what the article tells).
         meta.published = visible_date
+            .or(dateline)
             .or(url_date)
             .or(cued_date)
             .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()));
