@@ -342,3 +342,21 @@ fn a_page_of_links_that_says_it_is_an_article_and_a_single_post_in_a_blog_theme_
     let index = blog_theme(r#"<div class="hentry">Un</div><div class="hentry">Deux</div>"#);
     assert!(matches!(extract(index.as_bytes(), &options), Err(NotArticle::Listing(_))));
 }
+
+#[test]
+fn a_vague_date_meta_printed_for_readers_stands_and_an_empty_date_element_gives_its_attribute() {
+    let day = |got: veille::extract::Extracted| got.published.map(|d| d.date().to_string());
+    let confirmed = page_with(
+        r#"<meta name="date" content="2020-04-20T14:57:27+02:00">"#,
+        r#"<p class="webtime">Stand: 20. April 2020</p><aside><div class="date">08.07.2020</div></aside>"#,
+    );
+    assert_eq!(day(confirmed).as_deref(), Some("2020-04-20"));
+    let paragraph = "Les élèves ont rendu leurs copies après un trimestre de cours en visioconférence, \
+                     et les parents d'élèves demandent que les notes ne comptent pas pour l'examen.";
+    let html = format!(
+        r#"<html><body><article><span class="updated" title="2013-04-04T18:52:11+00:00"></span>
+        <p>{paragraph}</p><p>{paragraph}</p></article></body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(day(got).as_deref(), Some("2013-04-04"));
+}

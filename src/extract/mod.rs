@@ -226,7 +226,17 @@ const DATE_ONLY_PLACES: &str = "time, [class*='date'], [class*='Date'], [class*=
 /// The first date printed in one of `places`, in page order, in none of the
 /// elements named `outside`.
 fn visible_date(doc: &Document, places: &'static str, outside: &[&str]) -> Option<PubDate> {
-    css::matches(doc, places).take(40).find_map(|el| {
+    visible_dates(doc, places, outside).next()
+}
+
+/// The dates printed in `places` (the first forty), in page order, outside
+/// the elements named `outside`.
+fn visible_dates<'a>(
+    doc: &'a Document,
+    places: &'static str,
+    outside: &'a [&'a str],
+) -> impl Iterator<Item = PubDate> + 'a {
+    css::matches(doc, places).take(40).filter_map(|el| {
         let elsewhere = !outside.is_empty()
             && el
                 .ancestors_it(Some(12))
@@ -235,7 +245,18 @@ fn visible_date(doc: &Document, places: &'static str, outside: &[&str]) -> Optio
         // A block holding the title too (`<div class="post-meta-wrapper"><h1>`)
         // is a wrapper: the title may name another day.
         let wrapper = || Selection::from(el).select_matcher_iter(css::matcher("h1, h2, h3")).next().is_some();
-        (!elsewhere && text.len() <= 200 && !wrapper()).then(|| dates::parse_human(&text)).flatten()
+        if elsewhere || text.len() > 200 || wrapper() {
+            return None;
+        }
+        // An empty element may carry its date in an attribute
+        // (`<span class="updated" title="2013-04-04T18:52:11+00:00">`).
+        dates::parse_human(&text).or_else(|| {
+            let empty = text.trim().is_empty();
+            ["datetime", "title", "content"]
+                .iter()
+                .filter(|_| empty)
+                .find_map(|name| el.attr(name).and_then(|value| dates::parse_iso(&value)))
+        })
     })
 }
 
@@ -245,7 +266,22 @@ fn visible_date(doc: &Document, places: &'static str, outside: &[&str]) -> Optio
 fn dateline(doc: &Document) -> Option<PubDate> {
     /// Characters of text read after the heading.
     const NEAR: usize = 300;
-    let heading = css::first(doc, "h1")?;
+    let heading =
+        css::first(doc, "h1").or_else(|| css::first(doc, "article h2, main h2, [class*='post'] h2"))?;
+    // A line just above the heading (a kicker: `Sport • 31.01.2022`).
+    let mut above = heading;
+    for _ in 0..2 {
+        if let Some(line) = above.prev_element_sibling().map(|p| p.text())
+            && line.trim().chars().count() <= 100
+            && let Some(date) = dates::parse_human(line.trim())
+        {
+            return Some(date);
+        }
+        match above.parent() {
+            Some(parent) => above = parent,
+            None => break,
+        }
+    }
     let mut read = 0;
     let mut below = heading;
     // The heading's next siblings, then its parent's, up to three levels.
@@ -932,8 +968,14 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
     let title_candidates = TitleCandidates::read(&doc, &meta);
     tracing::debug!(date = ?meta.published, vague = meta.published_is_vague, "date in the metadata");
+    // A vague date printed for readers too is confirmed.
+    let confirmed = || {
+        let day = meta.published.map(|d| d.date());
+        visible_dates(&doc, DATE_PLACES, &[]).any(|printed| Some(printed.date()) == day)
+    };
     if meta.published_is_vague
         && let Some(date) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
+        && !confirmed()
     {
         tracing::debug!(?date, "the vague date gives way to a printed one");
         meta.published = Some(date);
@@ -1050,7 +1092,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             .or(dateline)
             .or(url_date)
             .or(cued_date)
-            .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()));
+            .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
+            // A signature (`Benni, 10. September 2017`) or a "last updated" line.
+            .or_else(|| {
+                text.lines().rev().take(2).find(|l| l.chars().count() <= 100).and_then(dates::parse_human)
+            });
     }
     out.title = strip_controls(&out.title).nfc().collect();
     let authors: Vec<String> = meta.authors.iter().map(|a| strip_controls(a)).collect();
