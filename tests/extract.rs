@@ -348,7 +348,7 @@ fn a_vague_date_meta_printed_for_readers_stands_and_an_empty_date_element_gives_
     let day = |got: veille::extract::Extracted| got.published.map(|d| d.date().to_string());
     let confirmed = page_with(
         r#"<meta name="date" content="2020-04-20T14:57:27+02:00">"#,
-        r#"<p class="webtime">Stand: 20. April 2020</p><aside><div class="date">08.07.2020</div></aside>"#,
+        r#"<p class="webtime">Stand: 20. April 2020</p><div class="date">08.07.2020</div>"#,
     );
     assert_eq!(day(confirmed).as_deref(), Some("2020-04-20"));
     let paragraph = "Les élèves ont rendu leurs copies après un trimestre de cours en visioconférence, \
