@@ -360,3 +360,12 @@ fn a_vague_date_meta_printed_for_readers_stands_and_an_empty_date_element_gives_
     let got = extract(html.as_bytes(), &Options::default()).unwrap();
     assert_eq!(day(got).as_deref(), Some("2013-04-04"));
 }
+
+#[test]
+fn the_day_printed_for_readers_wins_over_a_timestamp_one_day_off() {
+    let day = |got: veille::extract::Extracted| got.published.unwrap().date().to_string();
+    let stamp = r#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-05-05T21:00:00-05:00"}</script>"#;
+    assert_eq!(day(page_with(stamp, r#"<span class="date">6 mai 2022</span>"#)), "2022-05-06");
+    // Days apart: the printed date is another one (an event's, an update's).
+    assert_eq!(day(page_with(stamp, r#"<span class="date">10 mai 2022</span>"#)), "2022-05-05");
+}

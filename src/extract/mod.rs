@@ -980,6 +980,18 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         tracing::debug!(?date, "the vague date gives way to a printed one");
         meta.published = Some(date);
     }
+    // A timestamp a day off the date printed for readers: the page shows
+    // its day in another zone than the timestamp's, and readers saw that day.
+    // Unless the page's address names the timestamp's day.
+    let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
+    if let Some(PubDate::DateTime(stamp)) = meta.published
+        && url_date.is_none_or(|day| day.date() != stamp.date_naive())
+        && let Some(printed) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
+        && (printed.date() - stamp.date_naive()).num_days().abs() == 1
+    {
+        tracing::debug!(?printed, "the printed day wins over a timestamp a day off");
+        meta.published = Some(printed);
+    }
     let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES, &[]) } else { None };
     let dateline = if meta.published.is_none() && visible_date.is_none() { dateline(&doc) } else { None };
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
@@ -1065,8 +1077,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             .into_iter()
             .collect();
     }
-    // The page's address, or the one it gives itself.
-    let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
+    // The page's address, or the one it gives itself (`url_date`, above).
     if let (Some(found), Some(day)) = (meta.published, url_date) {
         // The date in an address (`/2019/10/22/`) is the day the content
         // system filed the post. A timestamp in UTC can fall on the day
