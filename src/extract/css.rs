@@ -9,16 +9,27 @@ use std::sync::{LazyLock, Mutex};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use dom_query::{Document, Element, LocalName, Matcher, NodeRef, Selection};
 
-/// Compiled selectors, by their text.
-static MATCHERS: LazyLock<Mutex<HashMap<&'static str, &'static Matcher>>> = LazyLock::new(Default::default);
+/// Cache of things built once per process from the selectors written in
+/// the code (a few dozen), kept for the process's life.
+type Interned<K, V> = LazyLock<Mutex<HashMap<K, &'static V>>>;
+
+/// The value `make` builds for `key`, built the first time only and leaked
+/// on purpose, so that it can be borrowed for as long as any page is read.
+fn interned<K: std::hash::Hash + Eq, V: ?Sized>(
+    cache: &'static Interned<K, V>,
+    key: K,
+    make: impl FnOnce() -> Box<V>,
+) -> &'static V {
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache.entry(key).or_insert_with(|| Box::leak(make()))
+}
 
 /// The compiled form of `css`, a selector written in the code (so valid:
 /// a typo is caught by the tests that read pages).
 pub fn matcher(css: &'static str) -> &'static Matcher {
-    let mut matchers = MATCHERS.lock().unwrap_or_else(|e| e.into_inner());
-    matchers.entry(css).or_insert_with(|| {
-        // Leaked on purpose: a few dozen selectors, kept for the process's life.
-        Box::leak(Box::new(Matcher::new(css).unwrap_or_else(|e| panic!("invalid selector {css:?}: {e:?}"))))
+    static MATCHERS: Interned<&'static str, Matcher> = LazyLock::new(Default::default);
+    interned(&MATCHERS, css, || {
+        Box::new(Matcher::new(css).unwrap_or_else(|e| panic!("invalid selector {css:?}: {e:?}")))
     })
 }
 
@@ -60,10 +71,8 @@ pub fn firsts<'a>(doc: &'a Document, selectors: &[&'static str]) -> Vec<Option<N
 /// The selector list matching any of `selectors`, kept for the process's
 /// life like the selectors themselves.
 fn union_of(selectors: &[&'static str]) -> &'static str {
-    static UNIONS: LazyLock<Mutex<HashMap<Vec<&'static str>, &'static str>>> =
-        LazyLock::new(Default::default);
-    let mut unions = UNIONS.lock().unwrap_or_else(|e| e.into_inner());
-    unions.entry(selectors.to_vec()).or_insert_with(|| Box::leak(selectors.join(", ").into_boxed_str()))
+    static UNIONS: Interned<Vec<&'static str>, str> = LazyLock::new(Default::default);
+    interned(&UNIONS, selectors.to_vec(), || selectors.join(", ").into_boxed_str())
 }
 
 /// The first element of `doc` matching `css`, if any.
@@ -156,11 +165,8 @@ impl Selector {
 
 /// The compiled, prefiltered form of `css`, built once per process.
 pub fn selector(css: &'static str) -> &'static Selector {
-    static SELECTORS: LazyLock<Mutex<HashMap<&'static str, &'static Selector>>> =
-        LazyLock::new(Default::default);
-    let mut lists = SELECTORS.lock().unwrap_or_else(|e| e.into_inner());
-    // Leaked on purpose, like the matchers.
-    lists.entry(css).or_insert_with(|| Box::leak(Box::new(Selector::new(css))))
+    static SELECTORS: Interned<&'static str, Selector> = LazyLock::new(Default::default);
+    interned(&SELECTORS, css, || Box::new(Selector::new(css)))
 }
 
 /// `text` cut at each `separator` outside brackets, quotes and parentheses.

@@ -207,7 +207,9 @@ macro_rules! comments {
     };
 }
 
-/// Blocks that sit next to an article and are never part of it, by exact class.
+/// Blocks that sit next to an article and are never part of it (by exact
+/// class, navigation, and the blocks of [`around_articles`]), removed before
+/// Readability reads the page.
 const ASIDES: &str = concat!(
     ".lire-aussi, .lire_aussi, .related, .related-posts, .sharedaddy, .jp-relatedposts, .share, ",
     ".sharing, .social, .social-share, .newsletter, .addtoany_share_save_container, .breadcrumb, .cookie-banner, nav, ",
@@ -973,8 +975,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         let day = meta.published.map(|d| d.date());
         visible_dates(&doc, DATE_PLACES, &[]).any(|printed| Some(printed.date()) == day)
     };
+    // The date printed for readers in an element made for dates, outside
+    // other articles' teasers, checked against the metadata's.
+    let printed = meta.published.and_then(|_| visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE));
     if meta.published_is_vague
-        && let Some(date) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
+        && let Some(date) = printed
         && !confirmed()
     {
         tracing::debug!(?date, "the vague date gives way to a printed one");
@@ -986,7 +991,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let url_date = options.url.or(meta.canonical.as_deref()).and_then(dates::from_url);
     if let Some(PubDate::DateTime(stamp)) = meta.published
         && url_date.is_none_or(|day| day.date() != stamp.date_naive())
-        && let Some(printed) = visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE)
+        && let Some(printed) = printed
         && (printed.date() - stamp.date_naive()).num_days().abs() == 1
     {
         tracing::debug!(?printed, "the printed day wins over a timestamp a day off");

@@ -89,9 +89,7 @@ fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
         let rest = &bytes[i + 1..];
         let closing = rest.first() == Some(&b'/');
         let name = &rest[usize::from(closing)..];
-        let is_svg = name.len() > 3
-            && name[..3].eq_ignore_ascii_case(b"svg")
-            && matches!(name[3], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+        let is_svg = name.len() > 3 && name[..3].eq_ignore_ascii_case(b"svg") && ends_name(name[3]);
         if !is_svg {
             at = i + 1;
             continue;
@@ -131,6 +129,11 @@ fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// Whether `byte` ends a tag name (`<svg>`, `</script >`, `<svg/>`).
+fn ends_name(byte: u8) -> bool {
+    matches!(byte, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
 /// The first `needle` in `bytes` from `from`.
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(&bytes[from..], needle).map(|i| from + i)
@@ -144,7 +147,7 @@ fn end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         let after = &bytes[i + 2..];
         if after.len() > name.len()
             && after[..name.len()].eq_ignore_ascii_case(name)
-            && matches!(after[name.len()], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+            && ends_name(after[name.len()])
         {
             return Some(i);
         }
