@@ -1,7 +1,8 @@
 //! CSS selectors as the extractor uses them: each compiled once per
 //! process (pages are read by the thousand with the same few dozen
-//! selectors), and matched lazily, since most lookups want only the first
-//! match or the first few.
+//! selectors), put behind a cheap test of tags and class words that rules
+//! out most elements (see [`Selector`]), and matched lazily, since most
+//! lookups want only the first match or the first few.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
