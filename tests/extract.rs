@@ -369,3 +369,42 @@ fn the_day_printed_for_readers_wins_over_a_timestamp_one_day_off() {
     // Days apart: the printed date is another one (an event's, an update's).
     assert_eq!(day(page_with(stamp, r#"<span class="date">10 mai 2022</span>"#)), "2022-05-05");
 }
+
+/// A news page whose header holds the title, a lead and an author's box,
+/// and whose text sits in its own block, where Readability looks; other
+/// posts' teasers follow.
+fn page_with_lead(lead: &str) -> veille::extract::Extracted {
+    let paragraph = "Le syndicat des eaux a confirmé que le centre de données puisera dans \
+                     la nappe pendant les mois d'été, malgré les arrêtés de sécheresse.";
+    let html = format!(
+        r#"<html lang="fr"><head><title>Sécheresse : le centre de données pompe encore</title></head>
+        <body><header class="site"><h1 class="logo">La Gazette du Plateau</h1></header>
+        <main><div class="hero"><header class="article-header">
+        <h1>Sécheresse : le centre de données pompe encore</h1>
+        {lead}
+        <div class="author-box-description">Notre correspondante suit les luttes pour l'eau depuis dix ans et anime l'atelier d'écriture.</div>
+        </header></div>
+        <div class="columns"><div class="article-body"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div></div>
+        <section class="more"><article class="teaser"><h2><a href="/autre">Autre article</a></h2>
+        <p class="teaser-text">Un autre texte sur les bassines du Marais poitevin et la manifestation de samedi.</p></article></section>
+        </main></body></html>"#
+    );
+    extract(html.as_bytes(), &Options { url: Some("https://x.example/secheresse"), ..Options::default() })
+        .unwrap()
+}
+
+#[test]
+fn the_lead_under_the_title_is_part_of_the_text() {
+    let lead = "Malgré les restrictions préfectorales, le site continue de prélever \
+                des milliers de mètres cubes chaque semaine.";
+    let got = page_with_lead(&format!(r#"<p class="chapeau">{lead}</p>"#));
+    assert!(got.body.starts_with(lead), "{}", got.body);
+    assert!(got.body.contains("malgré les arrêtés de sécheresse"), "{}", got.body);
+    // Neither the author's box nor another post's teaser is a lead.
+    let got = page_with_lead("");
+    assert!(!got.body.contains("correspondante"), "{}", got.body);
+    assert!(!got.body.contains("bassines"), "{}", got.body);
+    // A lead the text already holds is not repeated.
+    let got = page_with_lead(&format!(r#"<p class="lead">{lead}</p>"#));
+    assert_eq!(got.body.matches("restrictions préfectorales").count(), 1, "{}", got.body);
+}

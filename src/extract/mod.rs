@@ -11,6 +11,7 @@
 pub mod charset;
 mod css;
 pub mod dates;
+mod lead;
 pub mod markdown;
 pub mod metadata;
 pub mod pdf;
@@ -1002,6 +1003,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
     tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
+    // Read before a profile or Readability takes the page apart.
+    let lead = lead::find(&doc, title_candidates.head.as_deref()).map(|node| {
+        absolutise(&Selection::from(node), base.as_ref());
+        normalise(&markdown::to_markdown(&node))
+    });
     let mut out = Extracted::default();
     match (profile, options.selectors) {
         (Profile::Spip, _) => {
@@ -1065,13 +1071,16 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     if !says_article && link_text_share(&out.body) > MAX_LINK_SHARE {
         return Err(NotArticle::Listing("the main text is mostly links".into()));
     }
-    out.links = links_of(&out.body);
     if (out.profile == "generic" || out.title.is_empty())
         && let Some(title) = title_candidates.best(true)
     {
         out.title = title;
     }
     out.body = without_title_heading(&out.body, &out.title);
+    if let Some(lead) = lead {
+        out.body = lead::put_back(&lead, out.body);
+    }
+    out.links = links_of(&out.body);
     if meta.authors.is_empty() {
         // A byline opening the text: `Publié le … par Jeanne Ferrand`.
         meta.authors = text

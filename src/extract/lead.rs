@@ -1,0 +1,125 @@
+//! The lead (chapô, standfirst): the paragraph news pages set under the
+//! title, in the article's header, apart from the text. Readability reads
+//! the text and leaves the header, and with it the lead; the lead is part
+//! of what the author wrote, so it is found here and put back.
+
+use dom_query::{Document, NodeRef, Selection};
+
+use super::css;
+use crate::corpus::text::plain_text;
+
+/// Elements pages mark as a lead, by class word.
+const LEADS: &str = "p[class*='lead'], div[class*='lead'], h2[class*='lead'], \
+    p[class*='intro'], div[class*='intro'], h2[class*='intro'], \
+    p[class*='excerpt'], div[class*='excerpt'], h2[class*='excerpt'], \
+    p[class*='standfirst'], div[class*='standfirst'], \
+    p[class*='chapo'], div[class*='chapo'], p[class*='chapeau'], div[class*='chapeau'], \
+    p[class*='sommario'], div[class*='sommario'], div[class*='bajada'], \
+    p[class*='summary'], div[class*='summary'], h2[class*='summary'], \
+    div[class*='abstract'], div[class*='teaser-text'], h2[class*='teaser'], p[class*='teaser'], hgroup h2, hgroup p, \
+    p[class*='subtitle'], h2[class*='subtitle'], h2[class*='subheadline'], p[class*='subheadline'], \
+    div[class*='Description'], div[class*='description']";
+
+/// How far above the title the header holding it and the lead may be.
+const LEVELS: usize = 3;
+
+/// Shortest and longest lead, in characters.
+const SHORTEST: usize = 40;
+const LONGEST: usize = 1_200;
+
+/// `body` with `lead` (Markdown) above it, unless the body holds it already.
+pub fn put_back(lead: &str, body: String) -> String {
+    let words = |markdown: &str| plain_text(markdown).split_whitespace().collect::<Vec<_>>().join(" ");
+    let lead_words = words(lead);
+    if lead_words.is_empty() || words(&body).contains(&lead_words) {
+        return body;
+    }
+    tracing::debug!(lead = %lead_words, "the lead put back above the text");
+    format!("{lead}\n\n{body}")
+}
+
+/// The lead's node: the first lead-marked element after the page's `<h1>`,
+/// in the block around it, holding words more than links.
+pub fn find<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'a>> {
+    let h1 = title_heading(doc, title)?;
+    let header = h1.ancestors_it(Some(LEVELS)).last()?;
+    let leads = css::selector(LEADS);
+    let mut passed = false;
+    // In document order: what follows the title, up to the next heading
+    // (whatever is under another heading belongs to that one).
+    for node in header.descendants_it() {
+        if node.id == h1.id {
+            passed = true;
+        } else if !passed {
+        } else if leads.matches(&node) {
+            // A short lead-marked heading is the subtitle, over the lead.
+            if is_lead(&node, &h1) {
+                return Some(node);
+            }
+        } else if node.node_name().is_some_and(|t| matches!(&*t, "h1" | "h2" | "h3"))
+            && !is_hidden(&node)
+            && !node.ancestors_it(None).any(|a| a.id == h1.id)
+        {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether a heading is there for screen readers only.
+fn is_hidden(node: &NodeRef) -> bool {
+    let class = node.attr("class").map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+    ["aural", "sr-only", "visually-hidden", "screen-reader", "hidden"].iter().any(|w| class.contains(w))
+}
+
+/// Class words of what sits in a header and is no lead: an author's
+/// box, a picture and its caption or credit, an advertising card.
+const NOT_LEADS: [&str; 8] = ["author", "asset", "image", "photo", "caption", "credit", "card", "promo"];
+
+fn is_lead(node: &NodeRef, h1: &NodeRef) -> bool {
+    let n = node.normalized_char_count();
+    if !(SHORTEST..=LONGEST).contains(&n) {
+        return false;
+    }
+    let class = |n: &NodeRef| n.attr("class").map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+    if [Some(*node), node.parent()].iter().flatten().any(|n| NOT_LEADS.iter().any(|w| class(n).contains(w))) {
+        return false;
+    }
+    let title_in_article = h1.ancestors_it(None).any(|a| a.node_name().is_some_and(|t| &*t == "article"));
+    for above in node.ancestors_it(None) {
+        if above.id == h1.id {
+            return false;
+        }
+        let tag = above.node_name().unwrap_or_default();
+        if matches!(&*tag, "a" | "nav" | "aside" | "footer" | "li") {
+            return false;
+        }
+        // Another post's teaser: an article that does not hold the title.
+        if title_in_article && &*tag == "article" && !above.descendants_it().any(|d| d.id == h1.id) {
+            return false;
+        }
+    }
+    let within = Selection::from(*node);
+    let links: usize = css::under(&within, "a").iter().map(|a| a.normalized_char_count()).sum();
+    links * 2 < n && css::under(&within, "h1, h2, h3").is_empty()
+}
+
+/// The heading that holds the page's title: the `<h1>` (else `<h2>`) the
+/// title in the metadata names (a site may put its name in a first
+/// `<h1>`), else the `<h1>` in the `<article>` or `<main>`, else the first.
+fn title_heading<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'a>> {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if let Some(title) = title.map(fold) {
+        // An `<h2>` when the page's `<h1>` is its name.
+        let named = css::matches(doc, "h1").chain(css::matches(doc, "h2")).find(|h1| {
+            let text = fold(&h1.text());
+            let length = text.chars().count();
+            length >= 6
+                && (text.contains(&title) || title.contains(&text) && length * 2 >= title.chars().count())
+        });
+        if named.is_some() {
+            return named;
+        }
+    }
+    css::firsts(doc, &["article h1", "main h1", "h1"]).into_iter().flatten().next()
+}
