@@ -21,7 +21,7 @@ const LEADS: &str = "p[class*='lead'], div[class*='lead'], h2[class*='lead'], \
     div[class*='Description'], div[class*='description']";
 
 /// How far above the title the header holding it and the lead may be.
-const LEVELS: usize = 3;
+const LEVELS: usize = 4;
 
 /// Shortest and longest lead, in characters.
 const SHORTEST: usize = 40;
@@ -101,7 +101,8 @@ fn is_lead(node: &NodeRef, h1: &NodeRef) -> bool {
     }
     let within = Selection::from(*node);
     let links: usize = css::under(&within, "a").iter().map(|a| a.normalized_char_count()).sum();
-    links * 2 < n && css::under(&within, "h1, h2, h3").is_empty()
+    // A lead may set itself as one heading, not hold a section.
+    links * 2 < n && css::under(&within, "h1").is_empty() && css::under(&within, "h2, h3").len() <= 1
 }
 
 /// The heading that holds the page's title: the `<h1>` (else `<h2>`) the
@@ -121,5 +122,8 @@ fn title_heading<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'
             return named;
         }
     }
-    css::firsts(doc, &["article h1", "main h1", "h1"]).into_iter().flatten().next()
+    css::firsts(doc, &["article h1", "main h1", "h1"])
+        .into_iter()
+        .flatten()
+        .find(|h1| h1.normalized_char_count() >= 6)
 }
