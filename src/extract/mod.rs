@@ -680,21 +680,7 @@ fn generic(
     meta: &mut Metadata,
     out: &mut Extracted,
 ) -> Result<(), NotArticle> {
-    let mut config = dom_smoothie::Config::default();
-    if let Ok(v) = std::env::var("VEILLE_DS") {
-        if v.contains('s') {
-            config.candidate_select_mode = dom_smoothie::CandidateSelectMode::DomSmoothie;
-        }
-        if v.contains('j') {
-            config.disable_json_ld = true;
-        }
-        if let Some(n) = std::env::var("VEILLE_NTOP").ok().and_then(|n| n.parse().ok()) {
-            config.n_top_candidates = n;
-        }
-        if let Some(n) = std::env::var("VEILLE_CHT").ok().and_then(|n| n.parse().ok()) {
-            config.char_threshold = n;
-        }
-    }
+    let config = dom_smoothie::Config::default();
     let url = url.filter(|u| u.starts_with("http"));
     let mut readability =
         dom_smoothie::Readability::with_document(doc, url, Some(config)).map_err(|_| NotArticle::NoText)?;
