@@ -814,7 +814,7 @@ fn normalise(markdown: &str) -> String {
 
 /// Lines that sit inside article bodies but are not their text: picture
 /// credits and copyright lines (`Crédits photos : Bestimage`, `© AFP`,
-/// `Puerto de Montevideo. Foto: Archivo`) and the headings that announce
+/// `Puerto de Montevideo. Foto: Archivo`, a caption ending in `© AFP`) and the headings that announce
 /// other articles (`À lire aussi`, `Das könnte Sie auch interessieren`).
 fn is_boilerplate_line(line: &str) -> bool {
     const CREDITS_AT_START: [&str; 10] = [
@@ -831,7 +831,9 @@ fn is_boilerplate_line(line: &str) -> bool {
     ];
     // Opening brackets only before a credit: `(photographies de …)` and
     // `(crédit d'impôt)` are text.
-    const CREDITS_INSIDE: [&str; 14] = [
+    const CREDITS_INSIDE: [&str; 15] = [
+        // A caption ending in its credit: `La vallée en 2019. © AFP / Jeanne Ferrand`.
+        "©",
         "(foto ",
         "(foto:",
         "(photo ",
@@ -1181,6 +1183,7 @@ mod tests {
             "*© AFP*",
             "Puerto de Montevideo. Foto: Archivo",
             "Le forage de Saint-Clément. (Photo DR)",
+            "La manifestation devant la préfecture, samedi. © Lou Garnier / Collectif Eau",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
         ] {
