@@ -814,7 +814,8 @@ fn normalise(markdown: &str) -> String {
 
 /// Lines that sit inside article bodies but are not their text: picture
 /// credits and copyright lines (`Crédits photos : Bestimage`, `© AFP`,
-/// `Puerto de Montevideo. Foto: Archivo`, a caption ending in `© AFP`) and the headings that announce
+/// `Puerto de Montevideo. Foto: Archivo`, a caption ending in `© AFP`),
+/// paywall notices (`Pour lire la suite, abonnez-vous`) and the headings that announce
 /// other articles (`À lire aussi`, `Das könnte Sie auch interessieren`).
 fn is_boilerplate_line(line: &str) -> bool {
     const CREDITS_AT_START: [&str; 10] = [
@@ -831,7 +832,7 @@ fn is_boilerplate_line(line: &str) -> bool {
     ];
     // Opening brackets only before a credit: `(photographies de …)` and
     // `(crédit d'impôt)` are text.
-    const CREDITS_INSIDE: [&str; 15] = [
+    const CREDITS_INSIDE: [&str; 17] = [
         // A caption ending in its credit: `La vallée en 2019. © AFP / Jeanne Ferrand`.
         "©",
         "(foto ",
@@ -848,7 +849,21 @@ fn is_boilerplate_line(line: &str) -> bool {
         "(crédit photo",
         "(credit:",
         "(credit photo",
+        ", photo:",
+        ", photo :",
     ];
+    // What a paywall says where the text stops: how to read on, and that
+    // it takes an account or a subscription.
+    const READ_ON: [&str; 7] = [
+        "pour lire la suite",
+        "la suite est réservée",
+        "cet article est réservé",
+        "article réservé",
+        "to view the full story",
+        "to continue reading",
+        "subscribe now",
+    ];
+    const SUBSCRIBE: [&str; 4] = ["abonn", "subscri", "compte", "account"];
     const MORE_ARTICLES: [&str; 16] = [
         "à lire aussi",
         "a lire aussi",
@@ -875,6 +890,8 @@ fn is_boilerplate_line(line: &str) -> bool {
     }
     let lower = text.to_lowercase();
     CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
+        || (READ_ON.iter().any(|start| lower.starts_with(start))
+            && SUBSCRIBE.iter().any(|w| lower.contains(w)))
         || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
         || (chars <= 60 && MORE_ARTICLES.iter().any(|heading| lower == *heading))
 }
@@ -1184,6 +1201,8 @@ mod tests {
             "Puerto de Montevideo. Foto: Archivo",
             "Le forage de Saint-Clément. (Photo DR)",
             "La manifestation devant la préfecture, samedi. © Lou Garnier / Collectif Eau",
+            "Lou Garnier, photo : Collectif Eau",
+            "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
         ] {
@@ -1193,6 +1212,7 @@ mod tests {
             "Vernissage samedi (photographies de Jeanne Ferrand).",
             "Le gouvernement prolonge le dispositif (crédit d'impôt recherche).",
             "Il faut lire aussi les annexes du rapport, qui chiffrent les prélèvements d'eau.",
+            "Pour lire la suite du rapport, il faut se rendre en mairie : il n'est pas en ligne.",
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
         }
