@@ -50,8 +50,12 @@ pub fn find<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'a>> {
     for node in header.descendants_it() {
         if node.id == h1.id {
             passed = true;
-        } else if !passed {
-        } else if leads.matches(&node) {
+            continue;
+        }
+        if !passed {
+            continue;
+        }
+        if leads.matches(&node) {
             // A short lead-marked heading is the subtitle, over the lead.
             if is_lead(&node, &h1) {
                 return Some(node);

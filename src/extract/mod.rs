@@ -1096,7 +1096,8 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         out.title = title;
     }
     out.body = without_title_heading(&out.body, &out.title);
-    if let Some(lead) = lead {
+    // A source's own selectors say where its text is, lead or not.
+    if let Some(lead) = lead.filter(|_| out.profile != "custom") {
         out.body = lead::put_back(&lead, out.body);
     }
     out.links = links_of(&out.body);
