@@ -3,7 +3,7 @@
 //! the text and leaves the header, and with it the lead; the lead is part
 //! of what the author wrote, so it is found here and put back.
 
-use dom_query::{Document, NodeRef, Selection};
+use dom_query::{NodeRef, Selection};
 
 use super::css;
 use crate::corpus::text::plain_text;
@@ -38,10 +38,10 @@ pub fn put_back(lead: &str, body: String) -> String {
     format!("{lead}\n\n{body}")
 }
 
-/// The lead's node: the first lead-marked element after the page's `<h1>`,
-/// in the block around it, holding words more than links.
-pub fn find<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'a>> {
-    let h1 = title_heading(doc, title)?;
+/// The lead's node: the first lead-marked element after `h1`, the heading
+/// holding the page's title, in the block around it, holding words more
+/// than links.
+pub fn find(h1: NodeRef<'_>) -> Option<NodeRef<'_>> {
     let header = h1.ancestors_it(Some(LEVELS)).last()?;
     let leads = css::selector(LEADS);
     let mut passed = false;
@@ -107,27 +107,4 @@ fn is_lead(node: &NodeRef, h1: &NodeRef) -> bool {
     let links: usize = css::under(&within, "a").iter().map(|a| a.normalized_char_count()).sum();
     // A lead may set itself as one heading, not hold a section.
     links * 2 < n && css::under(&within, "h1").is_empty() && css::under(&within, "h2, h3").len() <= 1
-}
-
-/// The heading that holds the page's title: the `<h1>` (else `<h2>`) the
-/// title in the metadata names (a site may put its name in a first
-/// `<h1>`), else the `<h1>` in the `<article>` or `<main>`, else the first.
-fn title_heading<'a>(doc: &'a Document, title: Option<&str>) -> Option<NodeRef<'a>> {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    if let Some(title) = title.map(fold) {
-        // An `<h2>` when the page's `<h1>` is its name.
-        let named = css::matches(doc, "h1").chain(css::matches(doc, "h2")).find(|h1| {
-            let text = fold(&h1.text());
-            let length = text.chars().count();
-            length >= 6
-                && (text.contains(&title) || title.contains(&text) && length * 2 >= title.chars().count())
-        });
-        if named.is_some() {
-            return named;
-        }
-    }
-    css::firsts(doc, &["article h1", "main h1", "h1"])
-        .into_iter()
-        .flatten()
-        .find(|h1| h1.normalized_char_count() >= 6)
 }

@@ -376,20 +376,46 @@ struct TitleCandidates {
     head: Option<String>,
 }
 
+/// Spaces collapsed and lower case: titles compared as readers see them.
+fn fold_title(title: &str) -> String {
+    title.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The heading that holds the page's title: the `<h1>` (else `<h2>`) that
+/// `head`, the title in the metadata, names (a site may put its name in a
+/// first `<h1>`, and a section its name in an `<h2>`: a heading much
+/// shorter than the title is not it), else the `<h1>` in the `<article>` or
+/// `<main>`, else the first.
+fn title_heading<'a>(doc: &'a Document, head: Option<&str>) -> Option<NodeRef<'a>> {
+    if let Some(head) = head.map(fold_title) {
+        let named = css::matches(doc, "h1").chain(css::matches(doc, "h2")).find(|heading| {
+            let text = fold_title(&heading.text());
+            let length = text.chars().count();
+            length >= 6
+                && (text.contains(&head) || head.contains(&text) && length * 2 >= head.chars().count())
+        });
+        if named.is_some() {
+            return named;
+        }
+    }
+    css::firsts(doc, &["article h1", "main h1", "h1"])
+        .into_iter()
+        .flatten()
+        .find(|h1| h1.normalized_char_count() > 0)
+}
+
 impl TitleCandidates {
-    fn read(doc: &Document, meta: &Metadata) -> Self {
-        let h1 = first(doc, &["article h1", "main h1", "h1"]);
-        let head = meta.title.clone().or_else(|| first(doc, &["title"]));
-        TitleCandidates { h1, head }
+    /// The page's title heading, and `head`, its `<title>` or metadata title.
+    fn read(heading: Option<NodeRef>, head: Option<String>) -> Self {
+        TitleCandidates { h1: heading.and_then(|h| text_of(&Selection::from(h))), head }
     }
 
     /// The `<h1>` when the page's own title names it too; else the
     /// metadata title without its site name.
     fn best(&self, from_metadata_first: bool) -> Option<String> {
-        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         if let (Some(h1), Some(head)) = (&self.h1, &self.head)
             && h1.chars().count() >= 6
-            && fold(head).contains(&fold(h1))
+            && fold_title(head).contains(&fold_title(h1))
         {
             return Some(h1.clone());
         }
@@ -988,7 +1014,9 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     prepare(&doc);
     let mut meta = metadata::read(&doc);
     let base = options.url.and_then(|u| url::Url::parse(u).ok());
-    let title_candidates = TitleCandidates::read(&doc, &meta);
+    let head = meta.title.clone().or_else(|| first(&doc, &["title"]));
+    let heading = title_heading(&doc, head.as_deref());
+    let title_candidates = TitleCandidates::read(heading, head);
     tracing::debug!(date = ?meta.published, vague = meta.published_is_vague, "date in the metadata");
     // A vague date printed for readers too is confirmed.
     let confirmed = || {
@@ -1023,7 +1051,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     // Read before a profile or Readability takes the page apart.
-    let lead = lead::find(&doc, title_candidates.head.as_deref()).map(|node| {
+    let lead = heading.and_then(lead::find).map(|node| {
         absolutise(&Selection::from(node), base.as_ref());
         normalise(&markdown::to_markdown(&node))
     });
