@@ -44,6 +44,7 @@ pub fn put_back(lead: &str, body: String) -> String {
 pub fn find(h1: NodeRef<'_>) -> Option<NodeRef<'_>> {
     let header = h1.ancestors_it(Some(LEVELS)).last()?;
     let leads = css::selector(LEADS);
+    let title = Title::of(h1);
     let mut passed = false;
     // In document order: what follows the title, up to the next heading
     // (whatever is under another heading belongs to that one).
@@ -57,7 +58,7 @@ pub fn find(h1: NodeRef<'_>) -> Option<NodeRef<'_>> {
         }
         if leads.matches(&node) {
             // A short lead-marked heading is the subtitle, over the lead.
-            if is_lead(&node, &h1) {
+            if title.is_lead(&node) {
                 return Some(node);
             }
         } else if node.node_name().is_some_and(|t| matches!(&*t, "h1" | "h2" | "h3"))
@@ -80,31 +81,50 @@ fn is_hidden(node: &NodeRef) -> bool {
 /// box, a picture and its caption or credit, an advertising card.
 const NOT_LEADS: [&str; 8] = ["author", "asset", "image", "photo", "caption", "credit", "card", "promo"];
 
-fn is_lead(node: &NodeRef, h1: &NodeRef) -> bool {
-    let n = node.normalized_char_count();
-    if !(SHORTEST..=LONGEST).contains(&n) {
-        return false;
+/// The title's heading, and what it is in: read once for all candidates.
+struct Title<'a> {
+    h1: NodeRef<'a>,
+    above: Vec<NodeRef<'a>>,
+    /// Posts are `<article>`s here: one that does not hold the title is
+    /// another post's teaser.
+    in_article: bool,
+}
+
+impl<'a> Title<'a> {
+    fn of(h1: NodeRef<'a>) -> Self {
+        let above: Vec<NodeRef<'a>> = h1.ancestors_it(None).collect();
+        let in_article = above.iter().any(|a| a.node_name().is_some_and(|t| &*t == "article"));
+        Title { h1, above, in_article }
     }
-    let class = |n: &NodeRef| n.attr("class").map(|c| c.to_ascii_lowercase()).unwrap_or_default();
-    if [Some(*node), node.parent()].iter().flatten().any(|n| NOT_LEADS.iter().any(|w| class(n).contains(w))) {
-        return false;
-    }
-    let title_in_article = h1.ancestors_it(None).any(|a| a.node_name().is_some_and(|t| &*t == "article"));
-    for above in node.ancestors_it(None) {
-        if above.id == h1.id {
+
+    fn is_lead(&self, node: &NodeRef) -> bool {
+        let n = node.normalized_char_count();
+        if !(SHORTEST..=LONGEST).contains(&n) {
             return false;
         }
-        let tag = above.node_name().unwrap_or_default();
-        if matches!(&*tag, "a" | "nav" | "aside" | "footer" | "li") {
+        let class = |n: &NodeRef| n.attr("class").map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+        if [Some(*node), node.parent()]
+            .iter()
+            .flatten()
+            .any(|n| NOT_LEADS.iter().any(|w| class(n).contains(w)))
+        {
             return false;
         }
-        // Another post's teaser: an article that does not hold the title.
-        if title_in_article && &*tag == "article" && !above.descendants_it().any(|d| d.id == h1.id) {
-            return false;
+        for above in node.ancestors_it(None) {
+            if above.id == self.h1.id {
+                return false;
+            }
+            let tag = above.node_name().unwrap_or_default();
+            if matches!(&*tag, "a" | "nav" | "aside" | "footer" | "li") {
+                return false;
+            }
+            if self.in_article && &*tag == "article" && !self.above.iter().any(|a| a.id == above.id) {
+                return false;
+            }
         }
+        let within = Selection::from(*node);
+        let links: usize = css::under(&within, "a").iter().map(|a| a.normalized_char_count()).sum();
+        // A lead may set itself as one heading, not hold a section.
+        links * 2 < n && css::under(&within, "h1").is_empty() && css::under(&within, "h2, h3").len() <= 1
     }
-    let within = Selection::from(*node);
-    let links: usize = css::under(&within, "a").iter().map(|a| a.normalized_char_count()).sum();
-    // A lead may set itself as one heading, not hold a section.
-    links * 2 < n && css::under(&within, "h1").is_empty() && css::under(&within, "h2, h3").len() <= 1
 }
