@@ -292,6 +292,10 @@ fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
     page_date
 }
 
+/// Elements that give a date for machines in an attribute.
+const MACHINE_DATES: &str = "[itemprop='datePublished'][datetime], [itemprop='datePublished'][content], \
+    time[datetime], abbr.published[title], .published[title]";
+
 /// Reads every metadata source of `doc`.
 pub fn read(doc: &Document) -> Metadata {
     let mut out = Metadata::default();
@@ -323,15 +327,11 @@ pub fn read(doc: &Document) -> Metadata {
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
-        out.published = css::matches(
-            doc,
-            r#"[itemprop="datePublished"][datetime], [itemprop="datePublished"][content], time[datetime], abbr.published[title], .published[title]"#,
-        )
-        .find_map(|t| {
-                let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
-                // Some themes write the machine date the way people do (`01-11-2023 10:29`).
-                dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
-            });
+        out.published = css::matches(doc, MACHINE_DATES).find_map(|t| {
+            let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
+            // Some themes write the machine date the way people do (`01-11-2023 10:29`).
+            dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
+        });
     }
     if out.published.is_none() {
         // Content systems fill these with the day the page was last saved
