@@ -370,6 +370,73 @@ fn the_day_printed_for_readers_wins_over_a_timestamp_one_day_off() {
     assert_eq!(day(page_with(stamp, r#"<span class="date">10 mai 2022</span>"#)), "2022-05-05");
 }
 
+#[test]
+fn the_day_shown_for_the_last_change_wins_when_the_first_day_is_not_shown() {
+    let day = |got: veille::extract::Extracted| got.published.unwrap().date().to_string();
+    let dates = r#"<meta property="article:published_time" content="2021-11-29T14:13:37+00:00">
+        <meta property="article:modified_time" content="2022-01-12T14:27:30+00:00">"#;
+    // The page shows readers the day it was revised, and only that one.
+    assert_eq!(day(page_with(dates, r#"<span class="date">12.01.2022</span>"#)), "2022-01-12");
+    // It shows both days, or neither: the first day stands.
+    let both = r#"<span class="date">29.11.2021</span> <span class="date">mis à jour le 12.01.2022</span>"#;
+    assert_eq!(day(page_with(dates, both)), "2021-11-29");
+    assert_eq!(day(page_with(dates, "")), "2021-11-29");
+    // A "modified" day before the first one is no revision.
+    let odd = r#"<meta property="article:published_time" content="2022-12-25T10:00:00+01:00">
+        <meta property="article:modified_time" content="2022-12-07T10:00:00+01:00">"#;
+    assert_eq!(day(page_with(odd, r#"<span class="date">7 décembre 2022</span>"#)), "2022-12-25");
+}
+
+#[test]
+fn a_line_that_is_a_date_and_little_else_dates_a_page_without_other_marks() {
+    let day = |html: &str| {
+        extract(html.as_bytes(), &Options::default())
+            .ok()
+            .and_then(|got| got.published)
+            .map(|d| d.date().to_string())
+    };
+    let paragraph = "La commission a rendu son avis sur le projet de retenue d'eau, que les \
+                     riverains contestent depuis trois ans devant le tribunal administratif.";
+    // The date sits alone in an element made for nothing in particular,
+    // away from the site's heading and outside the text's block; a link to
+    // another text carries its own date first.
+    let about = "Le journal des bassines rassemble depuis 2019 les nouvelles des collectifs \
+                 qui s'opposent aux retenues d'eau agricoles dans tout le pays, avec leurs \
+                 communiqués, leurs analyses et les comptes rendus de leurs réunions publiques.";
+    let html = format!(
+        r#"<html lang="fr"><body><h1>Le Journal des bassines</h1><p>{about}</p><p>{about}</p>
+        <p><a href="/avant">Réunion du 03.01.2022</a></p>
+        <div class="kopf"><p><em> 01.11.2023 11:35 </em></p></div>
+        <div><h4>La retenue contestée</h4><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p>
+        <p>{paragraph}</p></div></body></html>"#
+    );
+    assert_eq!(day(&html).as_deref(), Some("2023-11-01"));
+    // A date inside a sentence is no such line.
+    let html = format!(
+        r#"<html lang="fr"><body><h1>La retenue contestée</h1>
+        <p>{paragraph}</p><p>{paragraph}</p><p>Audience prévue le 03.05.2024 au tribunal, {paragraph}</p>
+        <p>{paragraph}</p></body></html>"#
+    );
+    assert_eq!(day(&html), None);
+}
+
+#[test]
+fn a_related_posts_time_element_does_not_date_a_wordpress_post() {
+    let paragraph = "Le conseil municipal a voté la fermeture du centre de données après \
+                     deux ans de mobilisation des habitants contre sa consommation d'eau.";
+    let html = format!(
+        r#"<html lang="fr"><head><meta name="generator" content="WordPress 6.4"></head><body>
+        <article><h1 class="entry-title">Le centre de données fermera</h1>
+        <p class="post-byline">par Lou · <span class="published">31 octobre 2023</span></p>
+        <div class="entry-content"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div></article>
+        <ul class="related-posts"><li><article><h4 class="entry-title"><a href="/avant">Un autre texte</a></h4>
+        <time class="published updated" datetime="2020-12-03 07:32:49">3 décembre 2020</time></article></li></ul>
+        </body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(got.published.unwrap().date().to_string(), "2023-10-31");
+}
+
 /// A news page whose header holds the title, a lead and an author's box,
 /// and whose text sits in its own block, where Readability looks; other
 /// posts' teasers follow.

@@ -97,6 +97,43 @@ const MONTHS: &[(&str, u32)] = &[
     ("maart", 3),
     ("mei", 5),
     ("augustus", 8),
+    // Russian, Ukrainian and Polish, in the genitive that dates use.
+    ("января", 1),
+    ("февраля", 2),
+    ("марта", 3),
+    ("апреля", 4),
+    ("мая", 5),
+    ("июня", 6),
+    ("июля", 7),
+    ("августа", 8),
+    ("сентября", 9),
+    ("октября", 10),
+    ("ноября", 11),
+    ("декабря", 12),
+    ("січня", 1),
+    ("лютого", 2),
+    ("березня", 3),
+    ("квітня", 4),
+    ("травня", 5),
+    ("червня", 6),
+    ("липня", 7),
+    ("серпня", 8),
+    ("вересня", 9),
+    ("жовтня", 10),
+    ("листопада", 11),
+    ("грудня", 12),
+    ("stycznia", 1),
+    ("lutego", 2),
+    ("marca", 3),
+    ("kwietnia", 4),
+    ("maja", 5),
+    ("czerwca", 6),
+    ("lipca", 7),
+    ("sierpnia", 8),
+    ("września", 9),
+    ("października", 10),
+    ("listopada", 11),
+    ("grudnia", 12),
 ];
 
 fn month(word: &str) -> Option<u32> {
@@ -314,6 +351,33 @@ fn european_summer_time(at: DateTime<chrono::Utc>) -> bool {
     at >= last_sunday(3) && at < last_sunday(10)
 }
 
+/// A pattern that matches the slashes of `word` that have a letter on
+/// either side.
+fn slash_between_words(word: &str) -> impl FnMut(char) -> bool + '_ {
+    let mut previous = None;
+    let mut rest = word.chars().skip(1);
+    move |c: char| {
+        let next = rest.next();
+        let split =
+            c == '/' && (previous.is_some_and(char::is_alphabetic) || next.is_some_and(char::is_alphabetic));
+        previous = Some(c);
+        split
+    }
+}
+
+/// A date written `4. 2. 2022` (day and month each followed by a dot and a
+/// space, as German pages sometimes do) at the start of `words`.
+fn spaced_numeric(words: &[&str]) -> Option<NaiveDate> {
+    let [day, month, year, ..] = words else { return None };
+    let small = |word: &str| {
+        let number = word.strip_suffix('.')?;
+        (number.len() <= 2).then(|| number.parse::<u32>().ok()).flatten()
+    };
+    let year = year.trim_end_matches('.');
+    let year = (year.len() == 4).then(|| year.parse::<i32>().ok()).flatten()?;
+    NaiveDate::from_ymd_opt(year, small(month)?, small(day)?).and_then(plausible)
+}
+
 /// The first date written in words or digits in `text`, or `None` when the
 /// text holds none (or only a relative one).
 pub fn parse_human(text: &str) -> Option<PubDate> {
@@ -326,6 +390,9 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
     }
     let words: Vec<&str> = folded
         .split(|c: char| !(c.is_alphanumeric() || c == '/' || c == '.' || c == '-'))
+        // A slash between words separates them (`Lafuente/June 12, 2020`);
+        // between digits it is part of a date.
+        .flat_map(|w| w.split(slash_between_words(w)))
         // "3 de mayo de 2022": Spanish and Portuguese join day, month and year.
         .filter(|w| !w.is_empty() && !matches!(*w, "de" | "del"))
         .collect();
@@ -350,6 +417,9 @@ pub fn parse_human(text: &str) -> Option<PubDate> {
             {
                 return Some(PubDate::Date(date));
             }
+        }
+        if let Some(date) = spaced_numeric(&words[i..]) {
+            return Some(PubDate::Date(date));
         }
         let word = word.trim_end_matches('.');
         let Some(m) = month(word) else { continue };
@@ -452,6 +522,12 @@ mod tests {
         );
         assert_eq!(day("3 de maio de 2022").as_deref(), Some("2022-05-03"));
         assert_eq!(day("News date : 04/21/2022").as_deref(), Some("2022-04-21"));
+        assert_eq!(day("Von Deutscher Tennis Bund 4. 2. 2022.").as_deref(), Some("2022-02-04"));
+        assert_eq!(day("Band 4. 2. Auflage 2022"), None);
+        assert_eq!(day("15 августа 2016, 13:43").as_deref(), Some("2016-08-15"));
+        assert_eq!(day("3 września 2020").as_deref(), Some("2020-09-03"));
+        assert_eq!(day("By Cat Lafuente/June 12, 2020 9:49 am").as_deref(), Some("2020-06-12"));
+        assert_eq!(day("Brasília/03/05/2022 21:44").as_deref(), Some("2022-05-03"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `article:*` meta, Dublin Core and other meta, `<time datetime>`,
 //! microformats, then the visible byline.
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 use super::{css, dates};
@@ -18,6 +18,9 @@ pub struct Metadata {
     /// `published` comes from a generic `date` meta, which a date printed
     /// for readers beats.
     pub published_is_vague: bool,
+    /// When the page says it was last changed (`dateModified`,
+    /// `article:modified_time`).
+    pub modified: Option<PubDate>,
     pub authors: Vec<String>,
     pub canonical: Option<String>,
     pub lang: Option<String>,
@@ -275,6 +278,9 @@ fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
                 .iter()
                 .find_map(|key| article.get(*key).and_then(Value::as_str).and_then(dates::parse_iso));
         }
+        if out.modified.is_none() {
+            out.modified = article.get("dateModified").and_then(Value::as_str).and_then(dates::parse_iso);
+        }
         if out.authors.is_empty() {
             out.authors = article.get("author").map(names).unwrap_or_default();
         }
@@ -295,6 +301,11 @@ fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
 /// Elements that give a date for machines in an attribute.
 const MACHINE_DATES: &str = "[itemprop='datePublished'][datetime], [itemprop='datePublished'][content], \
     time[datetime], abbr.published[title], .published[title]";
+
+/// Whether `element` lies in a block of related posts, whose dates are theirs.
+pub fn in_related(element: &NodeRef) -> bool {
+    element.ancestors_it(Some(12)).any(|a| a.attr("class").is_some_and(|c| c.contains("related")))
+}
 
 /// Reads every metadata source of `doc`.
 pub fn read(doc: &Document) -> Metadata {
@@ -327,7 +338,7 @@ pub fn read(doc: &Document) -> Metadata {
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
-        out.published = css::matches(doc, MACHINE_DATES).find_map(|t| {
+        out.published = css::matches(doc, MACHINE_DATES).filter(|t| !in_related(t)).find_map(|t| {
             let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
             // Some themes write the machine date the way people do (`01-11-2023 10:29`).
             dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
@@ -385,6 +396,12 @@ pub fn read(doc: &Document) -> Metadata {
                 .filter_map(|a| clean(&a.text()))
                 .collect();
         out.authors = clean_authors(&names).into_iter().take(1).collect();
+    }
+    if out.modified.is_none() {
+        out.modified = metas
+            .get(&["article:modified_time", "og:updated_time", "dateModified", "last-modified"])
+            .as_deref()
+            .and_then(dates::parse_iso);
     }
     out.description = metas.get(&["description", "og:description"]);
     out.canonical = css::first(doc, r#"link[rel="canonical"]"#)

@@ -266,11 +266,12 @@ fn visible_dates<'a>(
 /// The date printed on a short line right under the page's heading (`<h1>…</h1>
 /// <p>Handball Schweiz • 02.02.2022</p>`), where pages without any
 /// element made for dates put it. Text in links (other articles) is left out.
-fn dateline(doc: &Document) -> Option<PubDate> {
+fn dateline<'a>(doc: &'a Document, title: Option<NodeRef<'a>>) -> Option<PubDate> {
     /// Characters of text read after the heading.
     const NEAR: usize = 300;
-    let heading =
-        css::first(doc, "h1").or_else(|| css::first(doc, "article h2, main h2, [class*='post'] h2"))?;
+    let heading = title
+        .or_else(|| css::first(doc, "h1"))
+        .or_else(|| css::first(doc, "article h2, main h2, [class*='post'] h2"))?;
     // A line just above the heading (a kicker: `Sport • 31.01.2022`).
     let mut above = heading;
     for _ in 0..2 {
@@ -367,6 +368,33 @@ fn cued_date(doc: &Document) -> Option<PubDate> {
         let after = &text[cue.end()..];
         let end = after.char_indices().nth(40).map_or(after.len(), |(i, _)| i);
         dates::parse_human(&after[..end])
+    })
+}
+
+/// The first short line of the page that is a date and little else
+/// (`<span class="blue">01.02.2022</span>`, `( 2012-06-04 09:20:26 )`),
+/// outside links, navigation and footers: for pages that put their date
+/// in no element made for it, with no words to announce it.
+fn lone_date(doc: &Document) -> Option<PubDate> {
+    /// Letters a dated line may hold besides its date (`Date`, `Stand`, a weekday).
+    const LETTERS: usize = 12;
+    let body = css::first(doc, "body")?;
+    body.descendants_it().filter(|n| n.is_text()).find_map(|node| {
+        let text = node.text();
+        let line = text.trim();
+        if line.len() < 8
+            || line.chars().filter(|c| !c.is_whitespace()).nth(40).is_some()
+            || line.chars().filter(|c| c.is_alphabetic()).nth(LETTERS).is_some()
+        {
+            return None;
+        }
+        let elsewhere = node.ancestors_it(Some(12)).any(|a| {
+            a.node_name().is_some_and(|name| matches!(&*name, "a" | "nav" | "footer" | "option" | "select"))
+        });
+        if elsewhere {
+            return None;
+        }
+        dates::parse_human(line)
     })
 }
 
@@ -655,7 +683,8 @@ fn restore_note_calls(body: &str) -> String {
 
 fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
     out.title = first(doc, &["h1.entry-title", ".entry-title", "h1"]).unwrap_or_default();
-    if let Some(dt) = css::first(doc, "time.entry-date[datetime], time.published[datetime]")
+    if let Some(dt) = css::matches(doc, "time.entry-date[datetime], time.published[datetime]")
+        .find(|t| !metadata::in_related(t))
         .and_then(|t| t.attr("datetime"))
     {
         meta.published = dates::parse_iso(&dt).or(meta.published);
@@ -1045,9 +1074,28 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         tracing::debug!(?printed, "the printed day wins over a timestamp a day off");
         meta.published = Some(printed);
     }
+    // A page that shows readers the day it was changed, and not the day it
+    // first came out, presents itself as of that day (a guide updated
+    // and republished): readers cite the day they are shown.
+    if let (Some(published), Some(modified)) = (meta.published, meta.modified)
+        && published.date() < modified.date()
+    {
+        let shown: Vec<_> = visible_dates(&doc, DATE_PLACES, &[]).map(|d| d.date()).collect();
+        if shown.contains(&modified.date()) && !shown.contains(&published.date()) {
+            tracing::debug!(?modified, "the day of the last change is the one shown");
+            meta.published = Some(modified);
+        }
+    }
     let visible_date = if meta.published.is_none() { visible_date(&doc, DATE_PLACES, &[]) } else { None };
-    let dateline = if meta.published.is_none() && visible_date.is_none() { dateline(&doc) } else { None };
+    let dateline =
+        if meta.published.is_none() && visible_date.is_none() { dateline(&doc, heading) } else { None };
     let cued_date = if meta.published.is_none() && visible_date.is_none() { cued_date(&doc) } else { None };
+    let lone_date =
+        if meta.published.is_none() && visible_date.is_none() && dateline.is_none() && cued_date.is_none() {
+            lone_date(&doc)
+        } else {
+            None
+        };
     tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     // Read before a profile or Readability takes the page apart.
@@ -1165,6 +1213,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             .or(dateline)
             .or(url_date)
             .or(cued_date)
+            .or(lone_date)
             .or_else(|| dates::parse_human(&text.chars().take(300).collect::<String>()))
             // A signature (`Benni, 10. September 2017`) or a "last updated" line.
             .or_else(|| {
