@@ -867,6 +867,123 @@ fn normalise(markdown: &str) -> String {
     out
 }
 
+/// Lines that open what pages put after an article (other articles,
+/// sharing, comments, newsletters, the author's box), when they start a
+/// line: [`MORE_ARTICLES`] and these.
+const TRAILER_STARTS: [&str; 26] = [
+    "lesen sie auch",
+    "weitere beiträge",
+    "weitere artikel",
+    "das thema könnte dich auch interessieren",
+    "das thema könnte sie auch interessieren",
+    "entdecke weitere",
+    "empfohlene beiträge",
+    "schon gelesen",
+    "diesen artikel teilen",
+    "teile diesen artikel",
+    "artikel gefallen",
+    "share this",
+    "partager cet article",
+    "articles similaires",
+    "audios et vidéos sur le sujet",
+    "editors’ recommendations",
+    "editors' recommendations",
+    "you might also like",
+    "hier können sie den artikel bewerten",
+    "valora esta noticia",
+    "kommentar schreiben",
+    "kommentare schreiben",
+    "leave a comment",
+    "leave a reply",
+    "laisser un commentaire",
+    "zum newsletter anmelden",
+];
+
+/// Lines that are the whole of such an opening.
+const TRAILER_LINES: [&str; 20] = [
+    "mehr zum thema",
+    "mehr themen",
+    "teilen",
+    "partager",
+    "share",
+    "etiquetas",
+    "newsletter",
+    "über den autor",
+    "über die autorin",
+    "about the author",
+    "à propos de l'auteur",
+    "à propos de l’auteur",
+    "kommentare",
+    "kommentar",
+    "comments",
+    "comment",
+    "commentaires",
+    "commentaire",
+    "réagir",
+    "abonnez-vous",
+];
+
+/// Whether `line` opens what follows an article (`Weitere Beiträge zum
+/// Thema`, `Teilen:`, `3 Kommentare`, `Sur le même sujet`).
+fn opens_trailer(line: &str) -> bool {
+    let text = line.trim_start_matches(['#', '*', '_', '>', ' ', '-']).trim_end_matches(['*', '_', ' ', ':', '!', '.', '?', '…']);
+    if text.chars().count() > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    // `3 Kommentare`, `160 comments`.
+    let uncounted = lower.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+    TRAILER_LINES.contains(&uncounted)
+        || TRAILER_STARTS.iter().any(|start| {
+            lower.strip_prefix(start).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+        })
+}
+
+/// `markdown` without what follows the article: from a line that opens
+/// other articles, sharing or comments in the text's second half (in the
+/// first half it may be a heading of the text), and the headings that end
+/// it (a heading with nothing under it announces a block that was left
+/// out, never the article's text).
+fn without_trailer(mut markdown: String) -> String {
+    let half = markdown.len() / 2;
+    let mut at = 0;
+    for line in markdown.split('\n') {
+        if at > half && opens_trailer(line) {
+            markdown.truncate(at);
+            break;
+        }
+        at += line.len() + 1;
+    }
+    markdown.truncate(markdown.trim_end().len());
+    while let Some(last) = markdown.rsplit('\n').next()
+        && last.starts_with('#')
+    {
+        markdown.truncate(markdown.len() - last.len());
+        markdown.truncate(markdown.trim_end().len());
+    }
+    markdown
+}
+
+/// Headings that announce other articles.
+const MORE_ARTICLES: [&str; 16] = [
+    "à lire aussi",
+    "a lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "dans la même rubrique",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "lesen sie auch",
+    "auch interessant",
+    "mehr zum thema",
+    "zum weiterlesen",
+    "weitere beiträge",
+    "related posts",
+    "related articles",
+    "you may also like",
+    "read more",
+];
+
 /// Lines that sit inside article bodies but are not their text: picture
 /// credits and copyright lines (`Crédits photos : Bestimage`, `© AFP`,
 /// `Puerto de Montevideo. Foto: Archivo`, a caption ending in `© AFP`),
@@ -919,24 +1036,6 @@ fn is_boilerplate_line(line: &str) -> bool {
         "subscribe now",
     ];
     const SUBSCRIBE: [&str; 4] = ["abonn", "subscri", "compte", "account"];
-    const MORE_ARTICLES: [&str; 16] = [
-        "à lire aussi",
-        "a lire aussi",
-        "lire aussi",
-        "sur le même sujet",
-        "dans la même rubrique",
-        "das könnte sie auch interessieren",
-        "das könnte dich auch interessieren",
-        "lesen sie auch",
-        "auch interessant",
-        "mehr zum thema",
-        "zum weiterlesen",
-        "weitere beiträge",
-        "related posts",
-        "related articles",
-        "you may also like",
-        "read more",
-    ];
     let text =
         line.trim_start_matches(['#', '*', '_', '>', ' ']).trim_end_matches(['*', '_', ' ', ':', '!', '.']);
     let chars = text.chars().count();
@@ -1152,7 +1251,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             out.body = from_profile;
         }
     }
-    out.body = normalise(&out.body);
+    out.body = without_trailer(normalise(&out.body));
     let text = crate::corpus::text::plain_text(&out.body);
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
