@@ -803,7 +803,9 @@ fn letters_in(node: &NodeRef, cap: usize) -> usize {
 }
 
 /// Control characters (ANSI escapes among them) never reach a terminal or a
-/// PDF from archived text; newlines and tabs stay.
+/// PDF from archived text; newlines and tabs stay. Soft hyphens go too:
+/// they are hints for the browser's line breaking, and left in a word
+/// (`réac\u{ad}tion`) they split it for search.
 fn strip_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -831,7 +833,7 @@ fn strip_controls(text: &str) -> String {
             }
             continue;
         }
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || c == '\u{ad}' {
             continue;
         }
         out.push(c);
