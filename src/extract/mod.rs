@@ -872,7 +872,9 @@ fn normalise(markdown: &str) -> String {
 /// Lines that open what pages put after an article (other articles,
 /// sharing, comments, newsletters, the author's box), when they start a
 /// line: [`MORE_ARTICLES`] and these.
-const TRAILER_STARTS: [&str; 26] = [
+const TRAILER_STARTS: [&str; 28] = [
+    "sur le même sujet",
+    "dans la même rubrique",
     "lesen sie auch",
     "weitere beiträge",
     "weitere artikel",
@@ -928,7 +930,9 @@ const TRAILER_LINES: [&str; 20] = [
 /// Whether `line` opens what follows an article (`Weitere Beiträge zum
 /// Thema`, `Teilen:`, `3 Kommentare`, `Sur le même sujet`).
 fn opens_trailer(line: &str) -> bool {
-    let text = line.trim_start_matches(['#', '*', '_', '>', ' ', '-']).trim_end_matches(['*', '_', ' ', ':', '!', '.', '?', '…']);
+    let text = line
+        .trim_start_matches(['#', '*', '_', '>', ' ', '-'])
+        .trim_end_matches(['*', '_', ' ', ':', '!', '.', '?', '…']);
     if text.chars().count() > 80 {
         return false;
     }
@@ -939,6 +943,53 @@ fn opens_trailer(line: &str) -> bool {
         || TRAILER_STARTS.iter().any(|start| {
             lower.strip_prefix(start).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
         })
+}
+
+/// Lines at the top of the text that are its date and little else
+/// (`23.10.2018`, `Veröffentlichung: 2. Februar 2022`, `24.01.2022 11:38
+/// Kategorie: News`): the date is kept apart, in `published`. A dateline
+/// that opens with a place (`Paris, le 3 mars 2024`) is text and stays.
+fn without_date_lines(markdown: String) -> String {
+    /// Lines read from the top.
+    const TOP: usize = 3;
+    let is_date_line = |line: &str| {
+        let plain = crate::corpus::text::plain_text(line);
+        let text = plain.trim();
+        if text.chars().count() > 60
+            || text.split_whitespace().filter(|w| w.contains(char::is_alphabetic)).count() > 3
+        {
+            return false;
+        }
+        // An optional one-word label (`Publikacja:`), then the date first.
+        let date = text
+            .split_once(':')
+            .filter(|(label, _)| !label.contains(' ') && !label.contains(char::is_numeric))
+            .map_or(text, |(_, rest)| rest);
+        date.trim_start().starts_with(|c: char| c.is_ascii_digit()) && dates::parse_human(date).is_some()
+    };
+    let top: Vec<&str> = markdown.lines().filter(|l| !l.trim().is_empty()).take(TOP).collect();
+    if !top.iter().any(|l| is_date_line(l)) {
+        return markdown;
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut seen = 0;
+    let mut blank = false;
+    for line in markdown.lines() {
+        if line.trim().is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        seen += 1;
+        if seen <= TOP && is_date_line(line) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        blank = false;
+        out.push_str(line);
+    }
+    out
 }
 
 /// `markdown` without what follows the article: from a line that opens
@@ -1277,6 +1328,8 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     if let Some(lead) = lead.filter(|_| out.profile != "custom") {
         out.body = lead::put_back(&lead, out.body);
     }
+    // After the date and the byline were read from the text's first lines.
+    out.body = without_date_lines(out.body);
     out.links = links_of(&out.body);
     if meta.authors.is_empty() {
         // A byline opening the text: `Publié le … par Jeanne Ferrand`.
@@ -1370,7 +1423,61 @@ impl Extracted {
 
 #[cfg(test)]
 mod tests {
-    use super::is_boilerplate_line;
+    use super::{is_boilerplate_line, strip_controls, without_date_lines, without_trailer};
+
+    const PARAGRAPH: &str = "Les habitants de la vallée demandent l'arrêt des forages, qui menacent la nappe \
+                             dont dépend toute l'agriculture du bassin depuis des siècles.";
+
+    #[test]
+    fn what_follows_the_article_is_cut_from_the_line_that_opens_it() {
+        let body = |tail: &str| format!("{PARAGRAPH}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n\n{tail}");
+        for opening in [
+            "Partager :",
+            "## Sur le même sujet",
+            "3 commentaires",
+            "Weitere Beiträge zum Thema",
+            "**Newsletter**",
+        ] {
+            let got = without_trailer(body(&format!(
+                "{opening}\n\n[Un autre texte](https://x.example/1)\n\nRéagir"
+            )));
+            assert_eq!(got, body("").trim_end(), "{opening:?}");
+        }
+        // A heading with nothing under it goes; one with its text stays.
+        assert_eq!(without_trailer(body("### Vidéos\n\n#### Audio")), body("").trim_end());
+        let kept = body("## Ce que dit le rapport\n\nLe rapport chiffre les prélèvements.");
+        assert_eq!(without_trailer(kept.clone()), kept);
+        // In the first half, such a line is a heading of the text itself
+        // ("Partager l'eau"), and a longer line only starts like one.
+        let kept = format!("## Partager\n\n{PARAGRAPH}\n\n{PARAGRAPH}");
+        assert_eq!(without_trailer(kept.clone()), kept);
+        let kept =
+            body("Partager l'eau entre l'agriculture et les villes sera la question des prochaines années.");
+        assert_eq!(without_trailer(kept.clone()), kept);
+    }
+
+    #[test]
+    fn a_date_line_at_the_top_goes_but_not_a_dateline_or_a_byline() {
+        let body = |top: &str| format!("{top}\n\n{PARAGRAPH}\n\n{PARAGRAPH}");
+        for date in [
+            "23.10.2018",
+            "7\\. oktober 2020",
+            "Publikacja: 04.05.2021",
+            "24.01.2022 11:38 Kategorie: [News](https://x.example/news)",
+        ] {
+            assert_eq!(without_date_lines(body(date)), body("").trim_start(), "{date:?}");
+        }
+        for kept in
+            ["Paris, le 3 mars 2024", "12.03.2022 par Jeanne Ferrand, envoyée spéciale à Sainte-Soline"]
+        {
+            assert_eq!(without_date_lines(body(kept)), body(kept), "{kept:?}");
+        }
+    }
+
+    #[test]
+    fn soft_hyphens_and_escapes_leave_the_text() {
+        assert_eq!(strip_controls("réac\u{ad}tion \u{1b}[31mrouge\u{1b}[0m\tfin"), "réaction rouge\tfin");
+    }
 
     #[test]
     fn credit_lines_and_announcements_of_other_articles() {
