@@ -475,3 +475,41 @@ fn the_lead_under_the_title_is_part_of_the_text() {
     let got = page_with_lead(&format!(r#"<p class="lead">{lead}</p>"#));
     assert_eq!(got.body.matches("restrictions préfectorales").count(), 1, "{}", got.body);
 }
+
+#[test]
+fn a_text_block_whose_class_says_share_is_kept_when_it_holds_the_text() {
+    let paragraph = "Les riverains du futur centre de données ont obtenu la publication de l'étude \
+                     d'impact, qui chiffre sa consommation d'eau à celle d'une ville de dix mille habitants.";
+    let paragraphs = format!("<p>{paragraph}</p>").repeat(12);
+    // A theme's class list on the text's own block, then a real share row;
+    // the sidebar holds more text than the article.
+    let sidebar: String = (1..=60)
+        .map(|i| format!(r#"<li><a href="/{i}">Un autre texte de la rubrique, numéro {i}</a></li>"#))
+        .collect();
+    let html = format!(
+        r#"<html lang="fr"><head><title>L'étude d'impact publiée</title></head><body>
+        <div class="sidebar"><ul>{sidebar}</ul></div><article><h1>L'étude d'impact publiée</h1><div class="entry themeform share">{paragraphs}</div>
+        <div class="share"><a href="https://x.example/s">Partager</a></div></article></body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert!(got.body.matches("dix mille habitants").count() == 12, "{}", got.body);
+    assert!(!got.body.contains("Partager"), "{}", got.body);
+}
+
+#[test]
+fn when_readability_keeps_a_scrap_the_block_around_the_title_gives_the_text() {
+    // The text is a list of steps (Readability scores paragraphs, not list
+    // items), and a cookie notice is the page's one paragraph.
+    let line = "Les habitants de la vallée ont manifesté samedi contre la retenue d'eau agricole";
+    let steps: String =
+        (1..=14).map(|i| format!("<li>{line}, pour la {i}e fois cette année.</li>")).collect();
+    let html = format!(
+        r#"<html lang="fr"><head><title>Retenue : la vallée manifeste</title></head><body>
+        <article><h1>Retenue : la vallée manifeste</h1><ul class="steps">{steps}</ul></article>
+        <footer><p>Ce site utilise des cookies pour mesurer son audience. En poursuivant votre
+        navigation, vous acceptez leur usage, que vous pouvez refuser dans les réglages.</p></footer>
+        </body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert!(got.body.contains("pour la 14e fois") && !got.body.contains("cookies"), "{}", got.body);
+}

@@ -185,11 +185,44 @@ fn remove_around(root: &Selection, selectors: &'static str) {
         }
         let element = Selection::from(node);
         let holds_article = element.select_matcher_iter(css::matcher("h1")).next().is_some()
-            || node.normalized_char_count() * 2 > whole;
+            || node.normalized_char_count() * 2 > whole
+            || prose_in(&node, PROSE) >= PROSE;
         if !holds_article {
             element.remove();
         }
     }
+}
+
+/// Letters of running text (in paragraphs, outside links) that make a
+/// block an article, whatever its class says (a theme's `<div class="entry
+/// share">` around the text).
+const PROSE: usize = 1500;
+
+/// The letters (spaces left out) of the text in paragraphs under `node`
+/// and outside links, counted up to `cap`.
+fn prose_in(node: &NodeRef, cap: usize) -> usize {
+    let mut count = 0;
+    for paragraph in Selection::from(*node).select_matcher_iter(css::matcher("p")) {
+        for text in paragraph.descendants_it().filter(|n| n.is_text()) {
+            if text
+                .ancestors_it(Some(8))
+                .take_while(|a| a.id != paragraph.id)
+                .any(|a| a.node_name().is_some_and(|n| &*n == "a"))
+            {
+                continue;
+            }
+            count += text.query_or(0, |t| match &t.data {
+                dom_query::NodeData::Text { contents } => {
+                    contents.chars().filter(|c| !c.is_whitespace()).count()
+                }
+                _ => 0,
+            });
+        }
+        if count >= cap {
+            break;
+        }
+    }
+    count
 }
 
 /// Elements that never belong to an article body.
@@ -766,6 +799,41 @@ fn generic(
     Ok(())
 }
 
+/// Characters of text below which Readability's choice is checked against
+/// the block around the title.
+const SHORT_TEXT: usize = 500;
+
+/// The Markdown of the smallest block around the page's title heading that
+/// holds some text, read from a fresh parse of `html` (Readability took the
+/// first one apart), noise and link lists removed.
+fn around_title(html: &str, head: Option<&str>, base: Option<&url::Url>) -> Option<String> {
+    /// Letters (spaces left out) the block must hold.
+    const ENOUGH: usize = 800;
+    let doc = Document::from(html);
+    prepare(&doc);
+    remove_around(&Selection::from(doc.root()), ASIDES);
+    let heading = title_heading(&doc, head)?;
+    let block = heading
+        .ancestors_it(None)
+        .take_while(|a| a.node_name().is_some_and(|name| !matches!(&*name, "body" | "html")))
+        .find(|a| letters_in(a, ENOUGH) >= ENOUGH)?;
+    let selection = Selection::from(block);
+    remove_around(&selection, NOISE);
+    drop_link_lists(&selection);
+    absolutise(&selection, base);
+    Some(markdown::to_markdown(&block))
+}
+
+/// Whether Readability's short text `found` is a scrap beside the text of
+/// the block `around` the title: that block holds more than twice as much,
+/// and not `found` itself (a block that holds it is the page around a short
+/// text, a paywalled article, not the text).
+fn is_scrap(found: &str, around: &str) -> bool {
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start = words(found).chars().take(60).collect::<String>();
+    around.chars().count() > 2 * found.chars().count() && !words(around).contains(&start)
+}
+
 /// Share of a short block's text in links above which it is navigation.
 const MAX_LINK_DENSITY: f32 = 0.6;
 
@@ -1184,7 +1252,8 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         )));
     }
     let (html, _) = charset::decode(bytes, options.content_type);
-    let doc = Document::from(prune::prune(&html).as_ref());
+    let pruned = prune::prune(&html);
+    let doc = Document::from(pruned.as_ref());
     // Markup with no text at all (a redirect stub, a blank template).
     if doc.body().is_none_or(|b| !b.descendants_it().any(|n| n.is_text() && !n.text().trim().is_empty())) {
         return Err(NotArticle::Empty);
@@ -1302,6 +1371,16 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         }
         if out.body.trim().chars().count() < from_profile.trim().chars().count() {
             out.body = from_profile;
+        }
+        // Readability kept a scrap (a cookie notice, a footer, an author's
+        // box): the block around the title holds the text.
+        let plain = crate::corpus::text::plain_text(&out.body);
+        if plain.chars().count() < SHORT_TEXT
+            && let Some(body) = around_title(&pruned, title_candidates.head.as_deref(), base.as_ref())
+            && is_scrap(&plain, &crate::corpus::text::plain_text(&body))
+        {
+            tracing::debug!("Readability kept a scrap: the block around the title is read");
+            out.body = body;
         }
     }
     out.body = without_trailer(normalise(&out.body));
@@ -1423,7 +1502,20 @@ impl Extracted {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_boilerplate_line, strip_controls, without_date_lines, without_trailer};
+    use super::{is_boilerplate_line, is_scrap, strip_controls, without_date_lines, without_trailer};
+
+    #[test]
+    fn readabilitys_text_is_a_scrap_when_the_block_around_the_title_holds_more_and_not_it() {
+        let cookies = "Ce site utilise des cookies pour mesurer son audience.";
+        let text = "Les habitants de la vallée ont manifesté samedi contre la retenue d'eau. ".repeat(3);
+        assert!(is_scrap(cookies, &text));
+        // The block holds the short text: it is the page around it (menus).
+        let page =
+            format!("Accueil Rubriques Luttes Agenda Contact\n{cookies}\nAccueil Rubriques Luttes Agenda");
+        assert!(!is_scrap(cookies, &page));
+        // Not much more text around the title: Readability's choice stands.
+        assert!(!is_scrap(&text, &format!("{text} Fin.")));
+    }
 
     const PARAGRAPH: &str = "Les habitants de la vallée demandent l'arrêt des forages, qui menacent la nappe \
                              dont dépend toute l'agriculture du bassin depuis des siècles.";
