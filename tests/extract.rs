@@ -513,3 +513,29 @@ fn when_readability_keeps_a_scrap_the_block_around_the_title_gives_the_text() {
     let got = extract(html.as_bytes(), &Options::default()).unwrap();
     assert!(got.body.contains("pour la 14e fois") && !got.body.contains("cookies"), "{}", got.body);
 }
+
+#[test]
+fn the_description_the_page_prints_under_its_title_is_its_lead() {
+    let paragraph = "Le syndicat des eaux a confirmé que le centre de données puisera dans \
+                     la nappe pendant les mois d'été, malgré les arrêtés de sécheresse.";
+    let summary = "Malgré les arrêtés de sécheresse, le centre de données du plateau continue de \
+                   pomper dans la nappe : le syndicat des eaux l'a confirmé mardi.";
+    let page = |printed: &str| {
+        format!(
+            r#"<html lang="fr"><head><title>Sécheresse : le centre de données pompe encore</title>
+            <meta name="description" content="{summary}"></head><body><main>
+            <div class="hero"><header><h1>Sécheresse : le centre de données pompe encore</h1>{printed}</header></div>
+            <div class="columns"><div class="article-body"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div></div>
+            </main></body></html>"#
+        )
+    };
+    let got = |html: String| extract(html.as_bytes(), &Options::default()).unwrap().body;
+    // Printed under the title, with no class to say it is a lead.
+    let body = got(page(&format!("<p>{summary}</p>")));
+    assert!(body.starts_with("Malgré les arrêtés"), "{body}");
+    // Only in the metadata, or printed as a link to the text: no lead.
+    for printed in ["", &format!(r#"<p><a href="/secheresse">{summary}</a></p>"#)] {
+        let body = got(page(printed));
+        assert!(!body.contains("Malgré les arrêtés"), "{printed:?}: {body}");
+    }
+}

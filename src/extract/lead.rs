@@ -71,6 +71,44 @@ pub fn find(h1: NodeRef<'_>) -> Option<NodeRef<'_>> {
     None
 }
 
+/// Characters of the description that must open the element printing it.
+const PREFIX: usize = 50;
+
+/// The block that prints `description`, the page's own summary (`<meta
+/// name="description">`), in its body: a lead no class marks. The
+/// description may be cut short (`…`), so its first words are compared.
+/// Never one in a link, a list, navigation or a footer, nor one so long it
+/// is the text itself.
+pub fn printed<'a>(doc: &'a dom_query::Document, description: &str) -> Option<NodeRef<'a>> {
+    let fold = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let wanted: String = fold(description).chars().take(PREFIX).collect();
+    if wanted.chars().count() < PREFIX {
+        return None;
+    }
+    let body = css::first(doc, "body")?;
+    let first = body.descendants_it().find(|node| {
+        // Read in place: most text nodes fail on their first characters.
+        node.query_or(false, |n| match &n.data {
+            dom_query::NodeData::Text { contents } => {
+                let here = contents.trim_start();
+                let end = here.char_indices().nth(8).map_or(here.len(), |(i, _)| i);
+                end > 0 && wanted.starts_with(&here[..end]) && fold(here).starts_with(&wanted)
+            }
+            _ => false,
+        })
+    })?;
+    let block = first.ancestors_it(Some(4)).find(|a| {
+        a.node_name().is_some_and(|t| matches!(&*t, "p" | "div" | "h2" | "h3" | "section" | "header" | "td"))
+    })?;
+    let n = block.normalized_char_count();
+    let out_of_place = first.ancestors_it(None).any(|a| {
+        a.node_name()
+            .is_some_and(|t| matches!(&*t, "a" | "nav" | "aside" | "footer" | "li" | "script" | "noscript"))
+    });
+    ((SHORTEST..=LONGEST).contains(&n) && !out_of_place && fold(&block.text()).starts_with(&wanted))
+        .then_some(block)
+}
+
 /// Whether a heading is there for screen readers only.
 fn is_hidden(node: &NodeRef) -> bool {
     let class = node.attr("class").map(|c| c.to_ascii_lowercase()).unwrap_or_default();

@@ -1021,6 +1021,10 @@ fn without_date_lines(markdown: String) -> String {
     /// Lines read from the top.
     const TOP: usize = 3;
     let is_date_line = |line: &str| {
+        // A date line's Markdown is short, even with a link in it.
+        if line.len() > 300 {
+            return false;
+        }
         let plain = crate::corpus::text::plain_text(line);
         let text = plain.trim();
         if text.chars().count() > 60
@@ -1320,10 +1324,13 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     // Read before a profile or Readability takes the page apart.
-    let lead = heading.and_then(lead::find).map(|node| {
-        absolutise(&Selection::from(node), base.as_ref());
-        normalise(&markdown::to_markdown(&node))
-    });
+    let lead = heading
+        .and_then(lead::find)
+        .or_else(|| meta.description.as_deref().and_then(|d| lead::printed(&doc, d)))
+        .map(|node| {
+            absolutise(&Selection::from(node), base.as_ref());
+            normalise(&markdown::to_markdown(&node))
+        });
     let mut out = Extracted::default();
     match (profile, options.selectors) {
         (Profile::Spip, _) => {
@@ -1374,8 +1381,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         }
         // Readability kept a scrap (a cookie notice, a footer, an author's
         // box): the block around the title holds the text.
-        let plain = crate::corpus::text::plain_text(&out.body);
-        if plain.chars().count() < SHORT_TEXT
+        // (Markdown is never shorter than its text: most bodies need no count.)
+        let short = (out.body.len() < 4 * SHORT_TEXT)
+            .then(|| crate::corpus::text::plain_text(&out.body))
+            .filter(|plain| plain.chars().count() < SHORT_TEXT);
+        if let Some(plain) = short
             && let Some(body) = around_title(&pruned, title_candidates.head.as_deref(), base.as_ref())
             && is_scrap(&plain, &crate::corpus::text::plain_text(&body))
         {
