@@ -1115,7 +1115,7 @@ const MORE_ARTICLES: [&str; 16] = [
 /// paywall notices (`Pour lire la suite, abonnez-vous`) and the headings that announce
 /// other articles (`À lire aussi`, `Das könnte Sie auch interessieren`).
 fn is_boilerplate_line(line: &str) -> bool {
-    const CREDITS_AT_START: [&str; 10] = [
+    const CREDITS_AT_START: [&str; 18] = [
         "crédit photo",
         "crédits photo",
         "photo :",
@@ -1124,7 +1124,15 @@ fn is_boilerplate_line(line: &str) -> bool {
         "©",
         "copyright",
         "foto:",
+        "fotos:",
+        "bild:",
+        "titelbild:",
+        "beitragsbild:",
+        "bildnachweis:",
         "bildquelle",
+        "abbildung:",
+        "illustration :",
+        "image :",
         "credit:",
     ];
     // Opening brackets only before a credit: `(photographies de …)` and
@@ -1590,6 +1598,7 @@ mod tests {
             "Le forage de Saint-Clément. (Photo DR)",
             "La manifestation devant la préfecture, samedi. © Lou Garnier / Collectif Eau",
             "Lou Garnier, photo : Collectif Eau",
+            "Titelbild: Lou Garnier / Collectif Eau",
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
