@@ -80,7 +80,13 @@ const PREFIX: usize = 50;
 /// Never one in a link, a list, navigation or a footer, nor one so long it
 /// is the text itself.
 pub fn printed<'a>(doc: &'a dom_query::Document, description: &str) -> Option<NodeRef<'a>> {
-    let fold = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Spaces collapsed, and quotation marks alike (`„…“` printed, `"…"` in the meta).
+    let fold = |text: &str| {
+        let quotes = |c: char| {
+            if matches!(c, '„' | '“' | '”' | '«' | '»' | '‚' | '‘' | '’') { '"' } else { c }
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ").chars().map(quotes).collect::<String>()
+    };
     let wanted: String = fold(description).chars().take(PREFIX).collect();
     if wanted.chars().count() < PREFIX {
         return None;

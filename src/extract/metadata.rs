@@ -13,7 +13,9 @@ use crate::corpus::PubDate;
 #[derive(Debug, Default, Clone)]
 pub struct Metadata {
     pub title: Option<String>,
-    pub description: Option<String>,
+    /// The page's own summaries (`description`, `og:description`…), each
+    /// once: sites write one for search engines and another for sharing.
+    pub descriptions: Vec<String>,
     pub published: Option<PubDate>,
     /// `published` comes from a generic `date` meta, which a date printed
     /// for readers beats.
@@ -403,7 +405,13 @@ pub fn read(doc: &Document) -> Metadata {
             .as_deref()
             .and_then(dates::parse_iso);
     }
-    out.description = metas.get(&["description", "og:description"]);
+    for (key, value) in &metas.0 {
+        if matches!(key.as_str(), "description" | "og:description" | "twitter:description" | "dc.description")
+            && !out.descriptions.contains(value)
+        {
+            out.descriptions.push(value.clone());
+        }
+    }
     out.canonical = css::first(doc, r#"link[rel="canonical"]"#)
         .and_then(|link| link.attr("href"))
         .and_then(|h| clean(&h))

@@ -1334,7 +1334,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     // Read before a profile or Readability takes the page apart.
     let lead = heading
         .and_then(lead::find)
-        .or_else(|| meta.description.as_deref().and_then(|d| lead::printed(&doc, d)))
+        .or_else(|| meta.descriptions.iter().find_map(|d| lead::printed(&doc, d)))
         .map(|node| {
             absolutise(&Selection::from(node), base.as_ref());
             normalise(&markdown::to_markdown(&node))
