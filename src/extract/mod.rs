@@ -940,7 +940,14 @@ fn normalise(markdown: &str) -> String {
 /// Lines that open what pages put after an article (other articles,
 /// sharing, comments, newsletters, the author's box), when they start a
 /// line: [`MORE_ARTICLES`] and these.
-const TRAILER_STARTS: [&str; 28] = [
+const TRAILER_STARTS: [&str; 35] = [
+    "lesetipp",
+    "redaktionstipp",
+    "info zur bewertung",
+    "kommentarfeed",
+    "kommentare geschlossen",
+    "comments are closed",
+    "les commentaires sont fermés",
     "sur le même sujet",
     "dans la même rubrique",
     "lesen sie auch",
@@ -1089,6 +1096,93 @@ fn without_trailer(mut markdown: String) -> String {
     markdown
 }
 
+/// Words of the buttons pages set around a text (print, share, save,
+/// enlarge a picture, jump to the recipe, reading time); the first are
+/// those that make a line such a row.
+const TOOL_VERBS: [&str; 27] = [
+    "print",
+    "drucken",
+    "imprimer",
+    "imprimir",
+    "share",
+    "teilen",
+    "teile",
+    "partager",
+    "compartir",
+    "pin",
+    "pinnen",
+    "speichern",
+    "save",
+    "merken",
+    "enregistrer",
+    "tweet",
+    "vergrößern",
+    "zoom",
+    "anzeigen",
+    "schließen",
+    "close",
+    "fermer",
+    "jump",
+    "copy",
+    "kopieren",
+    "lesezeit",
+    "reading",
+];
+const TOOL_WORDS: [&str; 37] = [
+    "e-mail",
+    "email",
+    "mail",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "xing",
+    "telegram",
+    "pinterest",
+    "reddit",
+    "flipboard",
+    "messenger",
+    "sms",
+    "link",
+    "bild",
+    "image",
+    "to",
+    "zum",
+    "bei",
+    "recipe",
+    "rezept",
+    "recette",
+    "this",
+    "cette",
+    "page",
+    "diese",
+    "seite",
+    "article",
+    "artikel",
+    "dieser",
+    "de",
+    "lecture",
+    "read",
+    "min",
+    "minute",
+    "minuten",
+];
+
+/// Whether the line `lower` (lower case) is a row of such buttons
+/// (`Rezept drucken · Bei Pinterest speichern`, `Bild anzeigen Bild
+/// schließen`, `Jump to Recipe Print Recipe`, `Lesezeit: 2 min`).
+fn is_page_tools(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | '|' | '•' | '·' | ',' | '/'))
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    // One word alone (`Partager`) may open what follows the article: that
+    // is for `without_trailer` to see.
+    (2..=8).contains(&words.len())
+        && words.iter().any(|w| TOOL_VERBS.contains(w))
+        && words.iter().all(|w| TOOL_VERBS.contains(w) || TOOL_WORDS.contains(w))
+}
+
 /// Headings that announce other articles.
 const MORE_ARTICLES: [&str; 16] = [
     "à lire aussi",
@@ -1176,7 +1270,8 @@ fn is_boilerplate_line(line: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
+    is_page_tools(&lower)
+        || CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
         || (READ_ON.iter().any(|start| lower.starts_with(start))
             && SUBSCRIBE.iter().any(|w| lower.contains(w)))
         || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
@@ -1599,6 +1694,9 @@ mod tests {
             "La manifestation devant la préfecture, samedi. © Lou Garnier / Collectif Eau",
             "Lou Garnier, photo : Collectif Eau",
             "Titelbild: Lou Garnier / Collectif Eau",
+            "Rezept drucken · Bei Pinterest speichern",
+            "Partager : Facebook | Twitter | E-mail",
+            "Lesezeit: 2 min",
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
@@ -1610,6 +1708,8 @@ mod tests {
             "Le gouvernement prolonge le dispositif (crédit d'impôt recherche).",
             "Il faut lire aussi les annexes du rapport, qui chiffrent les prélèvements d'eau.",
             "Pour lire la suite du rapport, il faut se rendre en mairie : il n'est pas en ligne.",
+            "Partager l'eau",
+            "Imprimer 3D des maisons en terre",
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
         }
