@@ -831,7 +831,8 @@ fn around_title(html: &str, head: Option<&str>, base: Option<&url::Url>) -> Opti
 fn is_scrap(found: &str, around: &str) -> bool {
     let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let start = words(found).chars().take(60).collect::<String>();
-    around.chars().count() > 2 * found.chars().count() && !words(around).contains(&start)
+    around.chars().count() > 2 * found.chars().count()
+        && (start.is_empty() || !words(around).contains(&start))
 }
 
 /// Share of a short block's text in links above which it is navigation.
@@ -1474,11 +1475,8 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         }
         remove_around(&Selection::from(doc.root()), ASIDES);
         let from_profile = std::mem::take(&mut out.body);
-        if let Err(e) = generic(doc, options.url, &mut meta, &mut out)
-            && from_profile.trim().is_empty()
-        {
-            return Err(e);
-        }
+        // Readability may find nothing where the block around the title holds the text.
+        let failed = generic(doc, options.url, &mut meta, &mut out).err();
         if out.body.trim().chars().count() < from_profile.trim().chars().count() {
             out.body = from_profile;
         }
@@ -1494,6 +1492,11 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         {
             tracing::debug!("Readability kept a scrap: the block around the title is read");
             out.body = body;
+        }
+        if let Some(e) = failed
+            && out.body.trim().is_empty()
+        {
+            return Err(e);
         }
     }
     out.body = without_trailer(normalise(&out.body));
@@ -1626,6 +1629,8 @@ mod tests {
         let page =
             format!("Accueil Rubriques Luttes Agenda Contact\n{cookies}\nAccueil Rubriques Luttes Agenda");
         assert!(!is_scrap(cookies, &page));
+        // Readability found nothing: the block is the text.
+        assert!(is_scrap("", &text));
         // Not much more text around the title: Readability's choice stands.
         assert!(!is_scrap(&text, &format!("{text} Fin.")));
     }
