@@ -1184,6 +1184,33 @@ fn is_page_tools(lower: &str) -> bool {
         && words.iter().all(|w| TOOL_VERBS.contains(w) || TOOL_WORDS.contains(w))
 }
 
+/// Labels that mark advertising in a text.
+const ADVERTISING: [&str; 9] = [
+    "anzeige",
+    "werbung",
+    "advertisement",
+    "advertorial",
+    "publicité",
+    "publicidad",
+    "sponsored",
+    "gesponsert",
+    "publi-reportage",
+];
+
+/// Whether the line `lower` (lower case) is an advertising label, alone or
+/// followed by punctuation (`- Advertisement -`, `Anzeige, enthält Affiliate
+/// Links`, `*Werbung. Dieser Beitrag…`), not a sentence about advertising
+/// (`Werbung ist ein Milliardengeschäft`).
+fn is_advertising_label(lower: &str) -> bool {
+    let line = lower.trim_start_matches(['*', '_', '-', '–', '—', ' ']);
+    ADVERTISING.iter().any(|label| {
+        line.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with([',', '.', '-', '–', '—', '|', '*'])
+        })
+    })
+}
+
 /// Headings that announce other articles.
 const MORE_ARTICLES: [&str; 16] = [
     "à lire aussi",
@@ -1271,7 +1298,8 @@ fn is_boilerplate_line(line: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    is_page_tools(&lower)
+    is_advertising_label(&lower)
+        || is_page_tools(&lower)
         || CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
         || (READ_ON.iter().any(|start| lower.starts_with(start))
             && SUBSCRIBE.iter().any(|w| lower.contains(w)))
@@ -1702,6 +1730,9 @@ mod tests {
             "Rezept drucken · Bei Pinterest speichern",
             "Partager : Facebook | Twitter | E-mail",
             "Lesezeit: 2 min",
+            "- Advertisement -",
+            "Anzeige, enthält Affiliate Links",
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
@@ -1714,6 +1745,8 @@ mod tests {
             "Il faut lire aussi les annexes du rapport, qui chiffrent les prélèvements d'eau.",
             "Pour lire la suite du rapport, il faut se rendre en mairie : il n'est pas en ligne.",
             "Partager l'eau",
+            "Werbung ist ein Milliardengeschäft, das von unserer Aufmerksamkeit lebt.",
+            "Publicité : le Conseil d'État annule l'arrêté anti-affichage.",
             "Imprimer 3D des maisons en terre",
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
