@@ -941,7 +941,10 @@ fn normalise(markdown: &str) -> String {
 /// Lines that open what pages put after an article (other articles,
 /// sharing, comments, newsletters, the author's box), when they start a
 /// line: [`MORE_ARTICLES`] and these.
-const TRAILER_STARTS: [&str; 35] = [
+const TRAILER_STARTS: [&str; 38] = [
+    "den artikel mit anderen teilen",
+    "look at other dictionaries",
+    "while you are here",
     "lesetipp",
     "redaktionstipp",
     "info zur bewertung",
@@ -980,7 +983,15 @@ const TRAILER_STARTS: [&str; 35] = [
 ];
 
 /// Lines that are the whole of such an opening.
-const TRAILER_LINES: [&str; 20] = [
+const TRAILER_LINES: [&str; 28] = [
+    "kategorien",
+    "categories",
+    "catégories",
+    "bildergalerie",
+    "bewertungen",
+    "tags",
+    "schlagwörter",
+    "mots-clés",
     "mehr zum thema",
     "mehr themen",
     "teilen",
