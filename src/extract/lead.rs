@@ -74,12 +74,12 @@ pub fn find(h1: NodeRef<'_>) -> Option<NodeRef<'_>> {
 /// Characters of the description that must open the element printing it.
 const PREFIX: usize = 50;
 
-/// The block that prints `description`, the page's own summary (`<meta
-/// name="description">`), in its body: a lead no class marks. The
-/// description may be cut short (`…`), so its first words are compared.
-/// Never one in a link, a list, navigation or a footer, nor one so long it
-/// is the text itself.
-pub fn printed<'a>(doc: &'a dom_query::Document, description: &str) -> Option<NodeRef<'a>> {
+/// The block that prints one of `descriptions`, the page's own summaries
+/// (`<meta name="description">`, `og:description`…), in its body: a lead
+/// no class marks. A description may be cut short (`…`), so its first
+/// words are compared. Never one in a link, a list, navigation or a
+/// footer (another text's teaser), nor one so long it is the text itself.
+pub fn printed<'a>(doc: &'a dom_query::Document, descriptions: &[String]) -> Option<NodeRef<'a>> {
     // Spaces collapsed, and quotation marks alike (`„…“` printed, `"…"` in the meta).
     let fold = |text: &str| {
         let quotes = |c: char| {
@@ -87,32 +87,44 @@ pub fn printed<'a>(doc: &'a dom_query::Document, description: &str) -> Option<No
         };
         text.split_whitespace().collect::<Vec<_>>().join(" ").chars().map(quotes).collect::<String>()
     };
-    let wanted: String = fold(description).chars().take(PREFIX).collect();
-    if wanted.chars().count() < PREFIX {
+    let wanted: Vec<String> = descriptions
+        .iter()
+        .map(|d| fold(d).chars().take(PREFIX).collect::<String>())
+        .filter(|w| w.chars().count() == PREFIX)
+        .collect();
+    if wanted.is_empty() {
         return None;
     }
     let body = css::first(doc, "body")?;
-    let first = body.descendants_it().find(|node| {
+    // One pass over the text nodes for all descriptions.
+    body.descendants_it().find_map(|node| {
         // Read in place: most text nodes fail on their first characters.
-        node.query_or(false, |n| match &n.data {
+        let matched = node.query_or(None, |n| match &n.data {
             dom_query::NodeData::Text { contents } => {
                 let here = contents.trim_start();
                 let end = here.char_indices().nth(8).map_or(here.len(), |(i, _)| i);
-                end > 0 && wanted.starts_with(&here[..end]) && fold(here).starts_with(&wanted)
+                let start = &here[..end];
+                if end == 0 || !wanted.iter().any(|w| w.starts_with(start)) {
+                    return None;
+                }
+                let folded = fold(here);
+                wanted.iter().find(|w| folded.starts_with(w.as_str())).cloned()
             }
-            _ => false,
-        })
-    })?;
-    let block = first.ancestors_it(Some(4)).find(|a| {
-        a.node_name().is_some_and(|t| matches!(&*t, "p" | "div" | "h2" | "h3" | "section" | "header" | "td"))
-    })?;
-    let n = block.normalized_char_count();
-    let out_of_place = first.ancestors_it(None).any(|a| {
-        a.node_name()
-            .is_some_and(|t| matches!(&*t, "a" | "nav" | "aside" | "footer" | "li" | "script" | "noscript"))
-    });
-    ((SHORTEST..=LONGEST).contains(&n) && !out_of_place && fold(&block.text()).starts_with(&wanted))
-        .then_some(block)
+            _ => None,
+        })?;
+        let block = node.ancestors_it(Some(4)).find(|a| {
+            a.node_name()
+                .is_some_and(|t| matches!(&*t, "p" | "div" | "h2" | "h3" | "section" | "header" | "td"))
+        })?;
+        let n = block.normalized_char_count();
+        let out_of_place = node.ancestors_it(None).any(|a| {
+            a.node_name().is_some_and(|t| {
+                matches!(&*t, "a" | "nav" | "aside" | "footer" | "li" | "script" | "noscript")
+            })
+        });
+        ((SHORTEST..=LONGEST).contains(&n) && !out_of_place && fold(&block.text()).starts_with(&matched))
+            .then_some(block)
+    })
 }
 
 /// Whether a heading is there for screen readers only.

@@ -1467,13 +1467,10 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     tracing::debug!(?visible_date, ?dateline, ?cued_date, "dates printed in the page");
     let profile = options.profile.unwrap_or_else(|| detect(&meta, &doc));
     // Read before a profile or Readability takes the page apart.
-    let lead = heading
-        .and_then(lead::find)
-        .or_else(|| meta.descriptions.iter().find_map(|d| lead::printed(&doc, d)))
-        .map(|node| {
-            absolutise(&Selection::from(node), base.as_ref());
-            normalise(&markdown::to_markdown(&node))
-        });
+    let lead = heading.and_then(lead::find).or_else(|| lead::printed(&doc, &meta.descriptions)).map(|node| {
+        absolutise(&Selection::from(node), base.as_ref());
+        normalise(&markdown::to_markdown(&node))
+    });
     let mut out = Extracted::default();
     match (profile, options.selectors) {
         (Profile::Spip, _) => {
