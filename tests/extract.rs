@@ -534,8 +534,12 @@ fn the_description_the_page_prints_under_its_title_is_its_lead() {
     let body = got(page(&format!("<p>{summary}</p>")));
     assert!(body.starts_with("Malgré les arrêtés"), "{body}");
     // Only in the metadata, or printed as a link to the text: no lead.
-    for printed in ["", &format!(r#"<p><a href="/secheresse">{summary}</a></p>"#)] {
+    let teaser = format!(r#"<p><a href="/secheresse">{summary}</a></p>"#);
+    for printed in ["", &teaser] {
         let body = got(page(printed));
         assert!(!body.contains("Malgré les arrêtés"), "{printed:?}: {body}");
     }
+    // A teaser printing it first does not hide the lead that follows.
+    let body = got(page(&format!("{teaser}<p>{summary}</p>")));
+    assert!(body.starts_with("Malgré les arrêtés"), "{body}");
 }
