@@ -543,3 +543,21 @@ fn the_description_the_page_prints_under_its_title_is_its_lead() {
     let body = got(page(&format!("{teaser}<p>{summary}</p>")));
     assert!(body.starts_with("Malgré les arrêtés"), "{body}");
 }
+
+#[test]
+fn what_follows_the_article_goes_with_the_heading_that_opens_it() {
+    let paragraph = "Les habitants de la vallée ont manifesté samedi contre la retenue d'eau agricole, \
+                     que la préfecture a autorisée malgré l'avis défavorable de l'enquête publique.";
+    let paragraphs = format!("<p>{paragraph}</p>").repeat(4);
+    // Readability keeps the block of other texts: it sits in the article.
+    let html = format!(
+        r#"<html lang="fr"><head><title>Retenue : la vallée manifeste</title></head><body><article>
+        <h1>Retenue : la vallée manifeste</h1>{paragraphs}
+        <h3>Sur le même sujet</h3>
+        <p>Dans la vallée voisine, un autre projet de retenue est contesté depuis deux ans par les riverains.</p>
+        </article></body></html>"#
+    );
+    let got = extract(html.as_bytes(), &Options::default()).unwrap();
+    assert!(got.body.contains("enquête publique"), "{}", got.body);
+    assert!(!got.body.contains("vallée voisine"), "{}", got.body);
+}

@@ -940,7 +940,7 @@ fn normalise(markdown: &str) -> String {
 
 /// Lines that open what pages put after an article (other articles,
 /// sharing, comments, newsletters, the author's box), when they start a
-/// line: [`MORE_ARTICLES`] and these.
+/// line.
 const TRAILER_STARTS: [&str; 38] = [
     "den artikel mit anderen teilen",
     "look at other dictionaries",
@@ -1083,21 +1083,26 @@ fn without_date_lines(markdown: String) -> String {
     out
 }
 
-/// `markdown` without what follows the article: from a line that opens
+/// `markdown` up to what follows the article: cut at a line that opens
 /// other articles, sharing or comments in the text's second half (in the
-/// first half it may be a heading of the text), and the headings that end
-/// it (a heading with nothing under it announces a block that was left
-/// out, never the article's text).
-fn without_trailer(mut markdown: String) -> String {
+/// first half it may be a heading of the text). Read before single lines
+/// are filtered, which would drop such an opening (`Sur le même sujet`)
+/// and leave what it opens.
+fn cut_trailer(markdown: &str) -> &str {
     let half = markdown.len() / 2;
     let mut at = 0;
     for line in markdown.split('\n') {
         if at > half && opens_trailer(line) {
-            markdown.truncate(at);
-            break;
+            return &markdown[..at];
         }
         at += line.len() + 1;
     }
+    markdown
+}
+
+/// `markdown` without the headings that end it: a heading with nothing
+/// under it announces a block that was left out, never the article's text.
+fn without_end_headings(mut markdown: String) -> String {
     markdown.truncate(markdown.trim_end().len());
     while let Some(last) = markdown.rsplit('\n').next()
         && last.starts_with('#')
@@ -1188,8 +1193,7 @@ fn is_page_tools(lower: &str) -> bool {
         .split(|c: char| c.is_whitespace() || matches!(c, ':' | '|' | '•' | '·' | ',' | '/'))
         .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    // One word alone (`Partager`) may open what follows the article: that
-    // is for `without_trailer` to see.
+    // One word alone (`Partager`) may be a heading of the text.
     (2..=8).contains(&words.len())
         && words.iter().any(|w| TOOL_VERBS.contains(w))
         && words.iter().all(|w| TOOL_VERBS.contains(w) || TOOL_WORDS.contains(w))
@@ -1535,7 +1539,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             return Err(e);
         }
     }
-    out.body = without_trailer(normalise(&out.body));
+    out.body = without_end_headings(normalise(cut_trailer(&out.body)));
     let text = crate::corpus::text::plain_text(&out.body);
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
@@ -1654,7 +1658,9 @@ impl Extracted {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_boilerplate_line, is_scrap, strip_controls, without_date_lines, without_trailer};
+    use super::{
+        cut_trailer, is_boilerplate_line, is_scrap, strip_controls, without_date_lines, without_end_headings,
+    };
 
     #[test]
     fn readabilitys_text_is_a_scrap_when_the_block_around_the_title_holds_more_and_not_it() {
@@ -1676,6 +1682,7 @@ mod tests {
 
     #[test]
     fn what_follows_the_article_is_cut_from_the_line_that_opens_it() {
+        let without_trailer = |markdown: String| without_end_headings(cut_trailer(&markdown).to_string());
         let body = |tail: &str| format!("{PARAGRAPH}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n\n{tail}");
         for opening in [
             "Partager :",
