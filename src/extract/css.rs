@@ -81,6 +81,12 @@ pub fn first<'a>(doc: &'a Document, css: &'static str) -> Option<NodeRef<'a>> {
     matches(doc, css).next()
 }
 
+/// Whether `node` lies in an element named one of `tags` (lower case),
+/// looking up `levels` ancestors at most (all when `None`).
+pub fn inside(node: &NodeRef, tags: &[&str], levels: Option<usize>) -> bool {
+    node.ancestors_it(levels).any(|a| a.node_name().is_some_and(|name| tags.contains(&&*name)))
+}
+
 /// The elements under the nodes of `root` matching `css`, in document
 /// order, each once.
 pub fn under<'a>(root: &Selection<'a>, css: &'static str) -> Vec<NodeRef<'a>> {

@@ -117,11 +117,8 @@ pub fn printed<'a>(doc: &'a dom_query::Document, descriptions: &[String]) -> Opt
                 .is_some_and(|t| matches!(&*t, "p" | "div" | "h2" | "h3" | "section" | "header" | "td"))
         })?;
         let n = block.normalized_char_count();
-        let out_of_place = node.ancestors_it(None).any(|a| {
-            a.node_name().is_some_and(|t| {
-                matches!(&*t, "a" | "nav" | "aside" | "footer" | "li" | "script" | "noscript")
-            })
-        });
+        let out_of_place =
+            css::inside(&node, &["a", "nav", "aside", "footer", "li", "script", "noscript"], None);
         ((SHORTEST..=LONGEST).contains(&n) && !out_of_place && fold(&block.text()).starts_with(&matched))
             .then_some(block)
     })

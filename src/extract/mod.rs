@@ -211,12 +211,7 @@ fn prose_in(node: &NodeRef, cap: usize) -> usize {
             {
                 continue;
             }
-            count += text.query_or(0, |t| match &t.data {
-                dom_query::NodeData::Text { contents } => {
-                    contents.chars().filter(|c| !c.is_whitespace()).count()
-                }
-                _ => 0,
-            });
+            count += letters_of(&text);
         }
         if count >= cap {
             break;
@@ -273,10 +268,7 @@ fn visible_dates<'a>(
     outside: &'a [&'a str],
 ) -> impl Iterator<Item = PubDate> + 'a {
     css::matches(doc, places).take(40).filter_map(|el| {
-        let elsewhere = !outside.is_empty()
-            && el
-                .ancestors_it(Some(12))
-                .any(|a| a.node_name().is_some_and(|name| outside.contains(&name.as_ref())));
+        let elsewhere = !outside.is_empty() && css::inside(&el, outside, Some(12));
         let text = el.text();
         // A block holding the title too (`<div class="post-meta-wrapper"><h1>`)
         // is a wrapper: the title may name another day.
@@ -336,7 +328,7 @@ fn dateline<'a>(doc: &'a Document, title: Option<NodeRef<'a>>) -> Option<PubDate
                 if read > NEAR {
                     return None;
                 }
-                let in_link = text.ancestors_it(Some(6)).any(|a| a.node_name().is_some_and(|n| &*n == "a"));
+                let in_link = css::inside(&text, &["a"], Some(6));
                 if !in_link
                     && line.chars().count() <= 100
                     && let Some(date) = dates::parse_human(line)
@@ -421,10 +413,7 @@ fn lone_date(doc: &Document) -> Option<PubDate> {
         {
             return None;
         }
-        let elsewhere = node.ancestors_it(Some(12)).any(|a| {
-            a.node_name().is_some_and(|name| matches!(&*name, "a" | "nav" | "footer" | "option" | "select"))
-        });
-        if elsewhere {
+        if css::inside(&node, &["a", "nav", "footer", "option", "select"], Some(12)) {
             return None;
         }
         dates::parse_human(line)
@@ -855,15 +844,20 @@ fn drop_link_lists(root: &Selection) {
     }
 }
 
+/// The characters other than spaces of the text node `text`, read in place.
+fn letters_of(text: &NodeRef) -> usize {
+    text.query_or(0, |t| match &t.data {
+        dom_query::NodeData::Text { contents } => contents.chars().filter(|c| !c.is_whitespace()).count(),
+        _ => 0,
+    })
+}
+
 /// The characters other than spaces in the text under `node`, counted up
 /// to `cap` at most (blocks are nested: a long one is not counted through).
 fn letters_in(node: &NodeRef, cap: usize) -> usize {
     let mut count = 0;
     for text in node.descendants_it().filter(|n| n.is_text()) {
-        count += text.query_or(0, |t| match &t.data {
-            dom_query::NodeData::Text { contents } => contents.chars().filter(|c| !c.is_whitespace()).count(),
-            _ => 0,
-        });
+        count += letters_of(&text);
         if count >= cap {
             break;
         }
@@ -918,21 +912,30 @@ fn normalise(markdown: &str) -> String {
         unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),
     };
+    filter_lines(&text, |_, line| !is_boilerplate_line(line))
+}
+
+/// The lines of `text` that `keep` accepts (it is given each non-blank
+/// line's rank and the line), trailing spaces trimmed; blank lines between
+/// two kept lines become one.
+fn filter_lines(text: &str, mut keep: impl FnMut(usize, &str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
+    let mut blank = false;
+    let mut rank = 0;
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
-            blank += 1;
+            blank = true;
             continue;
         }
-        if is_boilerplate_line(line) {
+        rank += 1;
+        if !keep(rank, line) {
             continue;
         }
         if !out.is_empty() {
-            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+            out.push_str(if blank { "\n\n" } else { "\n" });
         }
-        blank = 0;
+        blank = false;
         out.push_str(line);
     }
     out
@@ -1058,29 +1061,10 @@ fn without_date_lines(markdown: String) -> String {
             .map_or(text, |(_, rest)| rest);
         date.trim_start().starts_with(|c: char| c.is_ascii_digit()) && dates::parse_human(date).is_some()
     };
-    let top: Vec<&str> = markdown.lines().filter(|l| !l.trim().is_empty()).take(TOP).collect();
-    if !top.iter().any(|l| is_date_line(l)) {
+    if !markdown.lines().filter(|l| !l.trim().is_empty()).take(TOP).any(is_date_line) {
         return markdown;
     }
-    let mut out = String::with_capacity(markdown.len());
-    let mut seen = 0;
-    let mut blank = false;
-    for line in markdown.lines() {
-        if line.trim().is_empty() {
-            blank = !out.is_empty();
-            continue;
-        }
-        seen += 1;
-        if seen <= TOP && is_date_line(line) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(if blank { "\n\n" } else { "\n" });
-        }
-        blank = false;
-        out.push_str(line);
-    }
-    out
+    filter_lines(&markdown, |rank, line| rank > TOP || !is_date_line(line))
 }
 
 /// `markdown` up to what follows the article: cut at a line that opens
