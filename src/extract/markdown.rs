@@ -215,10 +215,11 @@ impl Writer {
             "a" => {
                 let text = collapse(&Writer::inline_of(node)).trim().to_string();
                 match node.attr("href").filter(|h| h.starts_with("http") || h.starts_with("mailto:")) {
-                    Some(href) if !text.is_empty() => self
-                        .inline
-                        .push_str(&format!("[{text}]({})", href.replace(' ', "%20").replace(')', "%29"))),
-                    _ => self.inline.push_str(&text),
+                    Some(href) if !text.is_empty() => self.push_spaced(
+                        node,
+                        &format!("[{text}]({})", href.replace(' ', "%20").replace(')', "%29")),
+                    ),
+                    _ => self.push_spaced(node, &text),
                 }
             }
             "img" => {
@@ -261,15 +262,23 @@ impl Writer {
         let text = Writer::inline_of(node);
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            self.inline.push_str(&text);
+            self.push_spaced(node, "");
             return;
         }
-        // Keep the spaces outside the markers, or Markdown ignores them.
+        self.push_spaced(node, &format!("{mark}{trimmed}{mark}"));
+    }
+
+    /// Pushes `inline`, the Markdown of an inline element, with a space on
+    /// each side where the element's own text begins or ends with one:
+    /// `la<a> Go Fund Me </a>page` reads "la Go Fund Me page", and spaces
+    /// inside `**` markers or a link's brackets would be lost or misread.
+    fn push_spaced(&mut self, node: &NodeRef, inline: &str) {
+        let text = node.text();
         if text.starts_with(char::is_whitespace) {
             self.inline.push(' ');
         }
-        self.inline.push_str(&format!("{mark}{trimmed}{mark}"));
-        if text.ends_with(char::is_whitespace) {
+        self.inline.push_str(inline);
+        if !inline.is_empty() && text.ends_with(char::is_whitespace) {
             self.inline.push(' ');
         }
     }
@@ -340,6 +349,23 @@ mod tests {
         );
         assert_eq!(md("<p>a*b_c</p>"), "a\\*b\\_c");
         assert_eq!(md("<p>ligne<br>suivante</p>"), "ligne suivante");
+    }
+
+    #[test]
+    fn spaces_at_the_edges_of_inline_elements_stay_between_words() {
+        assert_eq!(
+            md("<p>lancé la<a href='https://x.example/f'> cagnotte </a>pour aider</p>"),
+            "lancé la [cagnotte](https://x.example/f) pour aider"
+        );
+        assert_eq!(
+            md("<p>la défense,<strong> sur le motif</strong> du vol</p>"),
+            "la défense, **sur le motif** du vol"
+        );
+        assert_eq!(
+            md("<p><b>pratiqué un </b><a href='https://x.example/a'><b>avortement</b></a>.</p>"),
+            "**pratiqué un** [**avortement**](https://x.example/a)."
+        );
+        assert_eq!(md("<p>sans<a href='/relatif'> lien </a>absolu</p>"), "sans lien absolu");
     }
 
     #[test]
