@@ -1,7 +1,9 @@
 //! Plain text of a Markdown body: what is indexed and what snippets show.
 //!
 //! Markup goes (`##`, `>`, `*`, link targets, footnote markers); the words a
-//! reader sees stay, one block per line.
+//! reader sees stay, one block per line. An image's description (its alt
+//! text) goes too: it describes a picture, often in the caption's words
+//! again, and is not part of what the article says.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -22,8 +24,12 @@ pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
     let mut pages = Vec::new();
     let mut out = String::with_capacity(markdown.len());
     let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut in_image = 0usize;
     for event in Parser::new_ext(markdown, options) {
         match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image -= 1,
+            Event::Text(_) | Event::Code(_) if in_image > 0 => {}
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::SoftBreak => out.push(' '),
             Event::HardBreak | Event::Rule => out.push('\n'),
@@ -38,7 +44,7 @@ pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
                 | TagEnd::CodeBlock
                 | TagEnd::TableRow
                 | TagEnd::TableHead,
-            ) => out.push('\n'),
+            ) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push(' '),
             Event::Html(html) | Event::InlineHtml(html) if page_marker(&html).is_some() => {
                 pages.push((out.len(), page_marker(&html).expect("checked")));
@@ -88,6 +94,12 @@ mod tests {
         assert_eq!(page_at(&pages, text.find("deux").unwrap()), Some(2));
         assert_eq!(page_at(&pages, text.find("trois").unwrap()), Some(3));
         assert_eq!(page_at(&[], 5), None);
+    }
+
+    #[test]
+    fn an_image_leaves_the_text_with_its_description() {
+        let md = "Avant.\n\n[![Une foule devant la préfecture](https://x.example/a.jpg)](https://x.example/a.jpg)\n\nLa foule. ![](https://x.example/b.png) Après.";
+        assert_eq!(plain_text(md), "Avant.\nLa foule.  Après.");
     }
 
     #[test]

@@ -28,8 +28,9 @@ pub use query::{QueryError, parse as parse_query};
 pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 
 /// Written into each commit; an index with another version is rebuilt.
-/// Bump it when the schema or the analyzers change.
-const FORMAT: &str = "veille-index-8";
+/// Bump it when the schema, the analyzers or the text read from the
+/// Markdown (`corpus::text::plain_text`) change.
+const FORMAT: &str = "veille-index-9";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.bin";
