@@ -912,7 +912,55 @@ fn normalise(markdown: &str) -> String {
         unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),
     };
+    let text = if text.contains("![") { without_image_credits(&text) } else { text };
     filter_lines(&text, |_, line| !is_boilerplate_line(line))
+}
+
+/// `text` where a line opening with pictures goes on with a credit or a
+/// caption's credit (`![…](…) © Markus Leitner`): the pictures stay, the
+/// credit goes, as it would on a line of its own.
+fn without_image_credits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let pictures = leading_pictures(line);
+        let rest = line[pictures..].trim();
+        if pictures > 0 && !rest.is_empty() && is_boilerplate_line(rest) {
+            out.push_str(line[..pictures].trim_end());
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Bytes at the start of a Markdown `line` taken by pictures, linked or not
+/// (`![alt](src)`, `[![alt](src)](href)`), and the spaces between them. The
+/// Markdown writer leaves no bracket in an alt text and no parenthesis in a
+/// URL, so the first closing ones end each.
+fn leading_pictures(line: &str) -> usize {
+    let mut end = 0;
+    loop {
+        let rest = &line[end..];
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let rest = &rest[skipped..];
+        let (opening, closings) = if rest.starts_with("![") {
+            (2, 1)
+        } else if rest.starts_with("[![") {
+            (3, 2)
+        } else {
+            return end;
+        };
+        let mut at = opening;
+        for _ in 0..closings {
+            let Some(link) = rest[at..].find("](") else { return end };
+            let Some(close) = rest[at + link..].find(')') else { return end };
+            at += link + close + 1;
+        }
+        end += skipped + at;
+    }
 }
 
 /// The lines of `text` that `keep` accepts (it is given each non-blank
@@ -1258,9 +1306,10 @@ fn is_boilerplate_line(line: &str) -> bool {
     ];
     // Opening brackets only before a credit: `(photographies de …)` and
     // `(crédit d'impôt)` are text.
-    const CREDITS_INSIDE: [&str; 17] = [
+    const CREDITS_INSIDE: [&str; 18] = [
         // A caption ending in its credit: `La vallée en 2019. © AFP / Jeanne Ferrand`.
         "©",
+        "(bild:",
         "(foto ",
         "(foto:",
         "(photo ",
@@ -1293,10 +1342,13 @@ fn is_boilerplate_line(line: &str) -> bool {
     let text =
         line.trim_start_matches(['#', '*', '_', '>', ' ']).trim_end_matches(['*', '_', ' ', ':', '!', '.']);
     let chars = text.chars().count();
-    if chars > 150 {
+    if chars > 500 {
         return false;
     }
     let lower = text.to_lowercase();
+    if chars > 150 {
+        return chars <= 500 && ends_with_credit(&lower);
+    }
     is_advertising_label(&lower)
         || is_page_tools(&lower)
         || CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
@@ -1304,6 +1356,23 @@ fn is_boilerplate_line(line: &str) -> bool {
             && SUBSCRIBE.iter().any(|w| lower.contains(w)))
         || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
         || (chars <= 60 && MORE_ARTICLES.iter().any(|heading| lower == *heading))
+}
+
+/// Whether a long `lower`-cased line is a picture's caption: it ends with
+/// the picture's credit (`… durch Beweidung entwickelte. Foto © Peter
+/// Steiger`, `… in Taipei. Photo: AP`), which no sentence follows.
+fn ends_with_credit(lower: &str) -> bool {
+    const CREDIT_MARKS: [&str; 8] = ["©", "foto:", "photo:", "photo :", "(foto", "(photo", "bild:", "crédit"];
+    /// Bytes a credit takes at most after its mark.
+    const LONGEST: usize = 60;
+    let tail = lower.len().saturating_sub(LONGEST + 8);
+    let tail = (tail..lower.len()).find(|&i| lower.is_char_boundary(i)).unwrap_or(lower.len());
+    CREDIT_MARKS.iter().any(|mark| {
+        lower[tail..].rfind(mark).is_some_and(|at| {
+            let credit = &lower[tail + at + mark.len()..];
+            credit.len() <= LONGEST && !credit.contains(['.', '!', '?'])
+        })
+    })
 }
 
 /// Link targets of a Markdown body, absolute http(s) only, first occurrence kept.
@@ -1643,7 +1712,7 @@ impl Extracted {
 #[cfg(test)]
 mod tests {
     use super::{
-        cut_trailer, is_boilerplate_line, is_scrap, strip_controls, without_date_lines, without_end_headings,
+        cut_trailer, is_boilerplate_line, is_scrap, normalise, strip_controls, without_date_lines, without_end_headings,
     };
 
     #[test]
@@ -1735,6 +1804,8 @@ mod tests {
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
+            "Le barrage de Sivens en 2014, trois semaines après la mort de Rémi Fraisse, quand le chantier était \
+             encore occupé par les opposants venus de toute la région. Photo : Jeanne Ferrand / Collectif",
         ] {
             assert!(is_boilerplate_line(credit), "{credit:?}");
         }
@@ -1747,8 +1818,22 @@ mod tests {
             "Werbung ist ein Milliardengeschäft, das von unserer Aufmerksamkeit lebt.",
             "Publicité : le Conseil d'État annule l'arrêté anti-affichage.",
             "Imprimer 3D des maisons en terre",
+            "Le collectif a photographié chaque parcelle du chantier avant les travaux, puis chaque semaine \
+             pendant un an (photo : le fossé en mars) ; la comparaison montre la zone humide disparaître.",
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_credit_after_a_picture_goes_and_the_picture_stays() {
+        let text = "Avant.\n\n![Le lac](https://x.example/a.jpg) © Markus Leitner\n\n\
+                    [![](https://x.example/b.jpg)](https://x.example/b.jpg)(Bild: Dieter Stork)\n\n\
+                    ![Le lac](https://x.example/c.jpg) Le lac a baissé de deux mètres.";
+        assert_eq!(
+            normalise(text),
+            "Avant.\n\n![Le lac](https://x.example/a.jpg)\n\n[![](https://x.example/b.jpg)](https://x.example/b.jpg)\n\n\
+             ![Le lac](https://x.example/c.jpg) Le lac a baissé de deux mètres."
+        );
     }
 }
