@@ -6,9 +6,12 @@
 use dom_query::{LocalName, NodeData, NodeRef};
 
 /// Elements whose content is never article text.
-const SKIP: [&str; 16] = [
+const SKIP: [&str; 18] = [
     "script", "style", "noscript", "template", "iframe", "svg", "button", "nav", "aside", "head", "select",
     "textarea", "input", "object", "embed", "canvas",
+    // Ruby annotations (a reading printed above a word, furigana) would
+    // run into the word they annotate: `子こども`.
+    "rt", "rp",
 ];
 
 const BLOCKS: [&str; 22] = [
@@ -366,6 +369,11 @@ mod tests {
             "**pratiqué un** [**avortement**](https://x.example/a)."
         );
         assert_eq!(md("<p>sans<a href='/relatif'> lien </a>absolu</p>"), "sans lien absolu");
+    }
+
+    #[test]
+    fn ruby_annotations_stay_out_of_the_text() {
+        assert_eq!(md("<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの</p>"), "子どもへの");
     }
 
     #[test]

@@ -1712,7 +1712,8 @@ impl Extracted {
 #[cfg(test)]
 mod tests {
     use super::{
-        cut_trailer, is_boilerplate_line, is_scrap, normalise, strip_controls, without_date_lines, without_end_headings,
+        cut_trailer, is_boilerplate_line, is_scrap, normalise, strip_controls, without_date_lines,
+        without_end_headings,
     };
 
     #[test]
