@@ -561,3 +561,32 @@ fn what_follows_the_article_goes_with_the_heading_that_opens_it() {
     assert!(got.body.contains("enquête publique"), "{}", got.body);
     assert!(!got.body.contains("vallée voisine"), "{}", got.body);
 }
+
+#[test]
+fn a_newsletter_form_is_never_the_text_even_when_it_says_more_than_the_article() {
+    let consent = "J'accepte que l'association Eau Secours m'écrive chaque mois au sujet de ses \
+                   actions, et je sais que je peux retirer ce consentement à tout moment en écrivant.";
+    let html = format!(
+        r#"<html lang="fr"><body>
+        <header><h1>Réunion publique sur le captage</h1></header>
+        <section class="post-main"><div class="content"><p>Le collectif tiendra une réunion publique
+        le 12 février à la salle des fêtes de Saint-Clément pour présenter son recours contre le
+        captage autorisé par la préfecture, malgré l'avis défavorable de la commission locale de
+        l'eau. Les hydrogéologues du collectif y présenteront leurs mesures des nappes.</p></div></section>
+        <div class="wrap-form"><h4>Restez informés</h4><form class="form"><fieldset>
+        <input type="email" name="courriel"><p>{consent}</p><p>{consent}</p><p>{consent}</p>
+        </fieldset></form></div>
+        <footer><ul><li>Qui sommes-nous ? Un collectif de riverains, d'agriculteurs et de pêcheurs du bassin du Lez</li>
+        <li>Nos statuts, nos comptes, nos rapports d'activité depuis la fondation de l'association en 2009</li>
+        <li>Mentions légales : hébergé par une association d'hébergement associatif, sans publicité</li>
+        <li>Contact : écrivez-nous à l'adresse de l'association, nous répondons à chaque lettre reçue</li>
+        <li>Plan du site, archives des réunions, comptes rendus des assemblées générales annuelles</li></ul></footer>
+        </body></html>"#
+    );
+    let got =
+        extract(html.as_bytes(), &Options { url: Some("https://x.example/reunion"), ..Options::default() })
+            .unwrap();
+    let text = veille::corpus::text::plain_text(&got.body);
+    assert!(text.contains("réunion publique"), "{text}");
+    assert!(!text.contains("consentement"), "{text}");
+}

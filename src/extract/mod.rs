@@ -153,7 +153,8 @@ const MIN_TEXT: usize = 80;
 
 /// What pages put around and inside an article that is not its text:
 /// picture captions and credits, related posts (plugins' own classes
-/// included), newsletter and donation boxes, author boxes, ratings.
+/// included), newsletter and donation boxes, author boxes, ratings, forms
+/// that ask for an e-mail address or a password (newsletters, logins).
 /// Containers only, by tag, so that a `<body class="has-related">` stays.
 macro_rules! around_articles {
     () => {
@@ -163,7 +164,8 @@ macro_rules! around_articles {
         [class*='saboxplugin'], .post-ratings, div[class*='donation'], \
         .wp-embedded-content, \
         div[class*='shariff'], div[class*='ez-toc'], #toc_container, div[class*='disclaimer'], \
-        p[class*='disclaimer'], .postmetadata, .post-navigation, .nav-next, .nav-previous"
+        p[class*='disclaimer'], .postmetadata, .post-navigation, .nav-next, .nav-previous, \
+        form:has(input[type='email'], input[type='password'])"
     };
 }
 
