@@ -1134,6 +1134,59 @@ fn cut_trailer(markdown: &str) -> &str {
     markdown
 }
 
+/// `markdown` without the calls to action that close articles on news
+/// sites: subscribe to the newsletter, follow us, get our app, join our
+/// channel. Only in the last part of the text and on short lines, where
+/// they stand alone; the same words inside the text are its subject.
+fn without_calls_to_action(markdown: String) -> String {
+    /// Share of the text, from its end, where calls to action are looked for.
+    const TAIL: usize = 35;
+    /// Bytes of Markdown above which a line is a paragraph (links included).
+    const LONGEST: usize = 400;
+    let start = markdown.len() * (100 - TAIL) / 100;
+    let mut at = 0;
+    let kept = filter_lines(&markdown, |_, line| {
+        let in_tail = at >= start;
+        at += line.len() + 1;
+        !(in_tail && line.len() <= LONGEST && is_call_to_action(&line.to_lowercase()))
+    });
+    if kept.len() == markdown.len() { markdown } else { kept }
+}
+
+/// Whether a `lower`-cased line asks the reader to subscribe, follow or
+/// join the publisher somewhere else.
+fn is_call_to_action(lower: &str) -> bool {
+    const CALLS: [&str; 20] = [
+        "subscri",
+        "abonnieren sie",
+        "abonnez-vous",
+        "abonnez vous",
+        "inscrivez-vous",
+        "suscríb",
+        "suscrib",
+        "subskryp",
+        "straight to your phone",
+        "canal de telegram",
+        "canal de youtube",
+        "chaîne youtube",
+        "follow us",
+        "síguenos",
+        "folgen sie uns",
+        "folgt uns",
+        "suivez-nous",
+        "sign up here",
+        "sign up for our",
+        "hazte miembro",
+    ];
+    /// Ways of asking for a newsletter (the word alone names one).
+    const NEWSLETTER_VERBS: [&str; 9] =
+        ["abonn", "subscri", "suscri", "inscri", "sign up", "anmeld", "hol dir", "recevez", "receive"];
+    CALLS.iter().any(|call| lower.contains(call))
+        || lower.contains("download the") && lower.contains(" app")
+        || (lower.contains("newsletter")
+            && (lower.chars().count() <= 40 || NEWSLETTER_VERBS.iter().any(|verb| lower.contains(verb))))
+}
+
 /// `markdown` without the headings that end it: a heading with nothing
 /// under it announces a block that was left out, never the article's text.
 fn without_end_headings(mut markdown: String) -> String {
@@ -1594,7 +1647,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             return Err(e);
         }
     }
-    out.body = without_end_headings(normalise(cut_trailer(&out.body)));
+    out.body = without_end_headings(without_calls_to_action(normalise(cut_trailer(&out.body))));
     let text = crate::corpus::text::plain_text(&out.body);
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
@@ -1714,8 +1767,8 @@ impl Extracted {
 #[cfg(test)]
 mod tests {
     use super::{
-        cut_trailer, is_boilerplate_line, is_scrap, normalise, strip_controls, without_date_lines,
-        without_end_headings,
+        cut_trailer, is_boilerplate_line, is_call_to_action, is_scrap, normalise, strip_controls,
+        without_calls_to_action, without_date_lines, without_end_headings,
     };
 
     #[test]
@@ -1826,6 +1879,24 @@ mod tests {
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn calls_to_action_go_from_the_end_of_the_text_only() {
+        let paragraph = "Le collectif a déposé un recours contre la lettre d'information de la préfecture, \
+                         qui annonçait le captage sans consultation des riverains ni des pêcheurs.";
+        let text = format!(
+            "Abonnez-vous à la lettre d'information du collectif : c'est ainsi qu'il a appris le captage.\n\n\
+             {paragraph}\n\n{paragraph}\n\n{paragraph}\n\n\
+             Suivez-nous sur Mastodon et sur notre site.\n\nNewsletter\n\n\
+             Get the latest news straight to your phone with our app."
+        );
+        let kept = without_calls_to_action(text.clone());
+        assert!(kept.starts_with("Abonnez-vous"), "{kept}");
+        assert!(kept.ends_with(paragraph), "{kept}");
+        // A newsletter named in the text is its subject, not a call.
+        assert!(!is_call_to_action("la newsletter de la préfecture annonçait le captage sans consultation"));
+        assert!(is_call_to_action("recevez notre newsletter chaque semaine"));
     }
 
     #[test]
