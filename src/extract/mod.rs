@@ -1402,15 +1402,29 @@ fn is_boilerplate_line(line: &str) -> bool {
     }
     let lower = text.to_lowercase();
     if chars > 150 {
-        return chars <= 500 && ends_with_credit(&lower);
+        return ends_with_credit(&lower) || is_numbered_caption(&lower);
     }
     is_advertising_label(&lower)
+        || is_numbered_caption(&lower)
         || is_page_tools(&lower)
         || CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
         || (READ_ON.iter().any(|start| lower.starts_with(start))
             && SUBSCRIBE.iter().any(|w| lower.contains(w)))
         || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
         || (chars <= 60 && MORE_ARTICLES.iter().any(|heading| lower == *heading))
+}
+
+/// Whether the `lower`-cased line is a figure's numbered caption
+/// (`Abbildung 4: klassische Schwachschicht`, `Figure 2 – Débit du Lez`).
+fn is_numbered_caption(lower: &str) -> bool {
+    const LABELS: [&str; 7] = ["abbildung", "abb.", "figure", "fig.", "grafik", "graphique", "schéma"];
+    LABELS.iter().any(|label| {
+        lower.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            digits > 0 && rest[digits..].trim_start().starts_with([':', '.', '–', '-', '|'])
+        })
+    })
 }
 
 /// Whether a long `lower`-cased line is a picture's caption: it ends with
@@ -1860,6 +1874,8 @@ mod tests {
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
+            "Abbildung 4: klassische Schwachschicht.",
+            "Figure 2 – Débit du Lez à Montpellier, 1990-2024",
             "Le barrage de Sivens en 2014, trois semaines après la mort de Rémi Fraisse, quand le chantier était \
              encore occupé par les opposants venus de toute la région. Photo : Jeanne Ferrand / Collectif",
         ] {
@@ -1874,6 +1890,7 @@ mod tests {
             "Werbung ist ein Milliardengeschäft, das von unserer Aufmerksamkeit lebt.",
             "Publicité : le Conseil d'État annule l'arrêté anti-affichage.",
             "Imprimer 3D des maisons en terre",
+            "Figure 2 du mouvement, elle a quitté le collectif.",
             "Le collectif a photographié chaque parcelle du chantier avant les travaux, puis chaque semaine \
              pendant un an (photo : le fossé en mars) ; la comparaison montre la zone humide disparaître.",
         ] {
