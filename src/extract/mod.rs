@@ -1394,6 +1394,7 @@ fn is_boilerplate_line(line: &str) -> bool {
         "subscribe now",
     ];
     const SUBSCRIBE: [&str; 4] = ["abonn", "subscri", "compte", "account"];
+    let line = without_link_targets(line);
     let text =
         line.trim_start_matches(['#', '*', '_', '>', ' ']).trim_end_matches(['*', '_', ' ', ':', '!', '.']);
     let chars = text.chars().count();
@@ -1406,12 +1407,66 @@ fn is_boilerplate_line(line: &str) -> bool {
     }
     is_advertising_label(&lower)
         || is_numbered_caption(&lower)
+        || is_inline_teaser(&lower)
         || is_page_tools(&lower)
         || CREDITS_AT_START.iter().any(|credit| lower.starts_with(credit))
         || (READ_ON.iter().any(|start| lower.starts_with(start))
             && SUBSCRIBE.iter().any(|w| lower.contains(w)))
         || CREDITS_INSIDE.iter().any(|credit| lower.contains(credit))
         || (chars <= 60 && MORE_ARTICLES.iter().any(|heading| lower == *heading))
+}
+
+/// A Markdown `line` as it reads: a link's text stays, its brackets and
+/// target go (`MIRA: [Madre…](https://…)` reads `MIRA: Madre…`). The
+/// Markdown writer leaves no parenthesis in a target, so the first closing
+/// one ends it.
+fn without_link_targets(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains("](") {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("](") {
+        out.extend(rest[..at].chars().filter(|&c| c != '['));
+        rest = rest[at + 2..].find(')').map_or("", |end| &rest[at + 2 + end + 1..]);
+    }
+    out.extend(rest.chars().filter(|&c| c != '['));
+    out.into()
+}
+
+/// Whether the `lower`-cased line announces another article by its title,
+/// inside the text (`À lire aussi : Le Lez à sec`, `MIRA | …`, `Lesen Sie
+/// auch: …`).
+fn is_inline_teaser(lower: &str) -> bool {
+    const LABELS: [&str; 20] = [
+        "à lire aussi",
+        "lire aussi",
+        "voir aussi",
+        "lire également",
+        "lesen sie auch",
+        "lies auch",
+        "siehe auch",
+        "read also",
+        "also read",
+        "see also",
+        "related",
+        "mira",
+        "mire",
+        "puedes ver",
+        "lee también",
+        "lea también",
+        "vea también",
+        "te puede interesar",
+        "czytaj też",
+        "zobacz też",
+    ];
+    let line = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    LABELS.iter().any(|label| {
+        line.strip_prefix(label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with([':', '|', '»', '>']) && rest[1..].trim().chars().count() > 3
+        })
+    })
 }
 
 /// Whether the `lower`-cased line is a figure's numbered caption
@@ -1782,7 +1837,7 @@ impl Extracted {
 mod tests {
     use super::{
         cut_trailer, is_boilerplate_line, is_call_to_action, is_scrap, normalise, strip_controls,
-        without_calls_to_action, without_date_lines, without_end_headings,
+        without_calls_to_action, without_date_lines, without_end_headings, without_link_targets,
     };
 
     #[test]
@@ -1875,6 +1930,8 @@ mod tests {
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
             "Abbildung 4: klassische Schwachschicht.",
+            "À lire aussi : Le Lez à sec pour la troisième année",
+            "MIRA | Madre se acerca a conocer los motivos",
             "Figure 2 – Débit du Lez à Montpellier, 1990-2024",
             "Le barrage de Sivens en 2014, trois semaines après la mort de Rémi Fraisse, quand le chantier était \
              encore occupé par les opposants venus de toute la région. Photo : Jeanne Ferrand / Collectif",
@@ -1891,11 +1948,28 @@ mod tests {
             "Publicité : le Conseil d'État annule l'arrêté anti-affichage.",
             "Imprimer 3D des maisons en terre",
             "Figure 2 du mouvement, elle a quitté le collectif.",
+            "Voir aussi le rapport de la commission locale de l'eau, publié en mars.",
+            "MIRA-Award Nominierung",
             "Le collectif a photographié chaque parcelle du chantier avant les travaux, puis chaque semaine \
              pendant un an (photo : le fossé en mars) ; la comparaison montre la zone humide disparaître.",
         ] {
             assert!(!is_boilerplate_line(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_line_reads_without_its_link_targets() {
+        assert_eq!(
+            without_link_targets(
+                "### MIRA: [Madre se acerca](https://x.example/a) y [otra](https://x.example/b)."
+            ),
+            "### MIRA: Madre se acerca y otra."
+        );
+        assert_eq!(without_link_targets("Sans lien [1] ni cible."), "Sans lien [1] ni cible.");
+        assert!(is_boilerplate_line(
+            "###### **Mire:** [El cantante Juan Luis Guerra da positivo a COVID-19](https://www.example.com/fama/\
+             el-cantante-juan-luis-guerra-da-positivo-covid-19-749570)"
+        ));
     }
 
     #[test]
