@@ -1111,10 +1111,14 @@ fn without_date_lines(markdown: String) -> String {
             .map_or(text, |(_, rest)| rest);
         date.trim_start().starts_with(|c: char| c.is_ascii_digit()) && dates::parse_human(date).is_some()
     };
-    if !markdown.lines().filter(|l| !l.trim().is_empty()).take(TOP).any(is_date_line) {
+    let lines = markdown.lines().filter(|l| !l.trim().is_empty()).count();
+    let at_top = markdown.lines().filter(|l| !l.trim().is_empty()).take(TOP).any(is_date_line);
+    // The last line too: `Publiziert: 03.04.2020, 12:35` under the text.
+    let at_end = lines > TOP && markdown.lines().rfind(|l| !l.trim().is_empty()).is_some_and(is_date_line);
+    if !at_top && !at_end {
         return markdown;
     }
-    filter_lines(&markdown, |rank, line| rank > TOP || !is_date_line(line))
+    filter_lines(&markdown, |rank, line| (rank > TOP && rank < lines) || !is_date_line(line))
 }
 
 /// `markdown` up to what follows the article: cut at a line that opens
@@ -1395,8 +1399,9 @@ fn is_boilerplate_line(line: &str) -> bool {
     ];
     const SUBSCRIBE: [&str; 4] = ["abonn", "subscri", "compte", "account"];
     let line = without_link_targets(line);
-    let text =
-        line.trim_start_matches(['#', '*', '_', '>', ' ']).trim_end_matches(['*', '_', ' ', ':', '!', '.']);
+    let text = line
+        .trim_start_matches(['#', '*', '_', '>', ' ', '\\'])
+        .trim_end_matches(['*', '_', ' ', ':', '!', '.']);
     let chars = text.chars().count();
     if chars > 500 {
         return false;
@@ -1903,6 +1908,11 @@ mod tests {
         {
             assert_eq!(without_date_lines(body(kept)), body(kept), "{kept:?}");
         }
+        // Under the text, the last line only.
+        let end = format!("{PARAGRAPH}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n\nPubliziert: 03.04.2020, 12:35");
+        assert_eq!(without_date_lines(end), format!("{PARAGRAPH}\n\n{PARAGRAPH}\n\n{PARAGRAPH}"));
+        let middle = format!("{PARAGRAPH}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n\n3 mars 2024\n\n{PARAGRAPH}");
+        assert_eq!(without_date_lines(middle.clone()), middle);
     }
 
     #[test]
@@ -1929,6 +1939,7 @@ mod tests {
             "Pour lire la suite, abonnez-vous à partir de 1 € par mois.",
             "### À lire aussi :",
             "Das könnte Sie auch interessieren!",
+            "\\- Anzeige-",
             "Abbildung 4: klassische Schwachschicht.",
             "À lire aussi : Le Lez à sec pour la troisième année",
             "MIRA | Madre se acerca a conocer los motivos",
