@@ -1070,6 +1070,7 @@ const TRAILER_LINES: [&str; 28] = [
 /// Whether `line` opens what follows an article (`Weitere Beiträge zum
 /// Thema`, `Teilen:`, `3 Kommentare`, `Sur le même sujet`).
 fn opens_trailer(line: &str) -> bool {
+    let line = without_link_targets(line);
     let text = line
         .trim_start_matches(['#', '*', '_', '>', ' ', '-'])
         .trim_end_matches(['*', '_', ' ', ':', '!', '.', '?', '…']);
@@ -1138,11 +1139,12 @@ fn cut_trailer(markdown: &str) -> &str {
     markdown
 }
 
-/// `markdown` without the calls to action that close articles on news
-/// sites: subscribe to the newsletter, follow us, get our app, join our
-/// channel. Only in the last part of the text and on short lines, where
-/// they stand alone; the same words inside the text are its subject.
-fn without_calls_to_action(markdown: String) -> String {
+/// `markdown` without what publishers put under their articles: calls to
+/// action (subscribe to the newsletter, follow us, get our app, join our
+/// channel) and notes (the author's opinion is not the paper's, we may
+/// earn on links). Only in the last part of the text and on short lines,
+/// where they stand alone; the same words inside the text are its subject.
+fn without_publisher_lines(markdown: String) -> String {
     /// Share of the text, from its end, where calls to action are looked for.
     const TAIL: usize = 35;
     /// Bytes of Markdown above which a line is a paragraph (links included).
@@ -1152,9 +1154,27 @@ fn without_calls_to_action(markdown: String) -> String {
     let kept = filter_lines(&markdown, |_, line| {
         let in_tail = at >= start;
         at += line.len() + 1;
-        !(in_tail && line.len() <= LONGEST && is_call_to_action(&line.to_lowercase()))
+        !(in_tail && line.len() <= LONGEST && {
+            let lower = line.to_lowercase();
+            is_call_to_action(&lower) || is_publishers_note(&lower)
+        })
     });
     if kept.len() == markdown.len() { markdown } else { kept }
+}
+
+/// Whether a `lower`-cased line is a publisher's note on the text: whose
+/// opinion it is, what the links earn, where to write about it.
+fn is_publishers_note(lower: &str) -> bool {
+    const NOTES: [&str; 7] = [
+        "meinung des autors",
+        "opinions expressed",
+        "n'engagent que leur",
+        "advertising disclosure",
+        "we may receive compensation",
+        "want to hear what you think",
+        "letter to the editor",
+    ];
+    NOTES.iter().any(|note| lower.contains(note))
 }
 
 /// Whether a `lower`-cased line asks the reader to subscribe, follow or
@@ -1721,7 +1741,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
             return Err(e);
         }
     }
-    out.body = without_end_headings(without_calls_to_action(normalise(cut_trailer(&out.body))));
+    out.body = without_end_headings(without_publisher_lines(normalise(cut_trailer(&out.body))));
     let text = crate::corpus::text::plain_text(&out.body);
     if text.chars().count() < MIN_TEXT {
         return Err(NotArticle::NoText);
@@ -1842,7 +1862,7 @@ impl Extracted {
 mod tests {
     use super::{
         cut_trailer, is_boilerplate_line, is_call_to_action, is_scrap, normalise, strip_controls,
-        without_calls_to_action, without_date_lines, without_end_headings, without_link_targets,
+        without_date_lines, without_end_headings, without_link_targets, without_publisher_lines,
     };
 
     #[test]
@@ -1991,9 +2011,10 @@ mod tests {
             "Abonnez-vous à la lettre d'information du collectif : c'est ainsi qu'il a appris le captage.\n\n\
              {paragraph}\n\n{paragraph}\n\n{paragraph}\n\n\
              Suivez-nous sur Mastodon et sur notre site.\n\nNewsletter\n\n\
+             Les tribunes n'engagent que leurs auteurs.\n\n\
              Get the latest news straight to your phone with our app."
         );
-        let kept = without_calls_to_action(text.clone());
+        let kept = without_publisher_lines(text.clone());
         assert!(kept.starts_with("Abonnez-vous"), "{kept}");
         assert!(kept.ends_with(paragraph), "{kept}");
         // A newsletter named in the text is its subject, not a call.
