@@ -1155,7 +1155,8 @@ fn without_publisher_lines(markdown: String) -> String {
         let in_tail = at >= start;
         at += line.len() + 1;
         !(in_tail && line.len() <= LONGEST && {
-            let lower = line.to_lowercase();
+            let lower =
+                without_link_targets(line).trim_start_matches(['#', '*', '_', '>', ' ']).to_lowercase();
             is_call_to_action(&lower) || is_publishers_note(&lower)
         })
     });
@@ -1180,7 +1181,7 @@ fn is_publishers_note(lower: &str) -> bool {
 /// Whether a `lower`-cased line asks the reader to subscribe, follow or
 /// join the publisher somewhere else.
 fn is_call_to_action(lower: &str) -> bool {
-    const CALLS: [&str; 20] = [
+    const CALLS: [&str; 22] = [
         "subscri",
         "abonnieren sie",
         "abonnez-vous",
@@ -1201,12 +1202,18 @@ fn is_call_to_action(lower: &str) -> bool {
         "sign up here",
         "sign up for our",
         "hazte miembro",
+        "werden sie mitglied",
+        "become a member",
     ];
     /// Ways of asking for a newsletter (the word alone names one).
     const NEWSLETTER_VERBS: [&str; 9] =
         ["abonn", "subscri", "suscri", "inscri", "sign up", "anmeld", "hol dir", "recevez", "receive"];
+    /// Where publishers ask to be followed.
+    const PLATFORMS: [&str; 7] =
+        ["twitter", "facebook", "instagram", "mastodon", "telegram", "linkedin", "tiktok"];
     CALLS.iter().any(|call| lower.contains(call))
         || lower.contains("download the") && lower.contains(" app")
+        || (lower.starts_with("follow ") && PLATFORMS.iter().any(|platform| lower.contains(platform)))
         || (lower.contains("newsletter")
             && (lower.chars().count() <= 40 || NEWSLETTER_VERBS.iter().any(|verb| lower.contains(verb))))
 }
@@ -1427,6 +1434,9 @@ fn is_boilerplate_line(line: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
+    if is_consent_placeholder(&lower) {
+        return true;
+    }
     if chars > 150 {
         return ends_with_credit(&lower) || is_numbered_caption(&lower);
     }
@@ -1457,6 +1467,48 @@ fn without_link_targets(line: &str) -> std::borrow::Cow<'_, str> {
     }
     out.extend(rest.chars().filter(|&c| c != '['));
     out.into()
+}
+
+/// Whether the `lower`-cased line stands where an embedded post or video
+/// was left out until the reader consents to the platform's cookies
+/// (`Externer Inhalt`, `… ohne dein Einverständnis keine Verbindung zu
+/// Twitter …`).
+fn is_consent_placeholder(lower: &str) -> bool {
+    const CONSENT: [&str; 6] =
+        ["einverständnis", "zustimmung", "einwilligung", "consent", "consentement", "cookies"];
+    const EMBEDDED: [&str; 11] = [
+        "twitter",
+        "youtube",
+        "instagram",
+        "facebook",
+        "vimeo",
+        "externe",
+        "external",
+        "drittanbieter",
+        "third-party",
+        "third party",
+        "tiers",
+    ];
+    /// What the placeholder offers: to load, show or allow the content.
+    const LOADING: [&str; 13] = [
+        "verbindung",
+        "laden",
+        "load",
+        "blockier",
+        "blocked",
+        "anzeigen",
+        "afficher",
+        "charger",
+        "aktivier",
+        "activer",
+        "akzeptier",
+        "accept",
+        "einstellungen",
+    ];
+    matches!(lower, "externer inhalt" | "external content" | "contenu externe")
+        || (CONSENT.iter().any(|w| lower.contains(w))
+            && EMBEDDED.iter().any(|w| lower.contains(w))
+            && LOADING.iter().any(|w| lower.contains(w)))
 }
 
 /// Whether the `lower`-cased line announces another article by its title,
@@ -1502,7 +1554,9 @@ fn is_numbered_caption(lower: &str) -> bool {
         lower.strip_prefix(label).is_some_and(|rest| {
             let rest = rest.trim_start();
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
-            digits > 0 && rest[digits..].trim_start().starts_with([':', '.', '–', '-', '|'])
+            // Numbered, or a label and its colon (`Abbildung: Vergleich…`).
+            (digits > 0 && rest[digits..].trim_start().starts_with([':', '.', '–', '-', '|']))
+                || (!label.ends_with('.') && rest.starts_with(':'))
         })
     })
 }
@@ -1961,6 +2015,10 @@ mod tests {
             "Das könnte Sie auch interessieren!",
             "\\- Anzeige-",
             "Abbildung 4: klassische Schwachschicht.",
+            "Abbildung: Vergleich der Pegel des Lez zwischen 1990 und 2024, gemessen an der Quelle und an der \
+             Mündung, mit den Trockenperioden der letzten Jahre",
+            "Externer Inhalt",
+            "Wir respektieren deine Privatsphäre und stellen ohne dein Einverständnis keine Verbindung zu Twitter her.",
             "À lire aussi : Le Lez à sec pour la troisième année",
             "MIRA | Madre se acerca a conocer los motivos",
             "Figure 2 – Débit du Lez à Montpellier, 1990-2024",
@@ -1981,6 +2039,7 @@ mod tests {
             "Figure 2 du mouvement, elle a quitté le collectif.",
             "Voir aussi le rapport de la commission locale de l'eau, publié en mars.",
             "MIRA-Award Nominierung",
+            "Le consentement des riverains n'a jamais été demandé, selon le collectif cité par Reporterre sur Twitter.",
             "Le collectif a photographié chaque parcelle du chantier avant les travaux, puis chaque semaine \
              pendant un an (photo : le fossé en mars) ; la comparaison montre la zone humide disparaître.",
         ] {
@@ -2020,6 +2079,8 @@ mod tests {
         // A newsletter named in the text is its subject, not a call.
         assert!(!is_call_to_action("la newsletter de la préfecture annonçait le captage sans consultation"));
         assert!(is_call_to_action("recevez notre newsletter chaque semaine"));
+        assert!(is_call_to_action("follow the gazette on twitter and instagram"));
+        assert!(!is_call_to_action("the police follow protesters on telegram, the report says"));
     }
 
     #[test]
