@@ -1441,6 +1441,7 @@ fn is_boilerplate_line(line: &str) -> bool {
         return ends_with_credit(&lower) || is_numbered_caption(&lower);
     }
     is_advertising_label(&lower)
+        || is_interface_label(&lower)
         || is_numbered_caption(&lower)
         || is_inline_teaser(&lower)
         || is_page_tools(&lower)
@@ -1467,6 +1468,37 @@ fn without_link_targets(line: &str) -> std::borrow::Cow<'_, str> {
     }
     out.extend(rest.chars().filter(|&c| c != '['));
     out.into()
+}
+
+/// Whether the `lower`-cased line is the label of a button or a widget of
+/// the page (`Lade weitere Inhalte …`, `Zurück`, `Valora esta noticia`).
+fn is_interface_label(lower: &str) -> bool {
+    const LABELS: [&str; 22] = [
+        "load more",
+        "show more",
+        "charger plus",
+        "afficher plus",
+        "voir plus",
+        "retour en haut",
+        "haut de page",
+        "mehr laden",
+        "lade weitere inhalte",
+        "weitere inhalte laden",
+        "nach oben",
+        "zurück",
+        "zurück zur übersicht",
+        "back to top",
+        "cargar más",
+        "mostrar más",
+        "valora esta noticia",
+        "rate this article",
+        "artikel bewerten",
+        "drukuj",
+        "der artikel wurde erfolgreich hinzugefügt",
+        "added to your cart",
+    ];
+    let label = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    LABELS.contains(&label)
 }
 
 /// Whether the `lower`-cased line stands where an embedded post or video
@@ -2018,6 +2050,8 @@ mod tests {
             "Abbildung: Vergleich der Pegel des Lez zwischen 1990 und 2024, gemessen an der Quelle und an der \
              Mündung, mit den Trockenperioden der letzten Jahre",
             "Externer Inhalt",
+            "Lade weitere Inhalte ...",
+            "← Retour en haut",
             "Wir respektieren deine Privatsphäre und stellen ohne dein Einverständnis keine Verbindung zu Twitter her.",
             "À lire aussi : Le Lez à sec pour la troisième année",
             "MIRA | Madre se acerca a conocer los motivos",
