@@ -1442,6 +1442,7 @@ fn is_boilerplate_line(line: &str) -> bool {
     }
     is_advertising_label(&lower)
         || is_interface_label(&lower)
+        || is_counter(&lower)
         || is_numbered_caption(&lower)
         || is_inline_teaser(&lower)
         || is_page_tools(&lower)
@@ -1468,6 +1469,35 @@ fn without_link_targets(line: &str) -> std::borrow::Cow<'_, str> {
     }
     out.extend(rest.chars().filter(|&c| c != '['));
     out.into()
+}
+
+/// Whether the `lower`-cased line is one of the page's counters: views,
+/// comments, reading time (`Aufrufe: 184`, `Kommentare insgesamt: 0`, `4
+/// Min Read`, `3 min de lecture`).
+fn is_counter(lower: &str) -> bool {
+    const COUNTED: [&str; 9] = [
+        "aufrufe",
+        "views",
+        "vues",
+        "lectures",
+        "kommentare insgesamt",
+        "comments",
+        "commentaires",
+        "hits",
+        "reads",
+    ];
+    const READING_TIME: [&str; 6] =
+        ["min read", "minute read", "minutes read", "min. lesezeit", "min lesezeit", "min de lecture"];
+    let line = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    let number = |rest: &str| {
+        let rest = rest.trim_start_matches([':', ' ', '*', '_']);
+        !rest.is_empty()
+            && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '*' | '_'))
+    };
+    COUNTED.iter().any(|label| line.strip_prefix(label).is_some_and(number))
+        || line.split_once(|c: char| !c.is_ascii_digit()).is_some_and(|(digits, _)| {
+            !digits.is_empty() && READING_TIME.contains(&line[digits.len()..].trim_start())
+        })
 }
 
 /// Whether the `lower`-cased line is the label of a button or a widget of
@@ -2051,6 +2081,10 @@ mod tests {
              Mündung, mit den Trockenperioden der letzten Jahre",
             "Externer Inhalt",
             "Lade weitere Inhalte ...",
+            "| Kommentare insgesamt: **0** |  |",
+            "4 Min Read",
+            "3 min de lecture",
+            "Vues : 1 204",
             "← Retour en haut",
             "Wir respektieren deine Privatsphäre und stellen ohne dein Einverständnis keine Verbindung zu Twitter her.",
             "À lire aussi : Le Lez à sec pour la troisième année",
@@ -2073,6 +2107,9 @@ mod tests {
             "Figure 2 du mouvement, elle a quitté le collectif.",
             "Voir aussi le rapport de la commission locale de l'eau, publié en mars.",
             "MIRA-Award Nominierung",
+            "Commentaires",
+            "Lectures : Ivan Illich, La convivialité",
+            "12 min de lecture du rapport suffisent à comprendre le projet.",
             "Le consentement des riverains n'a jamais été demandé, selon le collectif cité par Reporterre sur Twitter.",
             "Le collectif a photographié chaque parcelle du chantier avant les travaux, puis chaque semaine \
              pendant un an (photo : le fossé en mars) ; la comparaison montre la zone humide disparaître.",
