@@ -178,8 +178,9 @@ fn remove_around(root: &Selection, selectors: &'static str) {
     if found.is_empty() {
         return;
     }
-    // Characters, spaces collapsed, counted without building the text.
-    let whole: usize = root.nodes().iter().map(|n| n.normalized_char_count()).sum();
+    // Bytes of text, counted without building it: a share is all that is
+    // compared, and bytes cost no decoding.
+    let whole: usize = root.nodes().iter().map(text_bytes).sum();
     for node in found {
         // Inside a block removed already: nothing to measure.
         if !node.ancestors_it(None).last().is_some_and(|top| top.is_document()) {
@@ -187,7 +188,7 @@ fn remove_around(root: &Selection, selectors: &'static str) {
         }
         let element = Selection::from(node);
         let holds_article = element.select_matcher_iter(css::matcher("h1")).next().is_some()
-            || node.normalized_char_count() * 2 > whole
+            || text_bytes(&node) * 2 > whole
             || prose_in(&node, PROSE) >= PROSE;
         if !holds_article {
             element.remove();
@@ -846,6 +847,18 @@ fn drop_link_lists(root: &Selection) {
     }
 }
 
+/// Bytes of the text under `node`, read in place.
+fn text_bytes(node: &NodeRef) -> usize {
+    node.descendants_it()
+        .map(|n| {
+            n.query_or(0, |t| match &t.data {
+                dom_query::NodeData::Text { contents } => contents.len(),
+                _ => 0,
+            })
+        })
+        .sum()
+}
+
 /// The characters other than spaces of the text node `text`, read in place.
 fn letters_of(text: &NodeRef) -> usize {
     text.query_or(0, |t| match &t.data {
@@ -872,6 +885,17 @@ fn letters_in(node: &NodeRef, cap: usize) -> usize {
 /// they are hints for the browser's line breaking, and left in a word
 /// (`réac\u{ad}tion`) they split it for search.
 fn strip_controls(text: &str) -> String {
+    // Most texts hold none: C0 controls and DEL are single bytes, C1
+    // controls and the soft hyphen start with 0xC2.
+    let bytes = text.as_bytes();
+    let has_control = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|&n| (0x80..=0x9f).contains(&n) || n == 0xad))
+    });
+    if !has_control {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
