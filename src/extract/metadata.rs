@@ -33,15 +33,26 @@ pub struct Metadata {
     pub page_type: Option<String>,
 }
 
-const ARTICLE_TYPES: [&str; 8] = [
+/// schema.org's `Article` and its kinds.
+const ARTICLE_TYPES: [&str; 18] = [
     "NewsArticle",
     "Article",
     "BlogPosting",
+    "LiveBlogPosting",
     "ReportageNewsArticle",
     "OpinionNewsArticle",
     "AnalysisNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "AskPublicNewsArticle",
+    "SatiricalArticle",
+    "AdvertiserContentArticle",
     "Report",
     "ScholarlyArticle",
+    "TechArticle",
+    "SocialMediaPosting",
+    "DiscussionForumPosting",
+    "MedicalScholarlyArticle",
 ];
 
 /// Words bylines put before a name, in the languages of the pages veille meets.
@@ -483,6 +494,20 @@ mod tests {
         assert_eq!(m.authors, ["Ana Vidal", "Théo Brun"]);
         assert_eq!(m.canonical.as_deref(), Some("https://x.example/a"));
         assert_eq!(m.lang.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn every_kind_of_article_schema_org_names_is_read() {
+        for kind in ["DiscussionForumPosting", "LiveBlogPosting", "TechArticle"] {
+            let html = format!(
+                r#"<head><script type="application/ld+json">{{"@context":"https://schema.org","@type":"{kind}",
+                  "headline":"Fil","datePublished":"2026-03-04","author":{{"@type":"Person","name":"Lou Garnier"}}}}</script>
+                </head><body></body>"#
+            );
+            let m = read(&Document::from(html.as_str()));
+            assert_eq!(m.authors, ["Lou Garnier"], "{kind}");
+            assert_eq!(m.page_type.as_deref(), Some(kind));
+        }
     }
 
     #[test]

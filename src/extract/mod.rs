@@ -760,7 +760,9 @@ fn generic(
     meta: &mut Metadata,
     out: &mut Extracted,
 ) -> Result<(), NotArticle> {
-    let config = dom_smoothie::Config::default();
+    // JSON-LD is read once, by `metadata` (which Readability would redo,
+    // and then use to drop lines of the text that repeat its headline).
+    let config = dom_smoothie::Config { disable_json_ld: true, ..Default::default() };
     let url = url.filter(|u| u.starts_with("http"));
     let mut readability =
         dom_smoothie::Readability::with_document(doc, url, Some(config)).map_err(|_| NotArticle::NoText)?;
