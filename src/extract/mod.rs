@@ -760,8 +760,8 @@ fn generic(
     meta: &mut Metadata,
     out: &mut Extracted,
 ) -> Result<(), NotArticle> {
-    // JSON-LD is read once, by `metadata` (which Readability would redo,
-    // and then use to drop lines of the text that repeat its headline).
+    // JSON-LD is read once, by `metadata`: Readability would read it again,
+    // and drop from the text what it takes for the byline or the headline.
     let config = dom_smoothie::Config { disable_json_ld: true, ..Default::default() };
     let url = url.filter(|u| u.starts_with("http"));
     let mut readability =
