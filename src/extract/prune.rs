@@ -1,8 +1,11 @@
 //! What is cut from a page's HTML text before it is parsed: style sheets,
-//! scripts, comments and inline drawings (`<svg>`). A news page is often half scripts and styles, and
-//! the HTML parser reads them character by character only for the
-//! extractor to throw them away. JSON-LD scripts (and untyped scripts that
-//! may hold it) stay: they are metadata.
+//! scripts, comments and inline drawings (`<svg>`), and the `data-*`
+//! attributes scripts keep their state in. A news page is often half
+//! scripts and styles, and the HTML parser reads them character by
+//! character only for the extractor to throw them away. JSON-LD scripts
+//! (and untyped scripts that may hold it) stay: they are metadata. So do
+//! the `data-*` attributes of pictures (lazy loading keeps the picture's
+//! address there) and `data-testid` (some pages mark their date with it).
 //!
 //! The scan follows the HTML tokenizer where it matters: a `<script` inside
 //! an attribute value, a comment, a `<title>` or a `<textarea>` is text,
@@ -51,6 +54,13 @@ pub fn prune(html: &str) -> Cow<'_, str> {
         }
         let cut = name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style");
         if !cut && !TEXT_ONLY.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name)) {
+            if !PICTURES.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name))
+                && let Some(tag) = without_data_attributes(&html[start..tag_end], 1 + name_len)
+            {
+                out.push_str(&html[kept..start]);
+                out.push_str(&tag);
+                kept = tag_end;
+            }
             at = tag_end;
             continue;
         }
@@ -68,6 +78,66 @@ pub fn prune(html: &str) -> Cow<'_, str> {
     }
     out.push_str(&html[kept..]);
     Cow::Owned(out)
+}
+
+/// Elements whose `data-*` attributes may hold a picture's address.
+const PICTURES: [&str; 4] = ["img", "source", "picture", "figure"];
+
+/// The start tag `tag` (attributes from byte `from`) without its `data-*`
+/// attributes but `data-testid`, or `None` when it has none to drop.
+/// Attributes are read as the tokenizer reads them: a name up to a space,
+/// `/`, `>` or `=`, then a value quoted or not.
+fn without_data_attributes(tag: &str, from: usize) -> Option<String> {
+    let bytes = tag.as_bytes();
+    memchr::memmem::find(&bytes[from..], b"data-")?;
+    let mut out = String::with_capacity(tag.len());
+    out.push_str(&tag[..from]);
+    let mut i = from;
+    let mut dropped = false;
+    while i < bytes.len() {
+        let space_start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] == b'>' {
+            out.push_str(&tag[space_start..]);
+            break;
+        }
+        let name_start = i;
+        i += 1;
+        while i < bytes.len() && !matches!(bytes[i], b'>' | b'/' | b'=') && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &bytes[name_start..i];
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if bytes.get(j) == Some(&b'=') {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    j = memchr::memchr(quote, &bytes[j + 1..]).map_or(bytes.len(), |end| j + 1 + end + 1);
+                }
+                _ => {
+                    while j < bytes.len() && bytes[j] != b'>' && !bytes[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                }
+            }
+            i = j;
+        }
+        let is_data = name.len() > 5 && name[..5].eq_ignore_ascii_case(b"data-");
+        if is_data && !name.eq_ignore_ascii_case(b"data-testid") {
+            dropped = true;
+        } else {
+            out.push_str(&tag[space_start..i]);
+        }
+    }
+    dropped.then_some(out)
 }
 
 /// Whether a script is, or may be, JSON-LD: its type says JSON, or it has
@@ -218,5 +288,29 @@ mod tests {
             "<p>ab</p>"
         );
         assert_eq!(prune("<p>a<svg><path/></p>"), "<p>a<svg><path/></p>");
+    }
+
+    #[test]
+    fn data_attributes_go_but_those_of_pictures_and_the_test_id() {
+        assert_eq!(
+            prune(r#"<div class="post" data-id='12' data-json="{&quot;a&quot;:1}" id=x data-lazy=a>t</div>"#),
+            r#"<div class="post" id=x>t</div>"#
+        );
+        assert_eq!(
+            prune(r#"<span data-testid="pub-date" data-x="1">3 mars</span>"#),
+            r#"<span data-testid="pub-date">3 mars</span>"#
+        );
+        assert_eq!(
+            prune(r#"<p title="data-x = 'y'" data-a="b>c">t</p>"#),
+            r#"<p title="data-x = 'y'">t</p>"#
+        );
+        for kept in [
+            r#"<img data-src="https://x.example/a.jpg" src="data:,">"#,
+            r#"<figure data-lazy="a"><img src=a.jpg></figure>"#,
+            r#"<p class="data-table">t</p>"#,
+            "<br/>",
+        ] {
+            assert_eq!(prune(kept), kept);
+        }
     }
 }
