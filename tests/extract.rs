@@ -590,3 +590,34 @@ fn a_newsletter_form_is_never_the_text_even_when_it_says_more_than_the_article()
     assert!(text.contains("réunion publique"), "{text}");
     assert!(!text.contains("consentement"), "{text}");
 }
+
+#[test]
+fn a_page_gives_the_same_text_every_time_even_when_two_blocks_tie() {
+    // Two blocks of the same weight in two wrappers: Readability scores them
+    // alike, and its candidates used to come out of a map in random order.
+    let block = |topic: &str| {
+        let paragraph = format!(
+            "Le collectif du bassin a relevé, semaine après semaine, le niveau de la {topic} \
+             dans les puits des fermes voisines, et ses mesures montrent une baisse continue \
+             depuis que le forage industriel pompe jour et nuit, sans autorisation publiée."
+        );
+        // Deeper than the five levels that share a paragraph's score: the
+        // wrappers' common parent gets none and cannot take both.
+        format!(
+            r#"<div class="scroll"><div><div><div><div><div>
+            <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div></div></div></div></div></div>"#
+        )
+    };
+    let html = format!(
+        "<html lang=\"fr\"><head><title>Forages</title></head><body>{}{}</body></html>",
+        block("nappe"),
+        block("source")
+    );
+    let options = Options { url: Some("https://x.example/forages"), ..Options::default() };
+    let first = extract(html.as_bytes(), &options).unwrap().body;
+    // The first in the page is taken.
+    assert!(first.contains("niveau de la nappe") && !first.contains("niveau de la source"), "{first}");
+    for _ in 0..40 {
+        assert_eq!(extract(html.as_bytes(), &options).unwrap().body, first);
+    }
+}
