@@ -181,13 +181,21 @@ pub fn import(
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut line_number = 0usize;
     let mut buffer = Vec::new();
+    let mut committing: Option<Committing> = None;
     loop {
         let mut lines = Vec::with_capacity(BATCH_LINES);
         while lines.len() < BATCH_LINES {
             buffer.clear();
-            let read = input
-                .read_until(b'\n', &mut buffer)
-                .map_err(|source| Error::Io { path: "<input>".into(), source })?;
+            let read = match input.read_until(b'\n', &mut buffer) {
+                Ok(read) => read,
+                Err(source) => {
+                    // What was staged before is still saved.
+                    if let Some(previous) = committing.take() {
+                        tally(&mut report, previous);
+                    }
+                    return Err(Error::Io { path: "<input>".into(), source });
+                }
+            };
             if read == 0 {
                 break;
             }
@@ -229,18 +237,37 @@ pub fn import(
                 Err(message) => report.failed.push(LineError { line: n, message }),
             }
         }
-        for (n, result) in batch_lines.into_iter().zip(writer.save_all(batch)) {
-            match result {
-                Ok(Outcome::Created) => report.created += 1,
-                Ok(Outcome::Updated) => report.updated += 1,
-                Ok(Outcome::Unchanged) => report.unchanged += 1,
-                Err(e) => report.failed.push(LineError { line: n, message: e.to_string() }),
-            }
+        let staging = writer.stage_all(batch);
+        // The previous batch was being put in place while this one was
+        // read, parsed and staged; one batch commits at a time, in order.
+        if let Some(previous) = committing.take() {
+            tally(&mut report, previous);
+            progress(&report);
         }
+        committing = Some((batch_lines, std::thread::spawn(move || staging.commit())));
+    }
+    if let Some(last) = committing.take() {
+        tally(&mut report, last);
         progress(&report);
     }
     report.failed.sort_by_key(|e| e.line);
     Ok(report)
+}
+
+/// The line numbers of a batch and the thread putting its files in place.
+type Committing = (Vec<usize>, std::thread::JoinHandle<Vec<Result<Outcome, Error>>>);
+
+/// Waits for a batch's commit and counts its outcomes.
+fn tally(report: &mut Report, (lines, commit): Committing) {
+    let results = commit.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for (n, result) in lines.into_iter().zip(results) {
+        match result {
+            Ok(Outcome::Created) => report.created += 1,
+            Ok(Outcome::Updated) => report.updated += 1,
+            Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Err(e) => report.failed.push(LineError { line: n, message: e.to_string() }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -303,6 +330,68 @@ mod tests {
         let report = import(&corpus, input.as_bytes(), &opts(), |_| {}).unwrap();
         assert_eq!((report.created, report.updated, report.unchanged), (0, 0, 2));
         assert_eq!(corpus.article_paths().unwrap().len(), 2);
+    }
+
+    fn lines(range: std::ops::Range<usize>) -> String {
+        // Every title alike: each file name is the slug and a number.
+        range
+            .map(|i| format!("{{\"id\":\"n{i}\",\"title\":\"Même titre\",\"body\":\"texte {i}\"}}\n"))
+            .collect()
+    }
+
+    fn temporary_files(dir: &std::path::Path) -> usize {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".veille-"))
+            .count()
+    }
+
+    #[test]
+    fn batches_committed_while_the_next_is_staged_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let n = 2 * BATCH_LINES + 10;
+        let mut input = lines(0..n);
+        input.push_str("pas du JSON\n");
+        input.push_str(&lines(0..1)); // id n0 again, in the third batch
+        let mut progress_calls = 0;
+        let report = import(&corpus, input.as_bytes(), &opts(), |_| progress_calls += 1).unwrap();
+        assert_eq!(report.created, n);
+        let failed: Vec<_> = report.failed.iter().map(|e| e.line).collect();
+        assert_eq!(failed, [n + 1, n + 2]);
+        assert_eq!(progress_calls, 3, "one progress report per batch");
+        let paths = corpus.article_paths().unwrap();
+        assert_eq!(paths.len(), n, "equal titles in different batches get different files");
+        assert_eq!(temporary_files(dir.path()), 0);
+        let again = import(&corpus, input.as_bytes(), &opts(), |_| {}).unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, n));
+    }
+
+    /// Input that breaks after some bytes, as a network file system might.
+    struct Breaking<'a>(&'a [u8]);
+
+    impl std::io::Read for Breaking<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("disque parti"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_keeps_the_batches_already_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let input = lines(0..BATCH_LINES + 100);
+        let err = import(&corpus, std::io::BufReader::new(Breaking(input.as_bytes())), &opts(), |_| {})
+            .unwrap_err();
+        assert!(err.to_string().contains("disque parti"), "{err}");
+        assert_eq!(corpus.article_paths().unwrap().len(), BATCH_LINES);
+        assert_eq!(temporary_files(dir.path()), 0);
     }
 
     #[test]

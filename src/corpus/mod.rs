@@ -299,6 +299,14 @@ impl Writer {
 
     /// Saves many articles with one filesystem flush. Results are in input order.
     pub fn save_all(&mut self, articles: Vec<Article>) -> Vec<Result<Outcome, Error>> {
+        self.stage_all(articles).commit()
+    }
+
+    /// Writes the new contents of many articles to temporary files, where
+    /// nobody sees them until [`Staging::commit`]. The writer's bookkeeping
+    /// already counts them, so the next batch can be staged while this one
+    /// commits on another thread (an import does).
+    pub fn stage_all(&mut self, articles: Vec<Article>) -> Staging {
         let mut seen = HashSet::with_capacity(articles.len());
         let planned: Vec<_> = articles
             .into_iter()
@@ -330,13 +338,31 @@ impl Writer {
                 outcome
             }));
         }
+        Staging { articles_dir: self.corpus.articles_dir(), batch, results }
+    }
+}
+
+/// Articles written to temporary files, waiting to be put in place.
+/// Dropping it removes the temporary files: no article changes.
+#[must_use = "nothing is saved until the staging is committed"]
+pub struct Staging {
+    articles_dir: PathBuf,
+    batch: atomic::Batch,
+    results: Vec<Result<Outcome, Error>>,
+}
+
+impl Staging {
+    /// Puts the staged files in place with one flush before and one after.
+    /// Results are in the order the articles were given; when the commit
+    /// fails, every article it would have written gets the error.
+    pub fn commit(self) -> Vec<Result<Outcome, Error>> {
+        let Staging { articles_dir, batch, mut results } = self;
         if let Err(e) = batch.commit() {
-            let path = self.corpus.articles_dir();
             let message = e.to_string();
             for result in &mut results {
                 if matches!(result, Ok(Outcome::Created | Outcome::Updated)) {
                     *result = Err(Error::Io {
-                        path: path.clone(),
+                        path: articles_dir.clone(),
                         source: io::Error::new(e.kind(), message.clone()),
                     });
                 }
