@@ -4,7 +4,8 @@
 //! `subtitle`, `published`, `authors`, `kind`, `lang`, `tags`; other fields
 //! are kept as extra front-matter keys. A bad line is reported with its
 //! number and skipped; the others are imported. Lines are parsed on all
-//! cores and written in batches with one filesystem flush each.
+//! cores and written in batches with one filesystem flush each; a batch is
+//! put in place on its own thread while the next one is parsed and staged.
 
 use std::collections::HashMap;
 use std::io::BufRead;
