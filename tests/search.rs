@@ -75,6 +75,16 @@ fn every_word_is_required_and_the_fallbacks_say_so() {
     let (a, b) = snippet.highlights[0];
     let word: String = snippet.text.chars().skip(a).take(b - a).collect();
     assert!(word.to_lowercase().starts_with("énerg"), "typo matches are highlighted: {word}");
+    // Known words never found together: the articles with the most of them.
+    assert_eq!(search("bassines flamanville").mode, Mode::BestMatches);
+    // A word no article has is taken for a typo before dropping it.
+    let mistyped = search("enrgie nucléaire");
+    assert_eq!(mistyped.mode, Mode::Typo, "an unknown word is read with typos first");
+    let meant = search("énergie nucléaire");
+    assert!(meant.total > 0);
+    for hit in &meant.hits {
+        assert!(ids(&mistyped).contains(&hit.id), "{} missing from the typo-tolerant hits", hit.title);
+    }
     let question = search("Pourquoi les data centers consomment-ils tant d'eau ?");
     assert_eq!(question.mode, Mode::BestMatches, "a question is ranked by best matches");
     assert!(question.hits[0].title.to_lowercase().contains("data center") || question.total > 0);

@@ -12,7 +12,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, Query};
 use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, IndexReader, Order, TantivyDocument};
+use tantivy::{DocAddress, DocSet, IndexReader, Order, TantivyDocument, Term};
 
 use super::compile::{Combine, Compiler};
 use super::query::{self, Node};
@@ -363,6 +363,13 @@ impl Searcher {
         if results.total > 0 {
             return Ok(results);
         }
+        // A word the archive has never seen is most likely mistyped
+        // (`enrgie nucléaire`): every word within typo distance says more
+        // than the articles that have only the other words.
+        let typo_first = words > 1 && self.has_unknown_word(node);
+        if typo_first && let Some(results) = self.typo_tolerant(node, options)? {
+            return Ok(results);
+        }
         if words > 1
             && let Some(any) = self.compile(node, Combine::Any)?
         {
@@ -372,15 +379,38 @@ impl Searcher {
             }
         }
         if words > 0
-            && let Some(fuzzy) = self.compile(node, Combine::Fuzzy)?
+            && !typo_first
+            && let Some(results) = self.typo_tolerant(node, options)?
         {
-            let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
-            let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
-            if results.total > 0 {
-                return Ok(results);
-            }
+            return Ok(results);
         }
         Ok(results)
+    }
+
+    /// Every word required, each within a few typos; `None` when nothing matches.
+    fn typo_tolerant(&self, node: &Node, options: &SearchOptions) -> Result<Option<Results>, IndexError> {
+        let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? else { return Ok(None) };
+        let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
+        let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
+        Ok((results.total > 0).then_some(results))
+    }
+
+    /// Whether a word of the query (not in a phrase, not given a field) is
+    /// in no title, subtitle, tag or body of the archive. Stop words are no
+    /// words.
+    fn has_unknown_word(&self, node: &Node) -> bool {
+        let searcher = self.reader.searcher();
+        let f = self.index.fields();
+        let mut words = Vec::new();
+        unqualified_words(node, &mut words);
+        let mut french = analyzer::french();
+        words.into_iter().any(|word| {
+            analyzer::terms(&mut french, word).iter().any(|(_, term)| {
+                [f.title, f.subtitle, f.tags, f.body]
+                    .into_iter()
+                    .all(|field| searcher.doc_freq(&Term::from_field_text(field, term)).is_ok_and(|n| n == 0))
+            })
+        })
     }
 
     /// The index words within typo distance of the words typed, to
@@ -607,6 +637,15 @@ fn collect_words(node: &Node, out: &mut Vec<String>) {
     match node {
         Node::Word { text, .. } | Node::Phrase { text, .. } => out.push(text.clone()),
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| collect_words(n, out)),
+        _ => {}
+    }
+}
+
+/// Words searched in every text field, not inside a phrase, a negation or a theme.
+fn unqualified_words<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    match node {
+        Node::Word { text, field: None, .. } => out.push(text),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| unqualified_words(n, out)),
         _ => {}
     }
 }
