@@ -127,6 +127,41 @@ impl Batch {
     }
 }
 
+/// Removes the temporary files under `dir` that were last written more than
+/// `age` ago: left behind by a run that was killed or lost power between
+/// writing them and renaming them. Younger ones may belong to a run still
+/// going and are left alone. Returns how many were removed.
+pub fn remove_abandoned(dir: &Path, age: std::time::Duration) -> usize {
+    let now = std::time::SystemTime::now();
+    let abandoned = |entry: &walkdir::DirEntry| {
+        let name = entry.file_name().to_string_lossy();
+        entry.file_type().is_file()
+            && name.starts_with(TEMP_PREFIX)
+            && name.ends_with(".tmp")
+            && entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|modified| now.duration_since(modified).ok())
+                .is_some_and(|elapsed| elapsed > age)
+    };
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(abandoned)
+        .filter(|entry| match fs::remove_file(entry.path()) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(
+                    "{}: could not remove this abandoned temporary file: {e}",
+                    entry.path().display()
+                );
+                false
+            }
+        })
+        .count()
+}
+
 /// Flushes every dirty file of the filesystem holding `anchor` (one syscall
 /// for a whole batch); elsewhere than Linux each file was already synced.
 fn sync_filesystem(anchor: &Path) -> io::Result<()> {
@@ -175,6 +210,26 @@ mod tests {
         batch.commit().unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"new");
         assert!(!old.exists(), "the replaced file is removed");
+    }
+
+    #[test]
+    fn abandoned_temporary_files_are_removed_and_recent_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("site/undated");
+        fs::create_dir_all(&sub).unwrap();
+        let old = sub.join(".veille-abandonne.tmp");
+        let recent = sub.join(".veille-en-cours.tmp");
+        let article = sub.join("article.md");
+        for path in [&old, &recent, &article] {
+            fs::write(path, "x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for path in [&old, &article] {
+            File::options().write(true).open(path).unwrap().set_modified(two_hours_ago).unwrap();
+        }
+        assert_eq!(remove_abandoned(dir.path(), std::time::Duration::from_secs(3600)), 1);
+        assert!(!old.exists());
+        assert!(recent.exists() && article.exists());
     }
 
     #[test]

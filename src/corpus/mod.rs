@@ -213,6 +213,10 @@ fn read_id(path: &Path) -> Result<String, Error> {
     }
 }
 
+/// A temporary file this old is no run's work in progress: a batch is
+/// written and renamed within seconds.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Saves articles into the corpus: one file per id, never two articles in one
 /// file, an existing article's unknown keys kept.
 pub struct Writer {
@@ -231,6 +235,10 @@ struct Placement {
 
 impl Writer {
     fn open(corpus: &Corpus) -> Result<(Writer, Vec<Error>), Error> {
+        let removed = atomic::remove_abandoned(&corpus.articles_dir(), ABANDONED_AFTER);
+        if removed > 0 {
+            tracing::info!("removed {removed} temporary files left by an interrupted run");
+        }
         let paths = corpus.article_paths()?;
         let ids: Vec<_> = paths.par_iter().map(|p| read_id(p)).collect();
         let mut writer = Writer {
