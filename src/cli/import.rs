@@ -83,8 +83,9 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
     if !context.global.quiet {
         writeln!(
             io::stdout().lock(),
-            "imported {} articles from {name} in {:.2}s: {} new, {} updated, {} unchanged{}",
+            "imported {} {} from {name} in {:.2}s: {} new, {} updated, {} unchanged{}",
             report.imported(),
+            if report.imported() == 1 { "article" } else { "articles" },
             started.elapsed().as_secs_f64(),
             report.created,
             report.updated,
@@ -92,7 +93,8 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
             if report.failed.is_empty() {
                 String::new()
             } else {
-                format!("; {} lines skipped", report.failed.len())
+                let n = report.failed.len();
+                format!("; {n} {} skipped", if n == 1 { "line" } else { "lines" })
             },
         )?;
     }
