@@ -127,35 +127,34 @@ impl Batch {
     }
 }
 
-/// Removes the temporary files under `dir` that were last written more than
-/// `age` ago: left behind by a run that was killed or lost power between
-/// writing them and renaming them. Younger ones may belong to a run still
-/// going and are left alone. Returns how many were removed.
-pub fn remove_abandoned(dir: &Path, age: std::time::Duration) -> usize {
+/// Whether `path` is one of our temporary files (hidden from listings).
+pub fn is_temporary(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp"))
+}
+
+/// Removes those of the temporary files `candidates` that were last written
+/// more than `age` ago: left behind by a run that was killed or lost power
+/// between writing them and renaming them. Younger ones may belong to a run
+/// still going and are left alone. Returns how many were removed.
+pub fn remove_abandoned(candidates: &[PathBuf], age: std::time::Duration) -> usize {
     let now = std::time::SystemTime::now();
-    let abandoned = |entry: &walkdir::DirEntry| {
-        let name = entry.file_name().to_string_lossy();
-        entry.file_type().is_file()
-            && name.starts_with(TEMP_PREFIX)
-            && name.ends_with(".tmp")
-            && entry
-                .metadata()
+    let abandoned = |path: &&PathBuf| {
+        is_temporary(path)
+            && fs::metadata(path)
+                .and_then(|m| m.modified())
                 .ok()
-                .and_then(|m| m.modified().ok())
                 .and_then(|modified| now.duration_since(modified).ok())
                 .is_some_and(|elapsed| elapsed > age)
     };
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
+    candidates
+        .iter()
         .filter(abandoned)
-        .filter(|entry| match fs::remove_file(entry.path()) {
+        .filter(|path| match fs::remove_file(path) {
             Ok(()) => true,
             Err(e) => {
-                tracing::warn!(
-                    "{}: could not remove this abandoned temporary file: {e}",
-                    entry.path().display()
-                );
+                tracing::warn!("{}: could not remove this abandoned temporary file: {e}", path.display());
                 false
             }
         })
@@ -227,7 +226,8 @@ mod tests {
         for path in [&old, &article] {
             File::options().write(true).open(path).unwrap().set_modified(two_hours_ago).unwrap();
         }
-        assert_eq!(remove_abandoned(dir.path(), std::time::Duration::from_secs(3600)), 1);
+        let candidates = [old.clone(), recent.clone(), article.clone()];
+        assert_eq!(remove_abandoned(&candidates, std::time::Duration::from_secs(3600)), 1);
         assert!(!old.exists());
         assert!(recent.exists() && article.exists());
     }

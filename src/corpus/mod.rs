@@ -77,21 +77,35 @@ impl Corpus {
     /// Every article file, sorted by path. Temporary files (names starting
     /// with a dot) and non-`.md` files are not articles.
     pub fn article_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        self.walk(None)
+    }
+
+    /// The article files, and in `temporaries` (when given) the temporary
+    /// files of unfinished writes met on the way: one walk for both.
+    fn walk(&self, mut temporaries: Option<&mut Vec<PathBuf>>) -> Result<Vec<PathBuf>, Error> {
         let root = self.articles_dir();
         if !root.exists() {
             return Ok(Vec::new());
         }
         let mut paths = Vec::new();
-        let walker = walkdir::WalkDir::new(&root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        let walker = walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_name().to_string_lossy().starts_with('.')
+                || (e.file_type().is_file() && atomic::is_temporary(e.path()))
+        });
         for entry in walker {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&root).to_path_buf();
                 Error::Io { path, source: e.into() }
             })?;
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md") {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if atomic::is_temporary(entry.path()) {
+                if let Some(temporaries) = temporaries.as_deref_mut() {
+                    temporaries.push(entry.into_path());
+                }
+            } else if entry.path().extension().is_some_and(|ext| ext == "md") {
                 paths.push(entry.into_path());
             }
         }
@@ -235,11 +249,12 @@ struct Placement {
 
 impl Writer {
     fn open(corpus: &Corpus) -> Result<(Writer, Vec<Error>), Error> {
-        let removed = atomic::remove_abandoned(&corpus.articles_dir(), ABANDONED_AFTER);
+        let mut temporaries = Vec::new();
+        let paths = corpus.walk(Some(&mut temporaries))?;
+        let removed = atomic::remove_abandoned(&temporaries, ABANDONED_AFTER);
         if removed > 0 {
             tracing::info!("removed {removed} temporary files left by an interrupted run");
         }
-        let paths = corpus.article_paths()?;
         let ids: Vec<_> = paths.par_iter().map(|p| read_id(p)).collect();
         let mut writer = Writer {
             corpus: corpus.clone(),
@@ -484,6 +499,30 @@ mod tests {
         assert_eq!(errors.len(), 1);
         let message = errors[0].to_string();
         assert!(message.contains("casse.md:"), "{message}");
+    }
+
+    #[test]
+    fn opening_a_writer_removes_abandoned_temporary_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Bon", None)).unwrap();
+        let undated = corpus.articles_dir().join("site/undated");
+        let (old, young) = (undated.join(".veille-vieux.tmp"), undated.join(".veille-jeune.tmp"));
+        let hidden = undated.join(".notes-perso.tmp");
+        for path in [&old, &young, &hidden] {
+            fs::write(path, "partiel").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for path in [&old, &hidden] {
+            fs::File::options().write(true).open(path).unwrap().set_modified(two_hours_ago).unwrap();
+        }
+        let (_, errors) = corpus.writer().unwrap();
+        assert!(errors.is_empty());
+        assert!(!old.exists(), "an hour-old temporary file is gone");
+        assert!(young.exists(), "a young one may be another run's");
+        assert!(hidden.exists(), "other hidden files are not ours");
+        assert_eq!(corpus.article_paths().unwrap().len(), 1);
     }
 
     #[test]
