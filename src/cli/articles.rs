@@ -6,6 +6,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use serde::Serialize;
 
+use super::output::counted;
 use super::{Context, Status};
 use crate::corpus::{Article, Corpus, Kind, PubDate, StoredArticle};
 
@@ -170,12 +171,11 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
     if !context.global.quiet {
         writeln!(
             io::stdout().lock(),
-            "{} articles, {} sources, {} themes; {} {}",
-            articles.len(),
-            sources.len(),
-            themes.len(),
-            problems.len(),
-            if problems.len() == 1 { "problem" } else { "problems" }
+            "{}, {}, {}; {}",
+            counted(articles.len(), "article", "articles"),
+            counted(sources.len(), "source", "sources"),
+            counted(themes.len(), "theme", "themes"),
+            counted(problems.len(), "problem", "problems")
         )?;
     }
     Ok(if problems.is_empty() { Status::Success } else { Status::Partial })

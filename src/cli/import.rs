@@ -83,9 +83,8 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
     if !context.global.quiet {
         writeln!(
             io::stdout().lock(),
-            "imported {} {} from {name} in {:.2}s: {} new, {} updated, {} unchanged{}",
-            report.imported(),
-            if report.imported() == 1 { "article" } else { "articles" },
+            "imported {} from {name} in {:.2}s: {} new, {} updated, {} unchanged{}",
+            super::output::counted(report.imported(), "article", "articles"),
             started.elapsed().as_secs_f64(),
             report.created,
             report.updated,
@@ -93,8 +92,7 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
             if report.failed.is_empty() {
                 String::new()
             } else {
-                let n = report.failed.len();
-                format!("; {n} {} skipped", if n == 1 { "line" } else { "lines" })
+                format!("; {} skipped", super::output::counted(report.failed.len(), "line", "lines"))
             },
         )?;
     }

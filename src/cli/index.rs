@@ -74,9 +74,9 @@ pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
     if !context.global.quiet {
         writeln!(
             std::io::stdout().lock(),
-            "{} {} articles in {:.2}s: {} added, {} updated, {} removed, {} unchanged{}",
+            "{} {} in {:.2}s: {} added, {} updated, {} removed, {} unchanged{}",
             if report.rebuilt { "indexed" } else { "updated the index of" },
-            report.added + report.updated + report.unchanged,
+            super::output::counted(report.added + report.updated + report.unchanged, "article", "articles"),
             started.elapsed().as_secs_f64(),
             report.added,
             report.updated,
@@ -85,7 +85,7 @@ pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
             if report.failed.is_empty() {
                 String::new()
             } else {
-                format!("; {} files skipped", report.failed.len())
+                format!("; {} skipped", super::output::counted(report.failed.len(), "file", "files"))
             }
         )?;
     }

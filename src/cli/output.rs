@@ -1,4 +1,4 @@
-//! What commands print: colour decisions and the closed-pipe rule.
+//! What commands print: colour decisions, counts of things, and the closed-pipe rule.
 
 use std::io::{self, IsTerminal};
 
@@ -50,4 +50,9 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .chain()
         .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+/// A count and its noun: "1 article", "3 articles".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -159,11 +159,7 @@ fn print_results(
         writeln!(out)?;
     }
     let summary = if asked == Asked::Similar {
-        format!(
-            "{} similar {}",
-            results.hits.len(),
-            if results.hits.len() == 1 { "article" } else { "articles" }
-        )
+        super::output::counted(results.hits.len(), "similar article", "similar articles")
     } else if results.only_stop_words {
         "no result: the query holds only stop words (le, la, de, …)".to_string()
     } else {
@@ -174,9 +170,8 @@ fn print_results(
         };
         if results.total_is_exact {
             format!(
-                "{} {}{} ({})",
-                results.total,
-                if results.total == 1 { "article" } else { "articles" },
+                "{}{} ({})",
+                super::output::counted(results.total, "article", "articles"),
                 shown,
                 results.mode.describe()
             )
