@@ -37,6 +37,7 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight], page: None }),
         also_on: vec![],
         reprises: 0,
+        partial: false,
     }
 }
 

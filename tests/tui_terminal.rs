@@ -69,7 +69,7 @@ fn search_read_basket_and_quit_in_a_real_terminal() {
     assert!(status.success());
     let session = Session(name);
     session.wait_for("Recherche");
-    session.keys(&["-l", "grésivaudan eau"]);
+    session.keys(&["-l", "titre:puces grésivaudan"]);
     session.wait_for("Puces contre rivières");
     session.keys(&["Enter"]);
     session.wait_for("Lecture");

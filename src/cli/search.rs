@@ -146,6 +146,9 @@ fn print_results(
             meta.push(hit.kind.clone());
         }
         meta.push(hit.id.clone());
+        if hit.partial {
+            meta.push("some of the words".into());
+        }
         writeln!(out, "     {}", context.out.dim(&meta.join(" · ")))?;
         if !hit.also_on.is_empty() {
             writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on.join(", "))))?;
@@ -168,7 +171,14 @@ fn print_results(
         } else {
             format!(", {}–{} shown", offset + 1, offset + results.hits.len())
         };
-        if results.total_is_exact {
+        let ranked_with_others = results.all_words < results.total || !results.total_is_exact;
+        if results.mode == Mode::AllWords && ranked_with_others {
+            format!(
+                "{} with every word{}; articles with some of the words are ranked with them",
+                super::output::counted(results.all_words, "article", "articles"),
+                shown,
+            )
+        } else if results.total_is_exact {
             format!(
                 "{}{} ({})",
                 super::output::counted(results.total, "article", "articles"),

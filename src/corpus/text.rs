@@ -42,6 +42,8 @@ pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::CodeBlock
+                // A tight list's item holds no paragraph: its end is the line's.
+                | TagEnd::Item
                 | TagEnd::TableRow
                 | TagEnd::TableHead,
             ) if !out.is_empty() && !out.ends_with('\n') => out.push('\n'),
@@ -106,6 +108,12 @@ mod tests {
     fn markup_goes_words_stay() {
         let md = "## Un titre\n\nUn [lien](https://x.example/a) et *de l'emphase*[^1].\n\n> Citation\n> suite\n\n- un\n- deux\n\n[^1]: La note.";
         assert_eq!(plain_text(md), "Un titre\nUn lien et de l'emphase.\nCitation suite\nun\ndeux\nLa note.");
+    }
+
+    #[test]
+    fn a_list_item_and_the_next_paragraph_stay_apart() {
+        let md = "- trois semaines.\n\nDans les mines.\n\n1. un\n2. deux\nsuite";
+        assert_eq!(plain_text(md), "trois semaines.\nDans les mines.\nun\ndeux suite");
     }
 
     #[test]

@@ -194,6 +194,43 @@ impl<S: TokenStream> TokenStream for PluralFilterStream<S> {
     }
 }
 
+/// English words common in French writing on technology, each with the
+/// term it is indexed as: the French stemmer would fold them into French
+/// words they are not (`center` and `cents` into `cent`, `data` and `date`
+/// into `dat`, `servers` and `servent` into `serv`). Only words whose French
+/// stem meets a French word's are listed; `cloud`, `smart` or `streaming`
+/// come out of the stemmer whole.
+const LOANWORDS: [(&str, &str); 16] = [
+    ("center", "center"),
+    ("centers", "center"),
+    ("data", "data"),
+    ("news", "news"),
+    ("server", "server"),
+    ("servers", "server"),
+    ("cookie", "cookie"),
+    ("cookies", "cookie"),
+    ("city", "city"),
+    ("cities", "city"),
+    ("cluster", "cluster"),
+    ("clusters", "cluster"),
+    ("computer", "computer"),
+    ("computers", "computer"),
+    ("hacker", "hacker"),
+    ("hackers", "hacker"),
+];
+
+/// The term of a loanword of [`LOANWORDS`], whatever its case.
+fn loanword(word: &str) -> Option<&'static str> {
+    if word.len() > 9 || !word.is_ascii() {
+        return None;
+    }
+    let mut lower = [0u8; 9];
+    lower[..word.len()].copy_from_slice(word.as_bytes());
+    lower[..word.len()].make_ascii_lowercase();
+    let lower = std::str::from_utf8(&lower[..word.len()]).ok()?;
+    LOANWORDS.iter().find(|(w, _)| *w == lower).map(|(_, stem)| *stem)
+}
+
 /// Memoises the word-level filters. Words follow Zipf's law: most tokens of
 /// an article were seen before, so instead of running lower case, stop
 /// words, plural, stemmer and folding on each token (the stemmer alone took
@@ -307,9 +344,13 @@ impl<S: TokenStream> TokenStream for MemoizedStream<'_, S> {
             let term = match self.memo.get(token.text.as_str()) {
                 Some(term) => term.as_deref(),
                 None => {
-                    let mut stream = self.words.token_stream(&token.text);
-                    let term = stream.advance().then(|| CompactString::from(stream.token().text.as_str()));
-                    drop(stream);
+                    let term = match loanword(&token.text) {
+                        Some(stem) => Some(CompactString::from(stem)),
+                        None => {
+                            let mut stream = self.words.token_stream(&token.text);
+                            stream.advance().then(|| CompactString::from(stream.token().text.as_str()))
+                        }
+                    };
                     self.memo.entry(CompactString::from(token.text.as_str())).or_insert(term).as_deref()
                 }
             };
@@ -370,6 +411,19 @@ pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(NAMES, names());
 }
 
+/// The words of `text` as the tokenizer splits them (hyphens split,
+/// elisions dropped), before any filter: `data-center` gives `data`, `center`.
+pub fn words(text: &str) -> Vec<&str> {
+    let mut tokenizer = FrenchTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push(&text[token.offset_from..token.offset_to]);
+    }
+    out
+}
+
 /// The terms `text` gives, with their positions (for phrases).
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut stream = analyzer.token_stream(text);
@@ -410,6 +464,24 @@ mod tests {
         same("e\u{301}nergie", "énergie");
         same("qu’aujourd’hui", "aujourd'hui");
         same("surveillances", "surveillance");
+    }
+
+    #[test]
+    fn english_loanwords_keep_their_own_terms() {
+        same("data centers", "Data Center");
+        same("servers", "server");
+        same("cities", "city");
+        for (loanword, french) in [
+            ("center", "cents"),
+            ("data", "date"),
+            ("servers", "servent"),
+            ("news", "new"),
+            ("cities", "citer"),
+        ] {
+            assert_ne!(analyse(loanword), analyse(french), "{loanword} is not {french}");
+        }
+        assert_eq!(analyse("cent"), analyse("cents"), "French words still stem");
+        assert_eq!(analyse("big data"), ["big", "data"]);
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //! what results show (stored title, site, date, body for snippets).
 
 pub mod analyzer;
+mod bm25f;
 mod compile;
 mod directory;
 pub mod query;
+mod ranked;
 pub mod reprises;
 pub mod search;
 pub mod themes;
@@ -30,7 +32,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema, the analyzers or the text read from the
 /// Markdown (`corpus::text::plain_text`) change.
-const FORMAT: &str = "veille-index-9";
+const FORMAT: &str = "veille-index-10";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.bin";

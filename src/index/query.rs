@@ -4,8 +4,16 @@
 //! `a OU b` (`OR`), parentheses, and field operators with French names and
 //! English aliases: `titre:`/`title:`, `auteur:`/`author:`, `site:`,
 //! `theme:`, `type:`/`kind:`, `tag:`, `depuis:`/`since:`, `avant:`/`before:`,
-//! `annee:`/`year:`. A query the parser cannot read gives a [`QueryError`]
-//! pointing at the bad part; nothing here panics on any input.
+//! `annee:`/`year:`.
+//!
+//! Text pasted from an article is a query too, so what is unbalanced is
+//! read leniently, never as an error: a quote never closed runs to the end
+//! of the query (as Xapian reads it), a parenthesis never closed closes at
+//! the end, one that closes nothing is ignored, `OU` with nothing on one
+//! side and a field name with nothing after its colon are plain words. What
+//! is left as errors says something the person meant and the parser cannot
+//! give (a date that is no date, an unknown kind, too many words), with a
+//! [`QueryError`] pointing at the bad part; nothing here panics on any input.
 
 use std::fmt;
 use std::ops::Range;
@@ -115,21 +123,22 @@ fn is_quote_open(c: char) -> Option<char> {
 
 /// Reads a quoted phrase whose opening `quote` (at byte `at`) was just
 /// consumed; returns its text and the byte offset after the closing quote.
+/// A quote never closed runs to the end of the query.
 fn quoted(
     input: &str,
     chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
     at: usize,
     quote: char,
-) -> Result<(String, usize), QueryError> {
+) -> (String, usize) {
     let close = is_quote_open(quote).expect("called on an opening quote");
     let text_start = at + quote.len_utf8();
     for (i, ch) in chars.by_ref() {
         // `"` closes any phrase: people mix « with ".
         if ch == close || ch == '"' {
-            return Ok((input[text_start..i].to_string(), i + ch.len_utf8()));
+            return (input[text_start..i].to_string(), i + ch.len_utf8());
         }
     }
-    Err(QueryError::new("this quote is never closed", at..text_start))
+    (input[text_start..].to_string(), input.len())
 }
 
 fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
@@ -158,7 +167,7 @@ fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
         }
         if is_quote_open(c).is_some() {
             chars.next();
-            let (text, end) = quoted(input, &mut chars, start, c)?;
+            let (text, end) = quoted(input, &mut chars, start, c);
             out.push((Lexeme::Phrase { field: None, text }, start..end));
             continue;
         }
@@ -178,7 +187,7 @@ fn lex(input: &str) -> Result<Vec<(Lexeme, Range<usize>)>, QueryError> {
             && field_name(field).is_some()
         {
             chars.next();
-            let (text, end) = quoted(input, &mut chars, q, quote)?;
+            let (text, end) = quoted(input, &mut chars, q, quote);
             out.push((Lexeme::Phrase { field: Some(field.to_string()), text }, start..end));
             continue;
         }
@@ -243,7 +252,34 @@ struct Parser {
 
 /// Parses a query. An empty query (or only whitespace) is `And([])`.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
-    let lexemes = lex(input)?;
+    let mut lexemes = lex(input)?;
+    // A parenthesis that closes nothing is punctuation of pasted text.
+    let mut open = 0usize;
+    lexemes.retain(|(lexeme, _)| match lexeme {
+        Lexeme::Open => {
+            open += 1;
+            true
+        }
+        Lexeme::Close if open == 0 => false,
+        Lexeme::Close => {
+            open -= 1;
+            true
+        }
+        _ => true,
+    });
+    // `OU` with nothing on one side is a word (a stop word, so nothing).
+    for i in 0..lexemes.len() {
+        if lexemes[i].0 == Lexeme::Or {
+            let before = i.checked_sub(1).map(|j| &lexemes[j].0);
+            let after = lexemes.get(i + 1).map(|(l, _)| l);
+            let empty_before = matches!(before, None | Some(Lexeme::Open | Lexeme::Or | Lexeme::Minus));
+            let empty_after = matches!(after, None | Some(Lexeme::Close | Lexeme::Or));
+            if empty_before || empty_after {
+                let span = lexemes[i].1.clone();
+                lexemes[i].0 = Lexeme::Word(input[span].to_string());
+            }
+        }
+    }
     let mut parser = Parser { lexemes, pos: 0, clauses: 0, end: input.len() };
     let node = parser.or(0)?;
     if let Some((_, span)) = parser.lexemes.get(parser.pos) {
@@ -302,6 +338,16 @@ impl Parser {
         self.atom(depth)
     }
 
+    /// The word a field operator was written as, without its colon.
+    fn lexeme_text(&self, span: &Range<usize>) -> String {
+        let word = self.lexemes.iter().find(|(_, s)| s == span).map(|(l, _)| l);
+        match word {
+            Some(Lexeme::Word(w)) => w.trim_end_matches(':').to_string(),
+            Some(Lexeme::Phrase { field: Some(f), .. }) => f.clone(),
+            _ => String::new(),
+        }
+    }
+
     fn count(&mut self, span: &Range<usize>) -> Result<(), QueryError> {
         self.clauses += 1;
         if self.clauses > MAX_CLAUSES {
@@ -320,10 +366,10 @@ impl Parser {
                     return Err(QueryError::new("parentheses nested too deep", span));
                 }
                 let inner = self.or(depth + 1)?;
-                if self.peek() != Some(&Lexeme::Close) {
-                    return Err(QueryError::new("this parenthesis is never closed", span));
+                // A parenthesis never closed closes at the end.
+                if self.peek() == Some(&Lexeme::Close) {
+                    self.pos += 1;
                 }
-                self.pos += 1;
                 Ok(inner)
             }
             Lexeme::Phrase { field: None, text } => Ok(Node::Phrase { text, field: None, span }),
@@ -352,7 +398,9 @@ impl Parser {
     ) -> Result<Node, QueryError> {
         let value = value.trim();
         if value.is_empty() {
-            return Err(QueryError::new(format!("`{name}:` needs a value right after the colon"), span));
+            // `Titre : …` pasted from a page: the field's name is a word.
+            let word = self.lexeme_text(&span);
+            return Ok(Node::Word { text: word, field: None, span });
         }
         let text_field = |field| {
             if quoted {
@@ -480,13 +528,7 @@ mod tests {
     #[test]
     fn bad_queries_point_at_the_culprit() {
         let cases = [
-            ("eau \"effet rebond", 4..5, "never closed"),
-            ("(eau OU cuivre", 0..1, "never closed"),
-            ("eau)", 3..4, "closes nothing"),
-            ("eau OU", 4..6, "both sides"),
-            ("OU eau", 0..2, "both sides"),
             ("eau -", 4..4, ""),
-            ("titre:", 0..6, "needs a value"),
             ("depuis:2024-13", 0..14, "not a date"),
             ("type:tract", 0..10, "unknown kind"),
         ];
@@ -501,8 +543,28 @@ mod tests {
                 Ok(node) => assert!(span.is_empty(), "{query} parsed as {node:?}"),
             }
         }
-        let e = parse("eau \"effet").unwrap_err();
-        assert_eq!(e.pointer("eau \"effet"), "  eau \"effet\n      ^");
+        let e = parse("depuis:hier").unwrap_err();
+        assert_eq!(e.pointer("depuis:hier"), "  depuis:hier\n  ^^^^^^^^^^^");
+    }
+
+    #[test]
+    fn pasted_text_is_read_leniently() {
+        let phrase = |t: &str| Node::Phrase { text: t.into(), field: None, span: 0..0 };
+        // A quote never closed runs to the end (Xapian's reading).
+        assert_eq!(p("eau \"effet rebond"), Node::And(vec![word("eau"), phrase("effet rebond")]));
+        assert_eq!(p("« effet rebond"), phrase(" effet rebond"));
+        // A parenthesis never closed closes at the end; one closing nothing is ignored.
+        assert_eq!(p("(eau OU cuivre"), Node::Or(vec![word("eau"), word("cuivre")]));
+        assert_eq!(p("eau)"), word("eau"));
+        assert_eq!(p("mines (de lithium) en Serbie)"), p("mines (de lithium) en Serbie"));
+        // OU with nothing on one side is the word.
+        assert_eq!(p("eau OU"), Node::And(vec![word("eau"), word("OU")]));
+        assert_eq!(p("OU eau"), Node::And(vec![word("OU"), word("eau")]));
+        // A field name with nothing after its colon is a word.
+        assert_eq!(p("titre: la guerre"), Node::And(vec![word("titre"), word("la"), word("guerre")]));
+        assert_eq!(p("Titre:"), word("Titre"));
+        let headline = "« L’IA militaire » : le (grand) silence des \"experts";
+        assert!(parse(headline).is_ok());
     }
 
     #[test]

@@ -1,9 +1,16 @@
 //! Searching: a typed query in, ranked hits with highlighted snippets out.
 //!
-//! Every word is required first. When no article has them all, the same
-//! query runs again with any word (articles matching more words first), and
-//! when nothing matches at all, with typo tolerance; [`Results::mode`] says
-//! which one answered.
+//! A query of several words ranked by relevance matches articles holding
+//! any of them: the words' scores add up (see [`super::compile`]), so an
+//! article holding them all nearly always comes first, yet one that misses
+//! a word of a long query (a headline, a pasted paragraph, a question) can
+//! still win on the others. [`Results::all_words`] counts the articles that
+//! hold every word and each [`Hit`] says whether it is one. Lists sorted by
+//! date, counts and themes keep every word required (a date-ordered list of
+//! articles that hold one word of three says nothing), and fall back to any
+//! word only when no article has them all. When nothing matches at all,
+//! words are matched within a few typos — first, when a word is in no
+//! article (`enrgie nucléaire`). [`Results::mode`] says which answered.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -34,9 +41,9 @@ pub enum Sort {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
-    /// Every word matched.
+    /// Some articles hold every word (those articles, or those first).
     AllWords,
-    /// No article had every word: articles with the most words first.
+    /// No article holds every word: articles holding some of them.
     BestMatches,
     /// Nothing matched as typed: words matched within a few typos.
     Typo,
@@ -46,8 +53,8 @@ impl Mode {
     pub fn describe(self) -> &'static str {
         match self {
             Mode::AllWords => "all words",
-            Mode::BestMatches => "best matches: articles with the most of the words first",
-            Mode::Typo => "nothing matched as typed: typo-tolerant matches",
+            Mode::BestMatches => "best matches: no article has every word",
+            Mode::Typo => "a word the archive does not have was read with typos",
         }
     }
 }
@@ -118,6 +125,10 @@ pub struct Hit {
     /// How many other articles hold the same text.
     #[serde(skip_serializing_if = "is_zero")]
     pub reprises: usize,
+    /// The article lacks some of the words (a ranked search of several words
+    /// lists such articles after, or among, those that hold them all).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -129,11 +140,28 @@ pub struct Results {
     pub mode: Mode,
     /// Articles matching, of which `hits` is a page.
     pub total: usize,
-    /// False for best matches, whose total is only what was ranked.
+    /// Of those, the articles holding every word of the query (all of them
+    /// but in a ranked search of several words).
+    pub all_words: usize,
+    /// False when `total` is only what was ranked (a similar-articles list).
     pub total_is_exact: bool,
     pub hits: Vec<Hit>,
     /// The query held words but every one of them is a stop word.
     pub only_stop_words: bool,
+}
+
+impl Results {
+    /// No article, every word required.
+    fn empty() -> Results {
+        Results {
+            mode: Mode::AllWords,
+            total: 0,
+            all_words: 0,
+            total_is_exact: true,
+            hits: Vec::new(),
+            only_stop_words: false,
+        }
+    }
 }
 
 /// Searches one index; cheap to share between threads.
@@ -285,12 +313,14 @@ impl Searcher {
     }
 
     fn compiler(&self, combine: Combine) -> Compiler<'_> {
+        static NONE: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
         Compiler {
             fields: self.index.fields(),
             french: analyzer::french(),
             names: analyzer::names(),
             themes: &self.themes,
             combine,
+            corrections: NONE.get_or_init(HashMap::new),
         }
     }
 
@@ -344,20 +374,11 @@ impl Searcher {
                 // Nothing typed: the whole archive.
                 return self.run(&AllQuery, Mode::AllWords, options);
             }
-            return Ok(Results {
-                mode: Mode::AllWords,
-                total: 0,
-                total_is_exact: true,
-                hits: Vec::new(),
-                only_stop_words: true,
-            });
+            return Ok(Results { only_stop_words: true, ..Results::empty() });
         };
         let words = count_words(node);
-        if question
-            && words > 1
-            && let Some(any) = self.compile(node, Combine::Any)?
-        {
-            return self.run(any.as_ref(), Mode::BestMatches, options);
+        if words > 1 && (options.sort == Sort::Relevance || question) {
+            return self.ranked(node, options);
         }
         let results = self.run(all_words.as_ref(), Mode::AllWords, options)?;
         if results.total > 0 {
@@ -371,7 +392,7 @@ impl Searcher {
             return Ok(results);
         }
         if words > 1
-            && let Some(any) = self.compile(node, Combine::Any)?
+            && let Some(any) = self.compile(node, Combine::Ranked)?
         {
             let results = self.run(any.as_ref(), Mode::BestMatches, options)?;
             if results.total > 0 {
@@ -387,11 +408,109 @@ impl Searcher {
         Ok(results)
     }
 
+    /// A query of several words ranked by relevance (see the module's doc).
+    /// A word that no article holds is read as the nearest word the archive
+    /// has (fewest typos, then the most common), like a spelling
+    /// corrector; one with none near is kept and matches nothing.
+    fn ranked(&self, node: &Node, options: &SearchOptions) -> Result<Results, IndexError> {
+        let corrections = self.corrections(node)?;
+        let mut compiler = self.compiler(Combine::All);
+        compiler.corrections = &corrections;
+        let Some(all_words) = compiler.compile(node)? else { return Ok(Results::empty()) };
+        compiler.combine = Combine::Ranked;
+        let Some(ranked) = compiler.compile(node)? else { return Ok(Results::empty()) };
+        let all = self.reader.searcher().search(all_words.as_ref(), &Count)?;
+        let mode = match (corrections.is_empty(), all) {
+            (false, _) => Mode::Typo,
+            (true, 0) => Mode::BestMatches,
+            (true, _) => Mode::AllWords,
+        };
+        let results =
+            self.run_highlighting(ranked.as_ref(), mode, options, None, Some((all_words.as_ref(), all)))?;
+        if results.total == 0
+            && corrections.is_empty()
+            && let Some(results) = self.typo_tolerant(node, options)?
+        {
+            return Ok(results);
+        }
+        Ok(results)
+    }
+
+    /// The words of the query (their terms) that no article holds, each
+    /// with the nearest term the archive has within typo distance.
+    fn corrections(&self, node: &Node) -> Result<HashMap<String, String>, IndexError> {
+        let searcher = self.reader.searcher();
+        let f = self.index.fields();
+        let mut words = Vec::new();
+        unqualified_words(node, &mut words);
+        let mut french = analyzer::french();
+        let mut corrections = HashMap::new();
+        for word in words {
+            let distance = usize::from(super::compile::typo_distance(word.chars().count()));
+            for (_, term) in analyzer::terms(&mut french, word) {
+                let unknown = [f.title, f.subtitle, f.tags, f.body].into_iter().all(|field| {
+                    searcher.doc_freq(&Term::from_field_text(field, &term)).is_ok_and(|n| n == 0)
+                });
+                if !unknown || distance == 0 {
+                    continue;
+                }
+                let nearest = self
+                    .near_terms(&searcher, &term, distance)?
+                    .into_iter()
+                    .min_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+                if let Some((near, _, _)) = nearest {
+                    corrections.insert(term, near);
+                }
+            }
+        }
+        Ok(corrections)
+    }
+
+    /// The body's terms within `distance` edits of `term` (sharing its first
+    /// letter, as typos seldom hit it), with their distance and how many
+    /// articles hold them.
+    fn near_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        term: &str,
+        distance: usize,
+    ) -> Result<Vec<(String, usize, u64)>, IndexError> {
+        let body = self.index.fields().body;
+        let Some(first) = term.chars().next() else { return Ok(Vec::new()) };
+        let mut lower = [0u8; 4];
+        let lower = first.encode_utf8(&mut lower).as_bytes().to_vec();
+        let mut upper = lower.clone();
+        *upper.last_mut().expect("a char has a byte") += 1;
+        let mut near: HashMap<String, (usize, u64)> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(body)?;
+            let mut stream = index
+                .terms()
+                .range()
+                .ge(&lower)
+                .lt(&upper)
+                .into_stream()
+                .map_err(|e| IndexError::Tantivy(e.into()))?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
+                if candidate.len().abs_diff(term.len()) > distance {
+                    continue;
+                }
+                let edits = strsim::levenshtein(candidate, term);
+                if edits <= distance {
+                    let entry = near.entry(candidate.to_string()).or_insert((edits, 0));
+                    entry.1 += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(near.into_iter().map(|(t, (d, n))| (t, d, n)).collect())
+    }
+
     /// Every word required, each within a few typos; `None` when nothing matches.
     fn typo_tolerant(&self, node: &Node, options: &SearchOptions) -> Result<Option<Results>, IndexError> {
         let Some(fuzzy) = self.compile(node, Combine::Fuzzy)? else { return Ok(None) };
         let highlight = if options.snippets { Some(self.typo_terms(node)?) } else { None };
-        let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight)?;
+        let results = self.run_highlighting(fuzzy.as_ref(), Mode::Typo, options, highlight, None)?;
         Ok((results.total > 0).then_some(results))
     }
 
@@ -418,7 +537,6 @@ impl Searcher {
     /// the terms it matched).
     fn typo_terms(&self, node: &Node) -> Result<BTreeMap<String, f32>, IndexError> {
         let searcher = self.reader.searcher();
-        let body = self.index.fields().body;
         let mut words = Vec::new();
         collect_words(node, &mut words);
         let mut french = analyzer::french();
@@ -429,28 +547,8 @@ impl Searcher {
         let typed: Vec<(String, usize)> = typed.collect();
         let mut terms = BTreeMap::new();
         for (term, distance) in typed {
-            let Some(first) = term.chars().next() else { continue };
-            let mut lower = [0u8; 4];
-            let lower = first.encode_utf8(&mut lower).as_bytes().to_vec();
-            let mut upper = lower.clone();
-            *upper.last_mut().expect("a char has a byte") += 1;
-            for segment in searcher.segment_readers() {
-                let index = segment.inverted_index(body)?;
-                let mut stream = index
-                    .terms()
-                    .range()
-                    .ge(&lower)
-                    .lt(&upper)
-                    .into_stream()
-                    .map_err(|e| IndexError::Tantivy(e.into()))?;
-                while stream.advance() {
-                    let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
-                    if candidate.len().abs_diff(term.len()) <= distance
-                        && strsim::levenshtein(candidate, &term) <= distance
-                    {
-                        terms.insert(candidate.to_string(), 1.0);
-                    }
-                }
+            for (near, _, _) in self.near_terms(&searcher, &term, distance)? {
+                terms.insert(near, 1.0);
             }
         }
         Ok(terms)
@@ -465,25 +563,31 @@ impl Searcher {
     }
 
     fn run(&self, query: &dyn Query, mode: Mode, options: &SearchOptions) -> Result<Results, IndexError> {
-        self.run_highlighting(query, mode, options, None)
+        self.run_highlighting(query, mode, options, None, None)
     }
 
-    /// Runs a query; snippets highlight `terms` when given, else the query's own terms.
+    /// Runs a query; snippets highlight `terms` when given, else the query's
+    /// own terms. `all_words`: for a ranked query, the query of the articles
+    /// holding every word and how many they are, to mark the other hits
+    /// partial.
     fn run_highlighting(
         &self,
         query: &dyn Query,
         mode: Mode,
         options: &SearchOptions,
         terms: Option<BTreeMap<String, f32>>,
+        all_words: Option<(&dyn Query, usize)>,
     ) -> Result<Results, IndexError> {
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(options.limit.max(1)).and_offset(options.offset);
-        // Counting every match of an any-word query would defeat the
-        // skipping (block-max WAND) that keeps it fast: its total is a floor.
-        let exact = mode != Mode::BestMatches;
+        // Counting every match of a ranked query would defeat the skipping
+        // that keeps it fast (see `ranked`): its total is what was ranked,
+        // exact only when the page is not full.
+        let mut exact = true;
         let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match options.sort {
-            Sort::Relevance if !exact => {
+            Sort::Relevance if all_words.is_some() => {
                 let top = searcher.search(query, &top)?;
+                exact = top.len() < options.limit.max(1);
                 (options.offset + top.len(), top)
             }
             Sort::Relevance => searcher.search(query, &(Count, top))?,
@@ -512,23 +616,55 @@ impl Searcher {
             Some((offset, limit)) => self.fold(&searcher, addresses, offset, limit)?,
             None => (addresses.into_iter().take(options.limit).collect(), Vec::new()),
         };
+        let partial = match all_words {
+            Some((all, count)) if !exact || count < total => self.partial(&searcher, all, &addresses)?,
+            _ => Vec::new(),
+        };
         for (n, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
             let mut hit = hit(&doc, &fields, score, snippet);
+            hit.partial = partial.contains(&address);
             if let Some(others) = folds.get(n).filter(|o| !o.is_empty()) {
                 hit.reprises = others.len();
                 hit.also_on = self.sites_of(&searcher, others)?;
             }
             hits.push(hit);
         }
-        Ok(Results {
-            mode,
-            total,
-            total_is_exact: exact || options.sort == Sort::Date,
-            hits,
-            only_stop_words: false,
-        })
+        let all_words = match (all_words, mode) {
+            (Some((_, count)), _) => count,
+            (None, Mode::AllWords) => total,
+            (None, _) => 0,
+        };
+        Ok(Results { mode, total, all_words, total_is_exact: exact, hits, only_stop_words: false })
+    }
+
+    /// The addresses of those that do not match `all_words` (each segment's
+    /// scorer made once, and walked forward).
+    fn partial(
+        &self,
+        searcher: &tantivy::Searcher,
+        all_words: &dyn Query,
+        addresses: &[(f32, DocAddress)],
+    ) -> Result<Vec<DocAddress>, IndexError> {
+        let weight = all_words.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
+        let mut sorted: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+        sorted.sort();
+        let mut partial = Vec::new();
+        let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        for address in sorted {
+            let fresh = !matches!(&scorer, Some((segment, _)) if *segment == address.segment_ord);
+            if fresh {
+                let reader = searcher.segment_reader(address.segment_ord);
+                scorer = Some((address.segment_ord, weight.scorer(reader, 1.0)?));
+            }
+            let (_, docs) = scorer.as_mut().expect("made above");
+            let doc = if docs.doc() < address.doc_id { docs.seek(address.doc_id) } else { docs.doc() };
+            if doc != address.doc_id {
+                partial.push(address);
+            }
+        }
+        Ok(partial)
     }
 
     /// The articles with these ids, in the order given (ids not in the index are left out).
@@ -569,7 +705,11 @@ impl Searcher {
             (tantivy::query::Occur::MustNot, Box::new(exclude)),
         ]);
         let options = SearchOptions { limit, snippets: false, ..SearchOptions::default() };
-        self.run(&query, Mode::BestMatches, &options).map(Some)
+        let mut results = self.run(&query, Mode::BestMatches, &options)?;
+        // Every article shares some word with this one: only the ranked ones are told.
+        results.total = results.hits.len();
+        results.total_is_exact = false;
+        Ok(Some(results))
     }
 }
 
@@ -692,6 +832,7 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         snippet,
         also_on: Vec::new(),
         reprises: 0,
+        partial: false,
     }
 }
 

@@ -881,6 +881,7 @@ mod tests {
             snippet: None,
             also_on: vec![],
             reprises: 0,
+            partial: false,
         }
     }
 

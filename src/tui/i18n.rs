@@ -64,6 +64,8 @@ pub const SEARCHING: Text = Text::new("recherche…", "searching…");
 pub const COUNTING: Text = Text::new("calcul…", "counting…");
 pub const MODE_ALL: Text = Text::new("tous les mots", "all words");
 pub const MODE_BEST: Text = Text::new("meilleures correspondances", "best matches");
+/// A ranked hit that lacks some of the words typed.
+pub const SOME_WORDS: Text = Text::new("certains des mots", "some of the words");
 pub const MODE_TYPO: Text = Text::new("tolérant aux fautes", "typo-tolerant");
 pub const NO_RESULTS: Text = Text::new(
     "Aucun résultat. Essayez moins de mots, OU entre deux mots, ou l'orthographe sans accents.",

@@ -257,6 +257,9 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
     if hit.reprises > 0 {
         meta.push(format!("+{} {}", hit.reprises, i18n::REPRISES.get(app.lang).to_lowercase()));
     }
+    if hit.partial {
+        meta.push(i18n::SOME_WORDS.get(app.lang).to_string());
+    }
     let themes = theme_labels(app, &hit.id);
     if !themes.is_empty() {
         meta.push(sanitize_line(&themes).into_owned());

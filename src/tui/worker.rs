@@ -136,9 +136,13 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
                     let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
                     let themes =
                         searcher.themes_of(&ids, &sources.themes, &sources.parsed).unwrap_or_default();
+                    // A ranked list also holds articles with some of the
+                    // words (marked so): the count is of those with all.
+                    let total =
+                        if results.mode == Mode::AllWords { results.all_words } else { results.total };
                     Response::Results {
                         generation,
-                        total: results.total,
+                        total,
                         mode: results.mode,
                         hits: results.hits,
                         themes,

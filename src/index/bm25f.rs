@@ -1,0 +1,227 @@
+//! BM25F: one word searched in several fields, scored as one bag of words.
+//!
+//! Summing a BM25 score per field (what a boolean query of boosted term
+//! queries does) lets a word found in the title *and* the body count twice
+//! before saturation, and gives a title word the rarity of the word among
+//! titles, not among articles: a title shared by a whole series ("Revue de
+//! presse", an encyclopedia article cut into passages) then outweighs what
+//! the passages say. BM25F (Robertson, Zaragoza & Taylor, "Simple BM25
+//! extension to multiple weighted fields", CIKM 2004; Zaragoza et al.,
+//! TREC 2004) instead weighs and length-normalises each field's frequency,
+//! adds them into one pseudo-frequency, and saturates that once, with one
+//! rarity for the word in the article as a whole:
+//!
+//! ```text
+//! tf~ = Σ_f w_f · tf_f / (1 − b + b · len_f / avglen_f)
+//! score = idf · (k1 + 1) · tf~ / (k1 + tf~)
+//! ```
+//!
+//! Lucene's `CombinedFieldQuery` (Elasticsearch's `combined_fields`) is the
+//! same model with one length for all fields; like it, the word's document
+//! frequency is its largest over the fields (the lead is part of the body,
+//! titles are short: the body's count is nearly always that largest). The
+//! constants `k1` and `b` are BM25's usual ones, tantivy's own.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Term-frequency saturation (BM25's usual value, tantivy's and Lucene's).
+pub(crate) const K1: Score = 1.2;
+/// Length normalisation (BM25's usual value, tantivy's and Lucene's).
+const B: Score = 0.75;
+
+/// One word in several fields, each with its weight; each field has the
+/// word as its own analyzer reads it (names are not stemmed).
+#[derive(Clone, Debug)]
+pub struct FieldsTermQuery {
+    terms: Vec<(Term, Score)>,
+}
+
+impl FieldsTermQuery {
+    /// `terms`: the word's term in each field and the field's weight.
+    pub fn new(terms: Vec<(Term, Score)>) -> FieldsTermQuery {
+        FieldsTermQuery { terms }
+    }
+}
+
+impl FieldsTermQuery {
+    /// The word's rarity in the archive: BM25's `ln(1 + (N − n + 0.5) / (n + 0.5))`
+    /// with `n` its largest document frequency over the fields.
+    fn idf(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+        let docs = stats.total_num_docs()?.max(1);
+        let mut doc_freq = 0;
+        for (term, _) in &self.terms {
+            doc_freq = doc_freq.max(stats.doc_freq(term)?);
+        }
+        let doc_freq = doc_freq.min(docs);
+        Ok((((docs - doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5)).ln_1p())
+    }
+
+    /// The most the word adds to an article's score (its pseudo-frequency
+    /// growing without end): what lets a ranked search skip articles.
+    pub fn max_score(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+        Ok(self.idf(stats)? * (K1 + 1.0))
+    }
+}
+
+impl Query for FieldsTermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let mut fields = Vec::with_capacity(self.terms.len());
+        let mut idf = 1.0;
+        if let EnableScoring::Enabled { statistics_provider: stats, .. } = scoring {
+            let docs = stats.total_num_docs()?.max(1);
+            for (term, weight) in &self.terms {
+                let average = stats.total_num_tokens(term.field())? as Score / docs as Score;
+                fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: norms(average) });
+            }
+            idf = self.idf(stats)?;
+        } else {
+            for (term, weight) in &self.terms {
+                fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: [1.0; 256] });
+            }
+        }
+        Ok(Box::new(FieldsTermWeight { fields, idf, scoring: scoring.is_scoring_enabled() }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (term, _) in &self.terms {
+            visitor(term, false);
+        }
+    }
+}
+
+/// The length normalisation `1 − b + b · len / avglen` of each of the 256
+/// field-length codes tantivy stores.
+fn norms(average: Score) -> [Score; 256] {
+    let mut out = [1.0; 256];
+    if average > 0.0 {
+        for (id, norm) in out.iter_mut().enumerate() {
+            let len = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
+            *norm = 1.0 - B + B * len / average;
+        }
+    }
+    out
+}
+
+struct FieldWeight {
+    term: Term,
+    weight: Score,
+    norms: [Score; 256],
+}
+
+struct FieldsTermWeight {
+    fields: Vec<FieldWeight>,
+    idf: Score,
+    scoring: bool,
+}
+
+impl FieldsTermWeight {
+    fn fields_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<FieldsTermScorer> {
+        let mut fields = Vec::with_capacity(self.fields.len());
+        for field in &self.fields {
+            let index = reader.inverted_index(field.term.field())?;
+            let option = if self.scoring { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
+            let Some(postings) = index.read_postings(&field.term, option)? else { continue };
+            let fieldnorms = match self.scoring {
+                true => reader.fieldnorms_readers().get_field(field.term.field())?,
+                false => None,
+            };
+            let fieldnorms = fieldnorms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+            fields.push(FieldPostings { postings, fieldnorms, weight: field.weight, norms: field.norms });
+        }
+        let doc = fields.iter().map(|f| f.postings.doc()).min().unwrap_or(TERMINATED);
+        Ok(FieldsTermScorer { fields, doc, factor: boost * self.idf * (K1 + 1.0) })
+    }
+}
+
+impl Weight for FieldsTermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.fields_scorer(reader, boost)?))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.fields_scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!("document #{doc} does not match")));
+        }
+        let mut explanation = Explanation::new("BM25F", scorer.score());
+        explanation.add_const("idf", self.idf);
+        explanation.add_const("pseudo-frequency", scorer.pseudo_frequency());
+        Ok(explanation)
+    }
+}
+
+struct FieldPostings {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    weight: Score,
+    norms: [Score; 256],
+}
+
+/// The articles holding the word in any of its fields, in order.
+struct FieldsTermScorer {
+    fields: Vec<FieldPostings>,
+    doc: DocId,
+    /// `boost · idf · (k1 + 1)`.
+    factor: Score,
+}
+
+impl FieldsTermScorer {
+    fn pseudo_frequency(&self) -> Score {
+        let mut tf = 0.0;
+        for field in &self.fields {
+            if field.postings.doc() == self.doc {
+                let norm = field.norms[field.fieldnorms.fieldnorm_id(self.doc) as usize];
+                tf += field.weight * field.postings.term_freq() as Score / norm;
+            }
+        }
+        tf
+    }
+}
+
+impl DocSet for FieldsTermScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        let mut next = TERMINATED;
+        for field in &mut self.fields {
+            let mut doc = field.postings.doc();
+            if doc == current {
+                doc = field.postings.advance();
+            }
+            next = next.min(doc);
+        }
+        self.doc = next;
+        next
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let mut next = TERMINATED;
+        for field in &mut self.fields {
+            let mut doc = field.postings.doc();
+            if doc < target {
+                doc = field.postings.seek(target);
+            }
+            next = next.min(doc);
+        }
+        self.doc = next;
+        next
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.fields.iter().map(|f| f.postings.size_hint()).max().unwrap_or(0)
+    }
+}
+
+impl Scorer for FieldsTermScorer {
+    fn score(&mut self) -> Score {
+        let tf = self.pseudo_frequency();
+        self.factor * tf / (K1 + tf)
+    }
+}
