@@ -365,11 +365,9 @@ fn index_then_search_in_french() {
         .success()
         .stdout(predicate::str::contains("indexed 64 articles").and(predicate::str::contains("64 added")));
     veille(home.path()).arg("index").assert().success().stdout(predicate::str::contains("64 unchanged"));
-    veille(home.path())
-        .args(["search", "énergie", "nucléaire", "-n", "2"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("[nucléaire]").and(predicate::str::contains("with every word, 1–2 shown")));
+    veille(home.path()).args(["search", "énergie", "nucléaire", "-n", "2"]).assert().success().stdout(
+        predicate::str::contains("[nucléaire]").and(predicate::str::contains("with every word, 1–2 shown")),
+    );
     veille(home.path())
         .args(["--color", "always", "search", "uranium", "-n", "1"])
         .assert()

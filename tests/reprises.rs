@@ -116,7 +116,10 @@ fn reposts_are_clustered_incrementally_and_searched_once() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8(out).unwrap().lines().filter(|l| !l.contains("\"partial\":true")).count(), 3);
+    assert_eq!(
+        String::from_utf8(out).unwrap().lines().filter(|l| !l.contains("\"partial\":true")).count(),
+        3
+    );
 
     // A new repost joins the cluster without the others being fingerprinted again.
     write(

@@ -107,7 +107,8 @@ fn ranked_pages_are_the_top_of_the_full_ranking() {
     // a short page must be the start of a long one, in the same order.
     // Every reprise its own hit: folding would hide some of a site's articles.
     let ranked = |query: &str, limit| {
-        let options = SearchOptions { limit, snippets: false, all_reprises: true, ..SearchOptions::default() };
+        let options =
+            SearchOptions { limit, snippets: false, all_reprises: true, ..SearchOptions::default() };
         demo().search(query, &options).unwrap()
     };
     for query in ["lithium eau", "énergie nucléaire data center", "eau sécheresse bassines agriculture mines"]

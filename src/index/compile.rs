@@ -60,6 +60,10 @@ const LEAD_BOOST: f32 = 0.4;
 const PAIR_BOOST: f32 = 0.1;
 /// Words allowed between two query words for them to count as a pair.
 const PAIR_SLOP: u32 = 1;
+/// Pairs of a query, at most (the first ones): each costs a read of word
+/// positions in the articles near the top, and a longer query (pasted text)
+/// is found by its words. Questions and headlines have fewer.
+const MAX_PAIRS: usize = 12;
 
 /// Deepest chain of themes referring to themes.
 const MAX_THEME_DEPTH: usize = 4;
@@ -258,7 +262,7 @@ impl Compiler<'_> {
             })
             .collect();
         let mut pairs = Vec::new();
-        for pair in single.windows(2) {
+        for pair in single.windows(2).take(MAX_PAIRS) {
             if let [Some(first), Some(second)] = pair
                 && first != second
             {

@@ -131,6 +131,9 @@ impl Query for RankedQuery {
 
 /// Documents taken at a time by [`RankedWeight::for_each_pruning`].
 const WINDOW: DocId = 4096;
+/// The first window: small, so that the score needed to enter the top rises
+/// before many articles are scored with every clause (windows then double).
+const FIRST_WINDOW: DocId = 64;
 
 struct RankedWeight {
     /// Each clause's weight and the most it adds to a score.
@@ -202,12 +205,14 @@ impl Weight for RankedWeight {
         // the top (Lucene's MaxScore works the same way).
         let mut scores = vec![0.0 as Score; WINDOW as usize];
         let mut found = vec![0u64; WINDOW as usize / 64];
+        let mut window = FIRST_WINDOW;
         while essential < clauses.len() {
             let start = clauses[essential..].iter().map(|(s, _)| s.doc()).min().unwrap_or(TERMINATED);
             if start == TERMINATED {
                 break;
             }
-            let end = start.saturating_add(WINDOW);
+            let end = start.saturating_add(window);
+            window = (window * 2).min(WINDOW);
             for (scorer, _) in &mut clauses[essential..] {
                 let mut doc = scorer.doc();
                 while doc < end {
@@ -217,10 +222,10 @@ impl Weight for RankedWeight {
                     doc = scorer.advance();
                 }
             }
-            for word in 0..found.len() {
-                while found[word] != 0 {
-                    let bit = found[word].trailing_zeros() as usize;
-                    found[word] &= found[word] - 1;
+            for (word, bits) in found.iter_mut().enumerate() {
+                while *bits != 0 {
+                    let bit = bits.trailing_zeros() as usize;
+                    *bits &= *bits - 1;
                     let slot = word * 64 + bit;
                     let doc = start + slot as DocId;
                     let mut score = std::mem::take(&mut scores[slot]);
