@@ -597,3 +597,182 @@ fn bench_leaves_out_queries_that_do_not_parse_and_lists_the_slowest() {
     assert_eq!(slowest.len(), 2, "{out}");
     assert!(slowest.iter().all(|l| !l.contains("depuis:hier")), "{out}");
 }
+
+// --- a home shared by a collective ------------------------------------------
+
+/// Runs `veille ARGS` from `dir` under `umask`, as a member's shell would.
+fn veille_with_umask(dir: &Path, umask: &str, args: &[&str]) {
+    let bin = assert_cmd::cargo::cargo_bin("veille");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(&bin)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VEILLE_HOME")
+        .env_remove("VEILLE_LOG")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "umask {umask} veille {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Every file and directory under `dir` (not `dir` itself).
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        }
+        out.push(path);
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn files_follow_the_umask_and_a_changed_mode_is_kept() {
+    let lines = "{\"id\": \"a1\", \"title\": \"L'eau\", \"body\": \"Une nappe.\", \"site\": \"essai\"}\n";
+    for (umask, file_mode, dir_mode) in [("022", 0o644, 0o755), ("002", 0o664, 0o775)] {
+        let home = tempfile::tempdir().unwrap();
+        fs::write(home.path().join("in.jsonl"), lines).unwrap();
+        veille_with_umask(home.path(), umask, &["init", "-q"]);
+        veille_with_umask(home.path(), umask, &["import", "-q", "in.jsonl"]);
+        veille_with_umask(home.path(), umask, &["index", "-q"]);
+        veille_with_umask(home.path(), umask, &["update", "-q", "--no-crawl"]);
+        veille_with_umask(home.path(), umask, &["brochure", "-q", "--title", "Eau", "--query", "eau"]);
+        let mut kinds = std::collections::BTreeSet::new();
+        for path in tree(home.path()) {
+            if path.file_name().is_some_and(|n| n == "in.jsonl") {
+                continue;
+            }
+            let expected = if path.is_dir() { dir_mode } else { file_mode };
+            assert_eq!(mode(&path), expected, "umask {umask}: {:o} for {}", mode(&path), path.display());
+            kinds.insert(path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default());
+        }
+        for kind in ["md", "toml", "json", "idx", "pdf"] {
+            assert!(kinds.contains(kind), "umask {umask}: no .{kind} file was checked ({kinds:?})");
+        }
+        assert!(home.path().join(".gitignore").exists() && home.path().join("index/meta.json").exists());
+
+        // A member's chmod survives a rewrite (an import that changes the article).
+        let article = article_files(home.path()).pop().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&article, fs::Permissions::from_mode(0o640)).unwrap();
+        fs::write(home.path().join("in.jsonl"), lines.replace("Une nappe.", "Une nappe basse.")).unwrap();
+        veille_with_umask(home.path(), umask, &["import", "-q", "in.jsonl"]);
+        assert!(fs::read_to_string(&article).unwrap().contains("nappe basse"), "the article was rewritten");
+        assert_eq!(mode(&article), 0o640, "umask {umask}: the changed mode is kept");
+    }
+}
+
+/// A second member (a user the test makes, when it runs as root) reads a
+/// home made under umask 022 and searches it.
+#[cfg(unix)]
+#[test]
+fn another_member_reads_and_searches_the_archive() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: the second-member test is skipped");
+        return;
+    }
+    let user = format!("veille-m{}", std::process::id() % 100_000);
+    let made = std::process::Command::new("useradd")
+        .args(["--no-create-home", "--shell", "/bin/sh", &user])
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("useradd failed: the second-member test is skipped");
+        return;
+    }
+    struct Remove(String);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("userdel").arg(&self.0).status();
+        }
+    }
+    let _remove = Remove(user.clone());
+    // A home outside the test's private temporary directory (0700).
+    let home = tempfile::Builder::new().prefix("veille-shared-").tempdir_in("/tmp").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(home.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let lines =
+        "{\"id\": \"a1\", \"title\": \"L'eau partagée\", \"body\": \"Une nappe.\", \"site\": \"essai\"}\n";
+    fs::write(home.path().join("in.jsonl"), lines).unwrap();
+    veille_with_umask(home.path(), "022", &["init", "-q"]);
+    veille_with_umask(home.path(), "022", &["import", "-q", "in.jsonl"]);
+    veille_with_umask(home.path(), "022", &["index", "-q"]);
+    let bin = assert_cmd::cargo::cargo_bin("veille");
+    // The binary sits in the build tree, which that user may not traverse: a copy in the home.
+    let copy = home.path().join("veille-bin");
+    fs::copy(&bin, &copy).unwrap();
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+    let output = std::process::Command::new("runuser")
+        .args(["-u", &user, "--"])
+        .arg(&copy)
+        .args(["--home"])
+        .arg(home.path())
+        .args(["search", "nappe"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("L'eau partagée"), "{stdout}");
+
+    // The recommended setup: a group owning the home, setgid directories,
+    // umask 002. The member then writes too: imports, takes the home lock
+    // another member's run created, and indexes.
+    let group = format!("veille-g{}", std::process::id() % 100_000);
+    let run = |program: &str, args: &[&str]| std::process::Command::new(program).args(args).status().unwrap();
+    assert!(run("groupadd", &[&group]).success());
+    struct RemoveGroup(String);
+    impl Drop for RemoveGroup {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("groupdel").arg(&self.0).status();
+        }
+    }
+    let _remove_group = RemoveGroup(group.clone());
+    assert!(run("usermod", &["-a", "-G", &group, &user]).success());
+    let shared = home.path().join("collectif");
+    fs::create_dir(&shared).unwrap();
+    let shared_str = shared.to_str().unwrap();
+    assert!(run("chgrp", &[&group, shared_str]).success());
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o2775)).unwrap();
+    fs::write(shared.join("in.jsonl"), lines).unwrap();
+    veille_with_umask(&shared, "002", &["init", "-q"]);
+    veille_with_umask(&shared, "002", &["import", "-q", "in.jsonl"]);
+    veille_with_umask(&shared, "002", &["index", "-q"]);
+    let more = "{\"id\": \"a2\", \"title\": \"Une autre\", \"body\": \"Un puits.\", \"site\": \"essai\"}\n";
+    fs::write(home.path().join("more.jsonl"), more).unwrap();
+    let as_member = |args: &str| {
+        std::process::Command::new("runuser")
+            .args(["-u", &user, "--", "sh", "-c"])
+            .arg(format!("umask 002 && {} --home {} {args}", copy.display(), shared.display()))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let more_path = home.path().join("more.jsonl");
+    for args in
+        [format!("import -q {}", more_path.display()), "index -q".to_string(), "search puits".to_string()]
+    {
+        let output = as_member(&args);
+        assert!(
+            output.status.success(),
+            "member: veille {args}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if args.starts_with("search") {
+            assert!(String::from_utf8_lossy(&output.stdout).contains("Une autre"));
+        }
+    }
+}

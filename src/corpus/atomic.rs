@@ -4,6 +4,12 @@
 //! over the target, fsync the directory. Many files (an import): stage all
 //! temporary files, flush the filesystem once, rename them all, flush again;
 //! the same guarantee for a fraction of the fsyncs.
+//!
+//! A file written here gets the mode any program would give it, 0666 less
+//! the umask (0644 under umask 022, 0664 under 002, so that a collective's
+//! members share a home), and a file it replaces keeps the mode it had (a
+//! member's `chmod` survives the nightly update). Nothing veille writes holds
+//! a secret.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -15,8 +21,24 @@ use tempfile::{NamedTempFile, TempPath};
 /// Prefix of temporary files; listings skip names starting with a dot.
 const TEMP_PREFIX: &str = ".veille-";
 
-fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
-    tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir)
+/// A temporary file in `dir` for `target`, with the mode `target` will have:
+/// that of the file it replaces (`target`, else `replaces`), or 0666 less
+/// the umask. (A temporary file is otherwise made 0600, and a rename keeps it.)
+fn temp_in(dir: &Path, target: &Path, replaces: Option<&Path>) -> io::Result<NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode asked at creation, less the umask, as open(2) does.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir)?;
+    let previous = fs::metadata(target).or_else(|e| replaces.map_or(Err(e), fs::metadata));
+    if let Ok(previous) = previous {
+        temp.as_file().set_permissions(previous.permissions())?;
+    }
+    Ok(temp)
 }
 
 fn parent(path: &Path) -> &Path {
@@ -40,7 +62,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = parent(path);
     fs::create_dir_all(dir)?;
-    let mut temp = temp_in(dir)?;
+    let mut temp = temp_in(dir, path, None)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
@@ -59,10 +81,10 @@ pub struct Staged {
 /// Writes the temporary file for `target` without syncing it; call from any thread.
 pub fn stage(target: &Path, bytes: &[u8], replaces: Option<PathBuf>) -> io::Result<Staged> {
     let dir = parent(target);
-    let mut temp = match temp_in(dir) {
+    let mut temp = match temp_in(dir, target, replaces.as_deref()) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             fs::create_dir_all(dir)?;
-            temp_in(dir)?
+            temp_in(dir, target, replaces.as_deref())?
         }
         other => other?,
     };

@@ -52,13 +52,13 @@ impl HomeLock {
         let path = state_dir.join("lock");
         let io_err = |source| LockError::Io { path: path.clone(), source };
         std::fs::create_dir_all(state_dir).map_err(io_err)?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_err)?;
+        let opened = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path);
+        // A lock file another member made, that this one may not write
+        // (umask 022): flock(2) works on a file open for reading.
+        let mut file = match opened {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => File::open(&path).map_err(io_err)?,
+            other => other.map_err(io_err)?,
+        };
         if !flock(&file, false).map_err(io_err)? {
             if !wait {
                 let mut holder = String::new();
@@ -76,9 +76,11 @@ impl HomeLock {
             std::process::id(),
             chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
         );
-        file.set_len(0).map_err(io_err)?;
-        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
-        file.write_all(who.as_bytes()).map_err(io_err)?;
+        // Who holds it, for the next taker's message (when it may be written).
+        if file.set_len(0).is_ok() {
+            file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+            file.write_all(who.as_bytes()).map_err(io_err)?;
+        }
         Ok(HomeLock { file })
     }
 }

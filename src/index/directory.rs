@@ -7,6 +7,9 @@
 //! read into a buffer, it is decompressed and dropped, and the file stays
 //! in the kernel's page cache, shared and reclaimable. Postings, term
 //! dictionaries and fast fields stay mapped: they are small and hot.
+//!
+//! Writes go through it too: its atomic writes keep files readable by
+//! the home's group (see [`Directory::atomic_write`] below).
 
 use std::fs::File;
 use std::io;
@@ -89,8 +92,11 @@ impl Directory for SearchDirectory {
         self.mmap.atomic_read(path)
     }
 
+    /// `meta.json` and `.managed.json` as veille writes every file (see
+    /// [`crate::corpus::atomic`]): tantivy's own writes leave them 0600, and
+    /// the other members of a collective could not open the index.
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.mmap.atomic_write(path, data)
+        crate::corpus::atomic::write_atomic(&self.root.join(path), data)
     }
 
     fn sync_directory(&self) -> io::Result<()> {
@@ -98,7 +104,30 @@ impl Directory for SearchDirectory {
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        self.mmap.acquire_lock(lock)
+        match self.mmap.acquire_lock(lock) {
+            Err(LockError::IoError(e)) if e.kind() == io::ErrorKind::PermissionDenied => {
+                // A member of the collective who may read the index but not
+                // write the lock file another member made (umask 022): a
+                // reader's lock is taken on the file open for reading, as
+                // flock(2) allows.
+                use std::os::fd::AsRawFd;
+                let file = File::open(self.root.join(&lock.filepath)).map_err(LockError::wrap_io_error)?;
+                let operation = if lock.is_blocking { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
+                loop {
+                    // SAFETY: flock on a descriptor this function owns.
+                    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+                        return Ok(DirectoryLock::from(Box::new(file)));
+                    }
+                    let e = io::Error::last_os_error();
+                    match e.raw_os_error() {
+                        Some(libc::EINTR) => continue,
+                        Some(libc::EWOULDBLOCK) => return Err(LockError::LockBusy),
+                        _ => return Err(LockError::wrap_io_error(e)),
+                    }
+                }
+            }
+            other => other,
+        }
     }
 
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {

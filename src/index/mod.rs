@@ -19,7 +19,6 @@ pub mod update;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
@@ -181,7 +180,7 @@ impl Index {
                 }
                 std::fs::create_dir_all(dir).map_err(io)?;
                 let (schema, fields) = build_schema();
-                let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.into()))?;
+                let directory = directory::SearchDirectory::open(dir)?;
                 let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
                 analyzer::register(&index);
                 Ok((Index { dir: dir.to_path_buf(), index, fields }, true))
