@@ -12,7 +12,7 @@ this file into --sets (see README.md here): spf-kw3, piaf-kw3, debian-fr/headlin
 debian-fr/kw3. A missing one is skipped with a line saying how to build it.
 
 Usage: python3 evaluate.py [--veille BIN] [--shared DIR] [--sets DIR] [--homes DIR]
-                           [--fresh] [--only NAME,...]
+                           [--fresh] [--only NAME,...] [--limit N]
 """
 import argparse, importlib.util, json, os, shutil, subprocess, sys
 
@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--homes", default="/tmp/veille-relevance-homes")
     ap.add_argument("--fresh", action="store_true")
     ap.add_argument("--only")
+    ap.add_argument("--limit", default="100", help="hits asked per query (Recall@100 needs 100)")
     a = ap.parse_args()
     spec = importlib.util.spec_from_file_location("score", os.path.join(a.shared, "eval/search/score_search.py"))
     score = importlib.util.module_from_spec(spec)
@@ -51,7 +52,7 @@ def main():
             score.run([a.veille, "--home", home, "import", corpus])
             score.run([a.veille, "--home", home, "index"])
         out, took = score.run([a.veille, "--home", home, "search", "--batch", os.path.join(col, "queries.tsv"),
-                               "--limit", "100", "--json"], partial_ok=True)
+                               "--limit", a.limit, "--json"], partial_ok=True)
         runs = {}
         for line in out.splitlines():
             if line.strip():
