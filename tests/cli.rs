@@ -779,3 +779,76 @@ fn another_member_reads_and_searches_the_archive() {
         }
     }
 }
+
+// --- the Quickwit export ------------------------------------------------------
+
+#[test]
+fn export_carries_the_index_terms_and_dates_as_rfc3339() {
+    use tantivy::collector::Count;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+
+    let home = demo_home();
+    // Keys veille does not know, with a datetime and a day, in one article.
+    let file = article_files(home.path()).into_iter().next().unwrap();
+    let text = fs::read_to_string(&file).unwrap();
+    let text = text.replacen("\nkind = ", "\nrelu = 2025-03-01T10:30:00Z\nvu = 2025-03-02\nkind = ", 1);
+    fs::write(&file, text).unwrap();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    let output = veille(home.path()).arg("export").output().unwrap();
+    assert!(output.status.success());
+    let records = json_lines(&output.stdout);
+    assert_eq!(records.len(), 64);
+    let edited = records.iter().find(|r| r["extra"].is_object()).expect("the edited article");
+    assert_eq!(edited["extra"]["relu"], "2025-03-01T10:30:00Z");
+    assert_eq!(edited["extra"]["vu"], "2025-03-02T00:00:00Z");
+
+    // Each exported term is one the index holds for that article, field by field.
+    let index = veille::index::Index::open(&home.path().join("index")).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let f = index.fields();
+    let holds = |field, id: &str, term: &str| {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(tantivy::Term::from_field_text(f.id, id), IndexRecordOption::Basic)),
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    tantivy::Term::from_field_text(field, term),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ];
+        searcher.search(&BooleanQuery::new(clauses), &Count).unwrap() == 1
+    };
+    let mut checked = 0;
+    for record in records.iter().take(12) {
+        let id = record["id"].as_str().unwrap();
+        for (key, field) in [("title_stems", f.title), ("tags_stems", f.tags), ("body_stems", f.body)] {
+            let stems = record[key].as_str().unwrap();
+            for stem in stems.split(' ').filter(|s| !s.is_empty()) {
+                assert!(holds(field, id, stem), "{id}: {key} {stem:?} is not in the index");
+                checked += 1;
+            }
+        }
+        // The query side: `veille analyze` gives a title the terms exported for it.
+        let title = record["title"].as_str().unwrap();
+        let analyzed = veille(home.path()).args(["analyze", title]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&analyzed.stdout).trim(), record["title_stems"].as_str().unwrap());
+    }
+    assert!(checked > 1000, "{checked} terms checked");
+    // The Quickwit config maps every exported field (`extra` is dynamic).
+    let config = fs::read_to_string(repo().join("docs/quickwit-index.yaml")).unwrap();
+    for key in records[0].as_object().unwrap().keys().filter(|k| *k != "extra") {
+        assert!(
+            config.contains(&format!("name: {key},")) || config.contains(&format!("name: {key}\n")),
+            "{key}"
+        );
+    }
+    assert!(config.contains("fieldnorms: true") && config.contains("tokenizer: whitespace"));
+    // `--since`: what the archive got on or after a day.
+    let none = veille(home.path()).args(["export", "--since", "2999-01-01"]).output().unwrap();
+    assert!(none.status.success() && none.stdout.is_empty());
+}

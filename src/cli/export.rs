@@ -1,5 +1,13 @@
 //! `veille export`: a selection of the archive with all its fields, as
 //! NDJSON (ready for Quickwit's ingest API), CSV or one Markdown file.
+//!
+//! NDJSON carries, beside each French text field, the terms veille's own
+//! analyzer gives it (`title_stems`, `subtitle_stems`, `tags_stems`,
+//! `body_stems`, space-separated): Quickwit has no French stemmer, stop
+//! list or elision, so an index built on them (docs/quickwit-index.yaml)
+//! matches as veille's does, and `veille analyze` gives a query the same
+//! treatment. Dates kept among the front matter's own keys become RFC 3339
+//! strings.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -17,11 +25,20 @@ const EXAMPLES: &str = "\
 Without a query, every article of the corpus is exported; with one, the
 articles it finds (same language as `veille search`). Newest first.
 
+Quickwit (docs/quickwit-index.yaml, docs/quickwit.md): ingest with `quickwit
+index ingest`, which sends any size in batches; its HTTP ingest API takes at
+most 10 MiB a request, so for curl split the file first (`split -C 9M`).
+Quickwit does not replace a document by id: each night, ingest only what
+`--since` the last run brought, or delete and recreate the index.
+
 Examples:
   veille export > archive.ndjson
+  quickwit index ingest --index veille --input-path archive.ndjson
+  veille export --since 2026-12-01 > new.ndjson
+  split -C 9M archive.ndjson part- && for f in part-*; do
+    curl -XPOST http://127.0.0.1:7280/api/v1/veille/ingest --data-binary @$f; done
   veille export --format csv 'theme:eau depuis:2025' -o eau-2025.csv
-  veille export --format markdown 'site:la-lime type:communique'
-  veille export | curl -XPOST http://localhost:7280/api/v1/veille/ingest --data-binary @-";
+  veille export --format markdown 'site:la-lime type:communique'";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -45,6 +62,10 @@ pub struct ExportArgs {
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Only the articles archived (fetched, or their file written) on or
+    /// after this day: what a nightly run brought, to add to a Quickwit index
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// An exported article: dates as RFC 3339 datetimes, which Quickwit reads.
@@ -65,8 +86,52 @@ struct Record<'a> {
     links: &'a [String],
     sha256: String,
     body: &'a str,
-    #[serde(skip_serializing_if = "toml::Table::is_empty")]
-    extra: &'a toml::Table,
+    /// The terms veille's French analyzer gives each field, space-separated.
+    title_stems: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subtitle_stems: Option<String>,
+    tags_stems: String,
+    body_stems: String,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The terms of `text` as veille's index holds them, space-separated.
+pub fn stems(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> String {
+    let terms = crate::index::analyzer::terms(analyzer, text);
+    let mut out = String::with_capacity(text.len() / 2);
+    for (_, term) in terms {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&term);
+    }
+    out
+}
+
+/// A front-matter value as JSON; TOML dates and datetimes as RFC 3339
+/// strings (serde would write `{"$__toml_private_datetime": …}`).
+fn json_of(value: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(n) => J::from(*n),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(rfc3339(d)),
+        toml::Value::Array(items) => J::Array(items.iter().map(json_of).collect()),
+        toml::Value::Table(table) => J::Object(table.iter().map(|(k, v)| (k.clone(), json_of(v))).collect()),
+    }
+}
+
+/// A TOML date, time or datetime in RFC 3339: a day alone is its midnight
+/// UTC (as `published` is), a local datetime is taken as UTC.
+fn rfc3339(d: &toml::value::Datetime) -> String {
+    match (&d.date, &d.time, &d.offset) {
+        (Some(date), None, _) => format!("{date}T00:00:00Z"),
+        (Some(date), Some(time), None) => format!("{date}T{time}Z"),
+        _ => d.to_string(),
+    }
 }
 
 fn datetime(date: Option<PubDate>) -> Option<String> {
@@ -76,8 +141,14 @@ fn datetime(date: Option<PubDate>) -> Option<String> {
     })
 }
 
-fn record(a: &Article) -> Record<'_> {
+fn record<'a>(a: &'a Article, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -> Record<'a> {
+    let tags: Vec<String> = a.tags.iter().map(|t| stems(analyzer, t)).filter(|t| !t.is_empty()).collect();
     Record {
+        title_stems: stems(analyzer, &a.title),
+        subtitle_stems: a.subtitle.as_deref().map(|s| stems(analyzer, s)),
+        tags_stems: tags.join(" "),
+        body_stems: stems(analyzer, &crate::corpus::text::plain_text(&a.body)),
+        extra: a.extra.iter().map(|(k, v)| (k.clone(), json_of(v))).collect(),
         id: &a.id,
         url: a.url.as_deref(),
         canonical_url: a.canonical_url.as_deref(),
@@ -93,8 +164,20 @@ fn record(a: &Article) -> Record<'_> {
         links: &a.links,
         sha256: a.body_sha256(),
         body: &a.body,
-        extra: &a.extra,
     }
+}
+
+/// Whether `stored` entered or changed in the archive on or after `since`:
+/// its `fetched` date, else its file's modification time.
+fn archived_since(stored: &StoredArticle, since: chrono::NaiveDate) -> bool {
+    let day = match stored.article.fetched {
+        Some(fetched) => fetched.date(),
+        None => match std::fs::metadata(&stored.path).and_then(|m| m.modified()) {
+            Ok(modified) => chrono::DateTime::<chrono::Utc>::from(modified).date_naive(),
+            Err(_) => return true,
+        },
+    };
+    day >= since
 }
 
 /// The selected articles, newest first, and how many files could not be read.
@@ -141,7 +224,10 @@ fn select(context: &Context, args: &ExportArgs) -> anyhow::Result<(Vec<StoredArt
 }
 
 pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
-    let (articles, broken) = select(context, &args)?;
+    let (mut articles, broken) = select(context, &args)?;
+    if let Some(since) = args.since {
+        articles.retain(|stored| archived_since(stored, since));
+    }
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => {
             Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?)
@@ -151,8 +237,9 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
     let mut out = io::BufWriter::new(sink);
     match args.format {
         Format::Ndjson => {
+            let mut analyzer = crate::index::analyzer::french();
             for stored in &articles {
-                serde_json::to_writer(&mut out, &record(&stored.article))?;
+                serde_json::to_writer(&mut out, &record(&stored.article, &mut analyzer))?;
                 writeln!(out)?;
             }
         }

@@ -4,6 +4,7 @@
 //! module turns statuses and errors into exit codes (0 success, 1 partial
 //! failure, 2 usage or fatal error) and makes a closed pipe a quiet exit.
 
+mod analyze;
 mod articles;
 mod bench;
 mod brochure;
@@ -119,6 +120,7 @@ pub enum Command {
     Reprises(articles::ReprisesArgs),
     Check(articles::CheckArgs),
     Export(export::ExportArgs),
+    Analyze(analyze::AnalyzeArgs),
     Brochure(brochure::BrochureArgs),
     Extract(extract::ExtractArgs),
     Bench(bench::BenchArgs),
@@ -188,6 +190,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Reprises(args) => articles::reprises(&context, args),
         Command::Check(args) => articles::check(&context, args),
         Command::Export(args) => export::run(&context, args),
+        Command::Analyze(args) => analyze::run(&context, args),
         Command::Brochure(args) => brochure::run(&context, args),
         Command::Extract(args) => extract::run(&context, args),
         Command::Bench(args) => bench::run(&context, args),
