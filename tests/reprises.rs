@@ -194,3 +194,38 @@ fn a_missing_or_damaged_fingerprint_file_means_a_rebuild() {
     let out = veille(h).args(["index"]).assert().success().get_output().stdout.clone();
     assert!(String::from_utf8_lossy(&out).starts_with("updated the index of 2 articles"));
 }
+
+#[test]
+fn a_page_is_full_even_when_one_text_was_reposted_many_times() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    veille(h).args(["init", "-q"]).assert().success();
+    // Eight sites repost the communiqué; two other texts hold the query's words.
+    for n in 0..8 {
+        write(
+            h,
+            &format!("site{n}"),
+            &format!("copie{n}"),
+            "2025-06-02",
+            "Communiqué des Granges",
+            COMMUNIQUE,
+        );
+    }
+    write(h, "enquetes", "other", "2025-06-03", "La soif des centres de données", OTHER);
+    write(h, "breves", "breve", "2025-06-04", "Brève", "La nappe et les centres de données, encore.");
+    veille(h).args(["index", "-q"]).assert().success();
+    let out = veille(h)
+        .args(["search", "--json", "--limit", "3", "nappe", "centres", "données"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let ids: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "one hit for the eight copies, and the two others: {ids:?}");
+    assert_eq!(ids.iter().filter(|id| id.starts_with("copie")).count(), 1, "{ids:?}");
+}

@@ -344,14 +344,24 @@ impl Searcher {
             return run(options);
         }
         // Reprises fold into one hit: ask for more, fold (on ids read from
-        // the fast field, before any stored document is read), then take the page.
-        let wide = SearchOptions {
-            limit: (options.offset + options.limit) * 2,
-            offset: 0,
-            fold_page: Some((options.offset, options.limit)),
-            ..options.clone()
-        };
-        run(&wide)
+        // the fast field, before any stored document is read), then take the
+        // page; ask for more again while folding left the page short and
+        // more articles match (a text reposted on many sites).
+        let mut factor = 2;
+        loop {
+            let wide = SearchOptions {
+                limit: (options.offset + options.limit) * factor,
+                offset: 0,
+                fold_page: Some((options.offset, options.limit)),
+                ..options.clone()
+            };
+            let results = run(&wide)?;
+            let more = results.total > wide.limit || !results.total_is_exact;
+            if results.hits.len() >= options.limit || !more || factor >= MAX_FOLD_FACTOR {
+                return Ok(results);
+            }
+            factor *= 4;
+        }
     }
 
     /// Runs a parsed query: every word required, else best matches, else
@@ -712,6 +722,9 @@ impl Searcher {
         Ok(Some(results))
     }
 }
+
+/// How many times a page's length a folded search may ask for, at most.
+const MAX_FOLD_FACTOR: usize = 32;
 
 /// Words that make a question and say nothing of its subject.
 const QUESTION_WORDS: [&str; 16] = [
