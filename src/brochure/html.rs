@@ -598,7 +598,8 @@ sup { font-size: 0.7em; line-height: 0; }
 .byline { font-size: 0.9em; color: #444; text-align: left; }
 .article-body p + p { text-indent: 1.2em; margin-top: -0.6em; }
 .cover { text-align: center; }
-.cover .title { font-size: 2.4em; margin: 0.5em 0; }
+/* Headings are set left above: the cover's title is centred like the rest of the cover. */
+.cover .title { font-size: 2.4em; margin: 0.5em 0; text-align: center; }
 .cover .subtitle { font-size: 1.3em; font-style: italic; text-align: center; }
 .cover .collective { font-variant: small-caps; letter-spacing: 0.08em; text-align: center; }
 .cover .date { text-align: center; }
@@ -907,6 +908,19 @@ pub(crate) mod tests {
         assert!(
             !safe_url(" javascript:x") && !safe_url("java\nscript:x") && !safe_url("/a:b") && !safe_url("x")
         );
+    }
+
+    #[test]
+    fn the_cover_is_centred_title_included() {
+        // `h1 { text-align: left }` would win over the inherited centring.
+        let rule = |selector: &str| {
+            let start = CONTENT_CSS.find(&format!("\n{selector} {{")).unwrap_or_else(|| panic!("{selector}"));
+            let end = start + CONTENT_CSS[start..].find('}').unwrap();
+            CONTENT_CSS[start..end].to_string()
+        };
+        for selector in [".cover .title", ".cover .subtitle", ".cover .collective", ".cover .date"] {
+            assert!(rule(selector).contains("text-align: center"), "{selector}: {}", rule(selector));
+        }
     }
 
     #[test]
