@@ -268,3 +268,16 @@ fn a_document_shows_its_page_its_status_and_the_page_of_its_snippet() {
     assert!(reader.contains("Publié avec : « Brochures du kiosque »"), "{reader}");
     assert!(reader.contains("⚠ image only, no text"), "{reader}");
 }
+
+#[test]
+fn the_selected_theme_is_named_whole_in_the_status_bar() {
+    let mut app = app(Lang::Fr);
+    // Tab to the results, Tab to the themes, down to "IA militaire".
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    let screen = screen(&mut app, 120, 40);
+    let status = screen.lines().nth(38).unwrap();
+    assert!(status.contains("Thème : IA militaire"), "{status}");
+}

@@ -820,7 +820,7 @@ impl App {
             MouseEventKind::Down(_) if self.screen == Screen::Main && self.overlay == Overlay::None => {
                 // Results start below the query box (3 rows), each takes 3 rows.
                 let row = mouse.row as usize;
-                let sidebar = super::view::sidebar_width(self.width);
+                let sidebar = super::view::sidebar_width(self.width, &self.themes);
                 if (mouse.column as usize) < sidebar as usize {
                     let index = row.saturating_sub(4);
                     if index < self.themes.len() && index != self.theme_selected {

@@ -45,6 +45,7 @@ impl Text {
 
 pub const ALL: Text = Text::new("Tout", "All");
 pub const THEMES: Text = Text::new("Thèmes", "Themes");
+pub const THEME: Text = Text::new("Thème", "Theme");
 pub const RESULTS: Text = Text::new("Résultats", "Results");
 pub const SEARCH: Text = Text::new("Recherche", "Search");
 pub const READER: Text = Text::new("Lecture", "Reader");

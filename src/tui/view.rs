@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Focus, KINDS, Overlay, Screen};
+use super::app::{App, Focus, KINDS, Overlay, Screen, ThemeRow};
 use super::i18n;
 use super::keymap::Scope;
 use super::sanitize::{sanitize_line, truncate_to_width};
@@ -78,8 +78,24 @@ impl Palette {
     }
 }
 
-pub fn sidebar_width(width: u16) -> u16 {
-    if width < 70 { 0 } else { (width / 4).clamp(20, 32) }
+/// The themes sidebar: as wide as its longest row (mark, label, count,
+/// sparkline, borders), at least 20 columns and at most a third of the
+/// screen; none on a screen narrower than 70 columns.
+pub fn sidebar_width(width: u16, themes: &[ThemeRow]) -> u16 {
+    if width < 70 {
+        return 0;
+    }
+    let widest = themes
+        .iter()
+        .map(|t| {
+            let label = unicode_width::UnicodeWidthStr::width(sanitize_line(&t.label).as_ref());
+            let count = t.count.map_or(1, |n| n.to_string().len());
+            // Borders 2, mark 1, spaces 2, sparkline 8.
+            2 + 1 + label + 1 + count + 1 + 8
+        })
+        .max()
+        .unwrap_or(0);
+    (widest as u16).clamp(20, (width / 3).max(20))
 }
 
 /// Rows a result takes: title, metadata, snippet.
@@ -133,7 +149,7 @@ fn draw_main(frame: &mut Frame, app: &App, area: Rect) {
         let x = query_area.x + 1 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
         frame.set_cursor_position((x.min(query_area.right().saturating_sub(2)), query_area.y + 1));
     }
-    let sidebar = sidebar_width(area.width);
+    let sidebar = sidebar_width(area.width, &app.themes);
     let [themes_area, results_area] =
         Layout::horizontal([Constraint::Length(sidebar), Constraint::Min(10)]).areas(body);
     if sidebar > 0 {
@@ -465,6 +481,10 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Sort::Date => i18n::BY_DATE,
         };
         parts.push(format!("{} : {}", i18n::SORT.get(lang), sort.get(lang)));
+        // The selected theme's whole name, which a narrow sidebar may cut.
+        if let Some(theme) = app.themes.get(app.theme_selected).filter(|t| t.id.is_some()) {
+            parts.push(format!("{} : {}", i18n::THEME.get(lang), sanitize_line(&theme.label)));
+        }
     }
     if let Some(size) = app.archive_size {
         parts.push(format!("{size} {}", i18n::ARTICLES.get(lang)));
@@ -585,4 +605,27 @@ fn draw_filters(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(lines).block(block(i18n::FILTERS.get(lang).to_string(), true, app)),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(label: &str, count: usize) -> ThemeRow {
+        ThemeRow { id: Some(label.into()), label: label.into(), count: Some(count), timeline: vec![] }
+    }
+
+    #[test]
+    fn the_sidebar_fits_the_longest_theme_name_up_to_a_third_of_the_screen() {
+        let demo = [row("Énergie et nucléaire", 39), row("Surveillance et VSA", 23), row("Eau", 32)];
+        // Borders, mark, label, count, sparkline: the longest name is whole.
+        assert_eq!(sidebar_width(120, &demo), 2 + 1 + 20 + 1 + 2 + 1 + 8);
+        // A longer one takes a third of the screen at most (the status bar
+        // shows it whole when selected); never under 20 columns.
+        let long = [row("Extractivisme et matières premières", 16)];
+        assert_eq!(sidebar_width(120, &long), 40);
+        assert_eq!(sidebar_width(90, &long), 30);
+        assert_eq!(sidebar_width(120, &[row("Eau", 3)]), 20);
+        assert_eq!(sidebar_width(60, &demo), 0, "no sidebar under 70 columns");
+    }
 }
