@@ -168,7 +168,21 @@ fn each_size(name: &str, app: &mut App) {
 #[test]
 fn search_screen() {
     let mut app = app(Lang::Fr);
-    each_size("empty_query", &mut app);
+    // Opening, nothing typed: the newest articles, as a mail reader opens.
+    let generation = app
+        .start()
+        .into_iter()
+        .find_map(|effect| match effect {
+            veille::tui::app::Effect::Request(Request::Search { generation, query, sort, .. }) => {
+                assert!(query.is_empty(), "{query}");
+                assert_eq!(sort, veille::index::Sort::Date);
+                Some(generation)
+            }
+            _ => None,
+        })
+        .expect("the UI asks for the newest articles when it opens");
+    answer(&mut app, generation, hits());
+    each_size("newest_on_opening", &mut app);
     let generation = typed(&mut app, "eau");
     answer(&mut app, generation, hits());
     key(&mut app, KeyCode::Down);

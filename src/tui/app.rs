@@ -200,9 +200,18 @@ impl App {
         }
     }
 
-    /// What the runtime asks for when the UI opens.
+    /// What the runtime asks for when the UI opens: the theme counts, and
+    /// the newest articles (as a mail reader opens on the newest mail).
     pub fn start(&mut self) -> Vec<Effect> {
-        vec![Effect::Request(Request::ThemeCounts)]
+        let mut effects = vec![Effect::Request(Request::ThemeCounts)];
+        effects.extend(self.search());
+        effects
+    }
+
+    /// Whether the list shows the newest articles (nothing typed) rather
+    /// than the answer to a query.
+    pub fn lists_newest(&self) -> bool {
+        self.query.trim().is_empty() && self.results.similar_to.is_none()
     }
 
     /// The query as the search engine reads it: the words typed, the theme
@@ -230,16 +239,14 @@ impl App {
         self.selected = 0;
         self.results.similar_to = None;
         let query = self.full_query();
-        if query.is_empty() {
-            self.results = Results { generation: self.generation, ..Results::default() };
-            return Vec::new();
-        }
+        // Nothing typed: the newest articles (of the theme, with the filters).
+        let sort = if self.lists_newest() { Sort::Date } else { self.filters.sort };
         self.results.searching = true;
         self.results.generation = self.generation;
         vec![Effect::Request(Request::Search {
             generation: self.generation,
             query,
-            sort: self.filters.sort,
+            sort,
             limit: RESULT_LIMIT,
         })]
     }

@@ -64,6 +64,8 @@ pub const ARTICLES: Text = Text::new("articles", "articles");
 pub const SEARCHING: Text = Text::new("recherche…", "searching…");
 pub const COUNTING: Text = Text::new("calcul…", "counting…");
 pub const MODE_ALL: Text = Text::new("tous les mots", "all words");
+/// Nothing typed: the list shows the newest articles.
+pub const NEWEST: Text = Text::new("les plus récents", "newest first");
 pub const MODE_BEST: Text = Text::new("meilleures correspondances", "best matches");
 /// A ranked hit that lacks some of the words typed.
 pub const SOME_WORDS: Text = Text::new("certains des mots", "some of the words");

@@ -470,6 +470,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
                 format!("{} {}", app.results.total, i18n::ARTICLES.get(lang))
             };
             let mode = match mode {
+                _ if app.lists_newest() => i18n::NEWEST,
                 Mode::AllWords => i18n::MODE_ALL,
                 Mode::BestMatches => i18n::MODE_BEST,
                 Mode::Typo => i18n::MODE_TYPO,
@@ -477,6 +478,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             parts.push(format!("{count} · {}", mode.get(lang)));
         }
         let sort = match app.filters.sort {
+            _ if app.lists_newest() => i18n::BY_DATE,
             Sort::Relevance => i18n::BY_RELEVANCE,
             Sort::Date => i18n::BY_DATE,
         };
