@@ -214,6 +214,12 @@ fn reader_basket_help_and_filters() {
     key(&mut app, KeyCode::Char('p'));
     app.update(Msg::Worker(Response::Hits { hits: vec![hits().remove(0)] }));
     each_size("basket", &mut app);
+    // The brochure's title is asked before it is made.
+    key(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "L'eau en lutte");
+    let prompt = screen(&mut app, 80, 24);
+    assert!(prompt.contains("Titre de la brochure") && prompt.contains("L'eau en lutte"), "{prompt}");
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('?'));
     each_size("help", &mut app);

@@ -37,6 +37,9 @@ pub enum Overlay {
     None,
     Help,
     Filters,
+    /// The brochure's title asked before the basket's brochure is made
+    /// (the text is [`App::brochure_title`]).
+    BrochureTitle,
 }
 
 /// A line of the themes sidebar.
@@ -125,6 +128,8 @@ pub struct App {
     pub mouse: bool,
     /// Where the basket's brochure is written.
     pub brochures_dir: std::path::PathBuf,
+    /// The title being typed for the basket's brochure.
+    pub brochure_title: String,
     pub quit: bool,
     generation: u64,
     /// Analyses words to find the searched ones in an article.
@@ -194,6 +199,7 @@ impl App {
             height: 24,
             mouse: false,
             brochures_dir: std::path::PathBuf::from("brochures"),
+            brochure_title: String::new(),
             quit: false,
             generation: 0,
             analyzer: None,
@@ -442,6 +448,51 @@ impl App {
         vec![Effect::Request(Request::Similar { generation: self.generation, id: hit.id, limit: 30 })]
     }
 
+    /// A key while the brochure's title is asked: text editing, Enter makes
+    /// the brochure (and keeps the title in the basket), Esc gives up.
+    fn edit_brochure_title(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Esc => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let title = self.brochure_title.trim().to_string();
+                if title.is_empty() {
+                    return Vec::new();
+                }
+                self.overlay = Overlay::None;
+                self.status = Some(i18n::EXPORTING.get(self.lang).to_string());
+                let mut effects = Vec::new();
+                if self.basket.title.as_deref() != Some(title.as_str()) {
+                    self.basket.title = Some(title.clone());
+                    effects.push(Effect::SaveBasket);
+                }
+                effects.push(Effect::Request(Request::Brochure {
+                    basket: self.basket.name.clone(),
+                    title,
+                    dir: self.brochures_dir.clone(),
+                }));
+                effects
+            }
+            KeyCode::Backspace => {
+                self.brochure_title.pop();
+                Vec::new()
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.brochure_title.clear();
+                Vec::new()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if self.brochure_title.chars().count() < 200 {
+                    self.brochure_title.push(c);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn page(&self) -> usize {
         (self.height as usize).saturating_sub(8).max(1)
     }
@@ -455,6 +506,9 @@ impl App {
                 self.quit = true;
             }
             return Vec::new();
+        }
+        if self.overlay == Overlay::BrochureTitle {
+            return self.edit_brochure_title(key);
         }
         if self.focus == Focus::Query
             && self.screen == Screen::Main
@@ -750,13 +804,10 @@ impl App {
             Action::OpenBrowser => self.url_action(false),
             Action::CopyUrl => self.url_action(true),
             Action::Export if !self.basket.articles.is_empty() => {
-                let title = self.basket.title.clone().unwrap_or_else(|| self.basket.name.clone());
-                self.status = Some(i18n::EXPORTING.get(self.lang).to_string());
-                vec![Effect::Request(Request::Brochure {
-                    basket: self.basket.name.clone(),
-                    title,
-                    dir: self.brochures_dir.clone(),
-                })]
+                // The title is asked first, prefilled with the basket's own.
+                self.brochure_title = self.basket.title.clone().unwrap_or_default();
+                self.overlay = Overlay::BrochureTitle;
+                Vec::new()
             }
             Action::NextBasket if !self.baskets.is_empty() => {
                 let at = self
@@ -902,6 +953,31 @@ mod tests {
 
     fn typed(app: &mut App, text: &str) -> Vec<Effect> {
         text.chars().flat_map(|c| press(app, KeyCode::Char(c))).collect()
+    }
+
+    #[test]
+    fn a_brochure_from_the_basket_asks_its_title_first() {
+        let mut app = app();
+        app.basket.articles.push("1".into());
+        app.screen = Screen::Basket;
+        assert!(typed(&mut app, "e").is_empty(), "nothing is made before the title is given");
+        assert_eq!(app.overlay, Overlay::BrochureTitle);
+        assert_eq!(app.brochure_title, "", "a basket without a title starts empty, not 'panier'");
+        assert!(press(&mut app, KeyCode::Enter).is_empty(), "an empty title makes nothing");
+        typed(&mut app, "L'eauX");
+        press(&mut app, KeyCode::Backspace);
+        let effects = press(&mut app, KeyCode::Enter);
+        assert_eq!(app.overlay, Overlay::None);
+        assert!(matches!(effects[0], Effect::SaveBasket), "the title is kept in the basket");
+        assert!(
+            matches!(&effects[1], Effect::Request(Request::Brochure { title, basket, .. }) if title == "L'eau" && basket == "panier")
+        );
+        assert_eq!(app.basket.title.as_deref(), Some("L'eau"));
+        // Next time the basket's title is offered; Esc gives up.
+        typed(&mut app, "e");
+        assert_eq!(app.brochure_title, "L'eau");
+        assert!(press(&mut app, KeyCode::Esc).is_empty());
+        assert_eq!(app.overlay, Overlay::None);
     }
 
     fn results(app: &mut App, generation: u64, hits: Vec<Hit>) {

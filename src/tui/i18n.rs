@@ -64,6 +64,10 @@ pub const ARTICLES: Text = Text::new("articles", "articles");
 pub const SEARCHING: Text = Text::new("recherche…", "searching…");
 pub const COUNTING: Text = Text::new("calcul…", "counting…");
 pub const MODE_ALL: Text = Text::new("tous les mots", "all words");
+/// The prompt for the basket's brochure title.
+pub const BROCHURE_TITLE: Text = Text::new("Titre de la brochure", "Brochure title");
+pub const BROCHURE_TITLE_HINT: Text =
+    Text::new("Entrée : faire la brochure · Échap : annuler", "Enter: make the brochure · Esc: cancel");
 /// Nothing typed: the list shows the newest articles.
 pub const NEWEST: Text = Text::new("les plus récents", "newest first");
 pub const MODE_BEST: Text = Text::new("meilleures correspondances", "best matches");

@@ -125,6 +125,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match app.overlay {
         Overlay::Help => draw_help(frame, app, area),
         Overlay::Filters => draw_filters(frame, app, area),
+        Overlay::BrochureTitle => draw_brochure_title(frame, app, area),
         Overlay::None => {}
     }
 }
@@ -575,6 +576,27 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Clear, popup);
     let title = format!("{} — {}", i18n::HELP.get(lang), i18n::HELP_CLOSE.get(lang));
     frame.render_widget(Paragraph::new(lines).block(block(title, true, app)), popup);
+}
+
+fn draw_brochure_title(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let popup = centered(area, 60, 5);
+    let inner = popup.width.saturating_sub(4) as usize;
+    let text = sanitize_line(&app.brochure_title);
+    // The end of a long title stays in view, with the cursor after it.
+    let shown: String = {
+        let chars: Vec<char> = text.chars().collect();
+        chars[chars.len().saturating_sub(inner.saturating_sub(1))..].iter().collect()
+    };
+    let lines = vec![
+        Line::from(Span::styled(format!(" {shown}▏"), app.palette.selected)),
+        Line::from(Span::styled(format!(" {}", i18n::BROCHURE_TITLE_HINT.get(lang)), app.palette.dim)),
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(i18n::BROCHURE_TITLE.get(lang).to_string(), true, app)),
+        popup,
+    );
 }
 
 fn draw_filters(frame: &mut Frame, app: &App, area: Rect) {
