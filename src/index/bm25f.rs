@@ -182,32 +182,49 @@ impl FieldsTermScorer {
     }
 }
 
+/// Moves each docset standing on `current` to its next document; returns
+/// the smallest document they then stand on (a union's next).
+pub(crate) fn advance_all<'a, D: DocSet + ?Sized + 'a>(
+    docsets: impl Iterator<Item = &'a mut D>,
+    current: DocId,
+) -> DocId {
+    let mut next = TERMINATED;
+    for docset in docsets {
+        let mut doc = docset.doc();
+        if doc == current {
+            doc = docset.advance();
+        }
+        next = next.min(doc);
+    }
+    next
+}
+
+/// Moves each docset before `target` to `target` or after; returns the
+/// smallest document they then stand on (a union's seek).
+pub(crate) fn seek_all<'a, D: DocSet + ?Sized + 'a>(
+    docsets: impl Iterator<Item = &'a mut D>,
+    target: DocId,
+) -> DocId {
+    let mut next = TERMINATED;
+    for docset in docsets {
+        let mut doc = docset.doc();
+        if doc < target {
+            doc = docset.seek(target);
+        }
+        next = next.min(doc);
+    }
+    next
+}
+
 impl DocSet for FieldsTermScorer {
     fn advance(&mut self) -> DocId {
-        let current = self.doc;
-        let mut next = TERMINATED;
-        for field in &mut self.fields {
-            let mut doc = field.postings.doc();
-            if doc == current {
-                doc = field.postings.advance();
-            }
-            next = next.min(doc);
-        }
-        self.doc = next;
-        next
+        self.doc = advance_all(self.fields.iter_mut().map(|f| &mut f.postings), self.doc);
+        self.doc
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        let mut next = TERMINATED;
-        for field in &mut self.fields {
-            let mut doc = field.postings.doc();
-            if doc < target {
-                doc = field.postings.seek(target);
-            }
-            next = next.min(doc);
-        }
-        self.doc = next;
-        next
+        self.doc = seek_all(self.fields.iter_mut().map(|f| &mut f.postings), target);
+        self.doc
     }
 
     fn doc(&self) -> DocId {

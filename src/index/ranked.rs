@@ -22,7 +22,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use super::bm25f::{FieldsTermQuery, K1};
+use super::bm25f::{FieldsTermQuery, K1, advance_all, seek_all};
 
 /// A query scored as tantivy scores terms and phrases, with what bounds
 /// its score: each of its terms and the boost it is searched with. A term
@@ -262,30 +262,13 @@ struct Union {
 
 impl DocSet for Union {
     fn advance(&mut self) -> DocId {
-        let current = self.doc;
-        let mut next = TERMINATED;
-        for scorer in &mut self.scorers {
-            let mut doc = scorer.doc();
-            if doc == current {
-                doc = scorer.advance();
-            }
-            next = next.min(doc);
-        }
-        self.doc = next;
-        next
+        self.doc = advance_all(self.scorers.iter_mut().map(|s| s.as_mut()), self.doc);
+        self.doc
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        let mut next = TERMINATED;
-        for scorer in &mut self.scorers {
-            let mut doc = scorer.doc();
-            if doc < target {
-                doc = scorer.seek(target);
-            }
-            next = next.min(doc);
-        }
-        self.doc = next;
-        next
+        self.doc = seek_all(self.scorers.iter_mut().map(|s| s.as_mut()), target);
+        self.doc
     }
 
     fn doc(&self) -> DocId {
