@@ -360,7 +360,8 @@ impl Searcher {
             if results.hits.len() >= options.limit || !more || factor >= MAX_FOLD_FACTOR {
                 return Ok(results);
             }
-            factor *= 4;
+            // One more run, wide enough for a text reposted many times.
+            factor = MAX_FOLD_FACTOR;
         }
     }
 
@@ -724,7 +725,7 @@ impl Searcher {
 }
 
 /// How many times a page's length a folded search may ask for, at most.
-const MAX_FOLD_FACTOR: usize = 32;
+const MAX_FOLD_FACTOR: usize = 16;
 
 /// Words that make a question and say nothing of its subject.
 const QUESTION_WORDS: [&str; 16] = [
