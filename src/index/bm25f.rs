@@ -144,9 +144,7 @@ impl Weight for FieldsTermWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.fields_scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!("document #{doc} does not match")));
-        }
+        seek_to(&mut scorer, doc)?;
         let mut explanation = Explanation::new("BM25F", scorer.score());
         explanation.add_const("idf", self.idf);
         explanation.add_const("pseudo-frequency", scorer.pseudo_frequency());
@@ -179,6 +177,15 @@ impl FieldsTermScorer {
             }
         }
         tf
+    }
+}
+
+/// Moves `docset` to `doc` for an explanation; an error when it does not match.
+pub(crate) fn seek_to(docset: &mut dyn DocSet, doc: DocId) -> tantivy::Result<()> {
+    if docset.seek(doc) == doc {
+        Ok(())
+    } else {
+        Err(tantivy::TantivyError::InvalidArgument(format!("document #{doc} does not match")))
     }
 }
 

@@ -22,7 +22,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use super::bm25f::{FieldsTermQuery, K1, advance_all, seek_all};
+use super::bm25f::{FieldsTermQuery, K1, advance_all, seek_all, seek_to};
 
 /// A query scored as tantivy scores terms and phrases, with what bounds
 /// its score: each of its terms and the boost it is searched with. A term
@@ -161,9 +161,7 @@ impl Weight for RankedWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut union = self.union(reader, 1.0)?;
-        if union.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!("document #{doc} does not match")));
-        }
+        seek_to(&mut union, doc)?;
         let mut explanation = Explanation::new("sum of the words' scores", union.score());
         for (weight, _) in &self.clauses {
             if let Ok(clause) = weight.explain(reader, doc) {
