@@ -89,6 +89,11 @@ fn a_theme_brochure_in_every_format() {
     assert!(sides[0].contains("L’eau et les data centers"), "first side: {}", sides[0]);
     let html = std::fs::read_to_string(out.join(format!("{stem}.html"))).unwrap();
     assert!(html.contains("<!DOCTYPE html>") && !html.contains("<script"));
+    // Sites are named as sources.toml names them, not by their ids.
+    assert!(flat.contains("Cahiersdufrein") && !flat.contains("cahiers-du-frein"));
+    for text in [&html, &md] {
+        assert!(text.contains("Cahiers du frein") && !text.contains("cahiers-du-frein"));
+    }
 }
 
 #[test]

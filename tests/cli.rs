@@ -349,6 +349,7 @@ fn demo_home() -> TempDir {
     let dir = new_home();
     support::demo::copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
     fs::copy(repo().join("corpus/themes.toml"), dir.path().join("corpus/themes.toml")).unwrap();
+    fs::copy(repo().join("corpus/sources.toml"), dir.path().join("corpus/sources.toml")).unwrap();
     dir
 }
 
@@ -477,6 +478,54 @@ fn themes_with_counts_timelines_and_json() {
 }
 
 #[test]
+fn sites_are_shown_by_name_and_chosen_by_id() {
+    let home = demo_home();
+    let stdout = |args: &[&str]| {
+        let output = veille(home.path()).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = stdout(&["search", "site:cahiers-du-frein", "-n", "3"]);
+    assert!(text.contains("     Cahiers du frein · ") && !text.contains("cahiers-du-frein"), "{text}");
+    let text = stdout(&["search", "vidéosurveillance"]);
+    assert!(text.contains("also on: Le Hibou veilleur"), "{text}");
+    let hits = json_lines(stdout(&["search", "--json", "site:la-lime", "-n", "2"]).as_bytes());
+    assert!(hits.iter().all(|h| h["site"] == "la-lime" && h["site_name"] == "La Lime"), "{hits:?}");
+    let text = stdout(&["list", "--site", "la-lime", "--limit", "2"]);
+    assert!(text.contains("La Lime") && !text.contains("la-lime"), "{text}");
+    let text = stdout(&["export", "--format", "markdown", "site:hibou-veilleur"]);
+    assert!(text.contains("Le Hibou veilleur · "), "{text}");
+
+    // An import line may name its site; sources.toml's [[site]] comes first.
+    let lines = home.path().join("kali.jsonl");
+    fs::write(
+        &lines,
+        "{\"id\": \"k1\", \"site\": \"kali\", \"site_name\": \"Kali\", \"title\": \"Les barrages et la soif\", \"body\": \"Texte.\"}\n",
+    )
+    .unwrap();
+    veille(home.path()).args(["import", "-q"]).arg(&lines).assert().success();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    let file =
+        article_files(home.path()).into_iter().find(|p| p.to_string_lossy().contains("/kali/")).unwrap();
+    assert!(fs::read_to_string(&file).unwrap().contains("\nsite_name = \"Kali\"\n"));
+    let text = stdout(&["search", "site:kali"]);
+    assert!(text.contains("     Kali · "), "{text}");
+    let sources = home.path().join("corpus/sources.toml");
+    let mut toml = fs::read_to_string(&sources).unwrap();
+    toml.push_str("\n[[site]]\nid = \"kali\"\nname = \"Kali, la revue\"\n");
+    fs::write(&sources, toml).unwrap();
+    let text = stdout(&["search", "site:kali"]);
+    assert!(text.contains("     Kali, la revue · "), "{text}");
+    // A broken sources.toml does not stop a search: the article's own name
+    // (or the id) is shown, with a warning.
+    fs::write(&sources, "[[site]]\nid = \"kali\"\n").unwrap();
+    let output = veille(home.path()).args(["search", "site:kali"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("     Kali · "));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sources.toml"));
+}
+
+#[test]
 fn export_formats_and_similar() {
     let home = demo_home();
     let output = veille(home.path()).args(["export", "site:la-lime"]).output().unwrap();
@@ -492,7 +541,7 @@ fn export_formats_and_similar() {
         .assert()
         .success();
     let csv = fs::read_to_string(&csv_file).unwrap();
-    assert!(csv.starts_with("id,url,site,title"));
+    assert!(csv.starts_with("id,url,site,site_name,title"));
     veille(home.path())
         .args(["export", "--format", "markdown", "type:communique site:hibou-veilleur"])
         .assert()

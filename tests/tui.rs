@@ -28,6 +28,13 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         title: title.into(),
         subtitle: None,
         site: site.into(),
+        site_name: match site {
+            "collectif-sablier" => "Collectif Le Sablier",
+            "la-lime" => "La Lime",
+            "cahiers-du-frein" => "Cahiers du frein",
+            other => other,
+        }
+        .into(),
         kind: "article".into(),
         authors: vec!["Collectif Le Sablier".into()],
         published: Some(date.into()),
@@ -36,6 +43,7 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         score: 1.0,
         snippet: Some(Snippet { text: snippet.into(), highlights: vec![highlight], page: None }),
         also_on: vec![],
+        also_on_names: vec![],
         reprises: 0,
         partial: false,
     }

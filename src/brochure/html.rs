@@ -477,7 +477,7 @@ pub(crate) fn byline(p: &Piece, french: bool) -> String {
     if !authors.is_empty() {
         parts.push(format!("<span class=\"authors\">{}</span>", typography::join(&authors)));
     }
-    let site = prose(&p.site, false);
+    let site = prose(p.head_site(), false);
     if !site.is_empty() {
         parts.push(format!("<span class=\"site\">{site}</span>"));
     }

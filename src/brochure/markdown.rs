@@ -115,7 +115,7 @@ fn byline(p: &Piece, french: bool) -> String {
     if !authors.is_empty() {
         parts.push(typography::join(&authors));
     }
-    parts.push(escape(&prose(&p.site, false)));
+    parts.push(escape(&prose(p.head_site(), false)));
     if let Some(published) = p.published.as_deref().filter(|d| !d.trim().is_empty()) {
         parts.push(escape(&typography::date_str(published)));
     }

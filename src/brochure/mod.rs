@@ -153,7 +153,13 @@ pub fn assemble(corpus: &Corpus, selected: &[Selected], title: &str) -> Result<B
             title: article.display_title(),
             subtitle: article.subtitle.clone(),
             authors: article.authors.clone(),
-            site: article.site.clone(),
+            // The hit's name comes from sources.toml; the article's own
+            // name or its id when the hit has none.
+            site: if hit.site_name.is_empty() {
+                article.site_name.clone().unwrap_or_else(|| article.site.clone())
+            } else {
+                hit.site_name.clone()
+            },
             published: article.published.map(|d| d.date().to_string()),
             url: article.url.clone(),
             archived: article.fetched.map(|d| d.date().to_string()),

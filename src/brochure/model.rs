@@ -29,7 +29,7 @@ pub struct Piece {
     pub title: String,
     pub subtitle: Option<String>,
     pub authors: Vec<String>,
-    /// The site's id (its name when known).
+    /// The site's name (its id when it has none).
     pub site: String,
     /// `YYYY-MM-DD`.
     pub published: Option<String>,
@@ -40,4 +40,25 @@ pub struct Piece {
     pub body: String,
     /// Other places the same text appeared (URLs), listed on the sources page.
     pub also: Vec<String>,
+}
+
+impl Piece {
+    /// The site as an article's head shows it: nothing when it only repeats
+    /// the byline (a collective publishing on its own site).
+    pub fn head_site(&self) -> &str {
+        if self.authors.iter().any(|a| a.trim() == self.site.trim()) { "" } else { &self.site }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_that_repeats_the_byline_is_left_out_of_the_head() {
+        let own = Piece { authors: vec!["La Lime".into()], site: "La Lime".into(), ..Piece::default() };
+        assert_eq!(own.head_site(), "");
+        let relayed = Piece { authors: vec!["Ana".into()], site: "La Lime".into(), ..Piece::default() };
+        assert_eq!(relayed.head_site(), "La Lime");
+    }
 }

@@ -142,7 +142,7 @@ pub fn data(b: &Brochure, paper: Paper) -> serde_json::Value {
                 "title": french(&a.title),
                 "subtitle": a.subtitle.as_deref().map(french),
                 "authors": french(&a.authors.join(", ")),
-                "site": a.site,
+                "site": a.head_site(),
                 "date": a.published.as_deref().map(french_iso),
                 "url": a.url,
                 "archived": a.archived.as_deref().map(french_iso),

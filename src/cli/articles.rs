@@ -98,6 +98,7 @@ pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
     });
     // Newest first; undated last; ties in path order.
     articles.sort_by_key(|s| std::cmp::Reverse(s.article.published.map(|p| p.timestamp())));
+    let names = home.site_names_or_ids();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for stored in articles.iter().take(args.limit.unwrap_or(usize::MAX)) {
         let a = &stored.article;
@@ -113,7 +114,7 @@ pub fn list(context: &Context, args: ListArgs) -> anyhow::Result<Status> {
                 date,
                 context.out.dim(&a.id),
                 a.kind,
-                a.site,
+                names.display(&a.site, a.site_name.as_deref()),
                 context.out.bold(&a.title)
             )?;
         }
@@ -219,11 +220,15 @@ pub fn links(context: &Context, args: LinksArgs) -> anyhow::Result<Status> {
         writeln!(out)?;
         return Ok(Status::Success);
     }
+    let names = home.site_names_or_ids();
     let title = |id: &str| {
         articles
             .iter()
             .find(|s| s.article.id == id)
-            .map(|s| format!("{id}  {} ({})", s.article.display_title(), s.article.site))
+            .map(|s| {
+                let site = names.display(&s.article.site, s.article.site_name.as_deref());
+                format!("{id}  {} ({site})", s.article.display_title())
+            })
             .unwrap_or_else(|| id.to_string())
     };
     writeln!(out, "{}", context.out.bold(&stored.article.display_title()))?;
@@ -271,7 +276,7 @@ pub fn reprises(context: &Context, args: ReprisesArgs) -> anyhow::Result<Status>
     for (n, hit) in hits.iter().enumerate() {
         let role = if n == 0 { "original" } else { "reprise" };
         let date = hit.published.clone().unwrap_or_else(|| "sans date".into());
-        writeln!(out, "{role:<9} {}  {} · {date}  {}", hit.id, hit.site, context.out.bold(&hit.title))?;
+        writeln!(out, "{role:<9} {}  {} · {date}  {}", hit.id, hit.site_name, context.out.bold(&hit.title))?;
         if let Some(url) = &hit.url {
             writeln!(out, "          {}", context.out.dim(url))?;
         }

@@ -18,6 +18,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{Context, Status};
+use crate::config::SiteNames;
 use crate::corpus::{Article, Corpus, PubDate, StoredArticle};
 use crate::index::search::{SearchOptions, Sort};
 
@@ -75,6 +76,8 @@ struct Record<'a> {
     url: Option<&'a str>,
     canonical_url: Option<&'a str>,
     site: &'a str,
+    /// The site as people say it (sources.toml, else the article's own).
+    site_name: &'a str,
     title: &'a str,
     subtitle: Option<&'a str>,
     authors: &'a [String],
@@ -141,7 +144,11 @@ fn datetime(date: Option<PubDate>) -> Option<String> {
     })
 }
 
-fn record<'a>(a: &'a Article, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -> Record<'a> {
+fn record<'a>(
+    a: &'a Article,
+    names: &'a SiteNames,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+) -> Record<'a> {
     let tags: Vec<String> = a.tags.iter().map(|t| stems(analyzer, t)).filter(|t| !t.is_empty()).collect();
     Record {
         title_stems: stems(analyzer, &a.title),
@@ -153,6 +160,7 @@ fn record<'a>(a: &'a Article, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -
         url: a.url.as_deref(),
         canonical_url: a.canonical_url.as_deref(),
         site: &a.site,
+        site_name: names.display(&a.site, a.site_name.as_deref()),
         title: &a.title,
         subtitle: a.subtitle.as_deref(),
         authors: &a.authors,
@@ -235,11 +243,12 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
         None => Box::new(io::stdout().lock()),
     };
     let mut out = io::BufWriter::new(sink);
+    let names = context.home()?.site_names_or_ids();
     match args.format {
         Format::Ndjson => {
             let mut analyzer = crate::index::analyzer::french();
             for stored in &articles {
-                serde_json::to_writer(&mut out, &record(&stored.article, &mut analyzer))?;
+                serde_json::to_writer(&mut out, &record(&stored.article, &names, &mut analyzer))?;
                 writeln!(out)?;
             }
         }
@@ -249,6 +258,7 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
                 "id",
                 "url",
                 "site",
+                "site_name",
                 "title",
                 "subtitle",
                 "authors",
@@ -266,6 +276,7 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
                     a.id.as_str(),
                     a.url.as_deref().unwrap_or_default(),
                     &a.site,
+                    names.display(&a.site, a.site_name.as_deref()),
                     &a.title,
                     a.subtitle.as_deref().unwrap_or_default(),
                     &a.authors.join("; "),
@@ -290,7 +301,7 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
                 if let Some(subtitle) = &a.subtitle {
                     writeln!(out, "*{subtitle}*\n")?;
                 }
-                let mut meta = vec![a.site.clone()];
+                let mut meta = vec![names.display(&a.site, a.site_name.as_deref()).to_string()];
                 meta.extend(a.published.map(|p| p.date().to_string()));
                 if !a.authors.is_empty() {
                     meta.push(a.authors.join(", "));

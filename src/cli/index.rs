@@ -114,5 +114,5 @@ pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec
     for error in errors {
         tracing::warn!("{error}");
     }
-    Ok((Searcher::new(index, parsed)?, themes))
+    Ok((Searcher::new(index, parsed)?.with_site_names(home.site_names_or_ids()), themes))
 }

@@ -141,7 +141,8 @@ fn print_results(
     for (n, hit) in results.hits.iter().enumerate() {
         let title = if hit.title.trim().is_empty() { "(sans titre)" } else { hit.title.as_str() };
         writeln!(out, "{:>3}. {}", offset + n + 1, context.out.bold(title))?;
-        let mut meta = vec![hit.site.clone(), hit.published.clone().unwrap_or_else(|| "sans date".into())];
+        let mut meta =
+            vec![hit.site_name.clone(), hit.published.clone().unwrap_or_else(|| "sans date".into())];
         if hit.kind != "article" {
             meta.push(hit.kind.clone());
         }
@@ -151,7 +152,7 @@ fn print_results(
         }
         writeln!(out, "     {}", context.out.dim(&meta.join(" · ")))?;
         if !hit.also_on.is_empty() {
-            writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on.join(", "))))?;
+            writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on_names.join(", "))))?;
         }
         if let Some(snippet) = &hit.snippet {
             match snippet.page {

@@ -166,13 +166,14 @@ fn write_digest(
         chrono::Local::now().format("%Y-%m-%d"),
         summary.new_articles.len()
     );
+    let names = home.site_names_or_ids();
     for a in &summary.new_articles {
         let title = escape(&a.title);
         let title = match &a.url {
             Some(url) => format!("[{title}](<{url}>)"),
             None => title,
         };
-        text.push_str(&format!("- **{title}** — {}", escape(&a.site)));
+        text.push_str(&format!("- **{title}** — {}", escape(names.display(&a.site, None))));
         if let Some(date) = &a.published {
             text.push_str(&format!(", {date}"));
         }

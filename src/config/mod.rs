@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 pub use settings::Settings;
-pub use sources::{Profile, Source};
+pub use sources::{Profile, SiteNames, Source};
 pub use themes::Theme;
 
 #[derive(Debug, thiserror::Error)]

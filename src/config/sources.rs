@@ -1,4 +1,7 @@
-//! `corpus/sources.toml`: the sites the archive follows, one `[[source]]` each.
+//! `corpus/sources.toml`: the sites the archive follows, one `[[source]]`
+//! each, and the names of sites it holds without crawling them (`[[site]]`:
+//! imported archives, the demo's sites). [`SiteNames`] is what every reader
+//! shows instead of a site's id.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -97,20 +100,66 @@ fn default_lang() -> String {
     "fr".into()
 }
 
+/// A site the archive holds but does not crawl: only its name.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedSite {
+    id: String,
+    name: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
     source: Vec<Spanned<Source>>,
+    #[serde(default)]
+    site: Vec<Spanned<NamedSite>>,
+}
+
+/// Sites' names by id, as the sources file gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteNames(HashMap<String, String>);
+
+impl SiteNames {
+    /// The name sources.toml gives the site `id`.
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.0.get(id).map(String::as_str)
+    }
+
+    /// How the site `id` is shown to a person: its name in sources.toml,
+    /// else the name its article carries (`site_name`, from an import),
+    /// else the id itself.
+    pub fn display<'a>(&'a self, id: &'a str, carried: Option<&'a str>) -> &'a str {
+        self.get(id).or(carried.filter(|n| !n.trim().is_empty())).unwrap_or(id)
+    }
+
+    pub fn insert(&mut self, id: impl Into<String>, name: impl Into<String>) {
+        self.0.insert(id.into(), name.into());
+    }
+}
+
+/// Everything the sources file says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourcesFile {
+    pub sources: Vec<Source>,
+    /// Names of the sources that have one and of the `[[site]]` entries.
+    pub names: SiteNames,
 }
 
 /// Reads and validates the sources file; a missing file means no sources.
 pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
+    Ok(load_file(path)?.sources)
+}
+
+/// Reads and validates the sources file, `[[site]]` names included.
+pub fn load_file(path: &Path) -> Result<SourcesFile, ConfigError> {
     let Some(text) = read_optional(path)? else {
-        return Ok(Vec::new());
+        return Ok(SourcesFile::default());
     };
     let file: File = parse_toml(path, &text)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut names = SiteNames::default();
     let mut sources = Vec::with_capacity(file.source.len());
     for spanned in file.source {
         let span = spanned.span();
@@ -152,9 +201,27 @@ pub fn load(path: &Path) -> Result<Vec<Source>, ConfigError> {
         {
             return Err(fail("`crawl_delay` must be a number of seconds ≥ 0".into()));
         }
+        if !source.name.trim().is_empty() {
+            names.insert(source.id.clone(), source.name.trim());
+        }
         sources.push(source);
     }
-    Ok(sources)
+    for spanned in file.site {
+        let span = spanned.span();
+        let site = spanned.into_inner();
+        let fail =
+            |message: String| invalid_at(path, &text, span.clone(), format!("site {:?}: {message}", site.id));
+        check_id(&site.id).map_err(&fail)?;
+        let line = super::line_at(&text, span.start);
+        if let Some(first) = seen.insert(site.id.clone(), line) {
+            return Err(fail(format!("id already used on line {first}")));
+        }
+        if site.name.trim().is_empty() {
+            return Err(fail("`name` is empty".into()));
+        }
+        names.insert(site.id, site.name.trim());
+    }
+    Ok(SourcesFile { sources, names })
 }
 
 fn check_url(field: &str, value: &str) -> Result<(), String> {
@@ -187,7 +254,8 @@ mod tests {
     #[test]
     fn the_shipped_examples_are_valid_once_uncommented() {
         let shipped = include_str!("../../corpus/sources.toml");
-        let toml_line = regex::Regex::new(r"^# (\[\[source\]\]|\[source\.selectors\]|[a-z_]+ = )").unwrap();
+        let toml_line =
+            regex::Regex::new(r"^# (\[\[source\]\]|\[\[site\]\]|\[source\.selectors\]|[a-z_]+ = )").unwrap();
         let uncommented: String = shipped
             .lines()
             .map(|l| if toml_line.is_match(l) { &l[2..] } else { l })
@@ -198,6 +266,38 @@ mod tests {
         for id in ["ricochets", "infokiosques", "reporterre", "pmo", "laquadrature", "antitech"] {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
+    }
+
+    #[test]
+    fn sites_are_named_by_sources_and_site_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.toml");
+        let text = "[[source]]\nid = \"lime\"\nname = \" La Lime \"\nhomepage = \"https://lime.example/\"\n\
+                    [[source]]\nid = \"anon\"\nhomepage = \"https://anon.example/\"\n\
+                    [[site]]\nid = \"kali\"\nname = \"Kali\"\n";
+        std::fs::write(&path, text).unwrap();
+        let file = load_file(&path).unwrap();
+        assert_eq!(file.sources.len(), 2, "a [[site]] is not crawled");
+        assert_eq!(file.names.display("lime", Some("autre")), "La Lime");
+        assert_eq!(file.names.display("kali", None), "Kali");
+        assert_eq!(file.names.display("anon", Some("Anonyme")), "Anonyme", "the article's own name");
+        assert_eq!(file.names.display("anon", Some(" ")), "anon");
+        assert_eq!(file.names.display("inconnu", None), "inconnu");
+    }
+
+    #[test]
+    fn bad_site_tables_name_their_line() {
+        let err = load_text(
+            "[[source]]\nid = \"a\"\nhomepage = \"https://a.example\"\n[[site]]\nid = \"a\"\nname = \"A\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains(":4:") && err.contains("line 1"), "{err}");
+        let err = load_text("\n[[site]]\nid = \"b\"\nname = \"\"\n").unwrap_err();
+        assert!(err.contains(":2:") && err.contains("name"), "{err}");
+        let err = load_text("[[site]]\nid = \"B C\"\nname = \"x\"\n").unwrap_err();
+        assert!(err.contains(":1:"), "{err}");
+        let err = load_text("[[site]]\nid = \"b\"\nnom = \"x\"\n").unwrap_err();
+        assert!(err.contains("nom"), "{err}");
     }
 
     #[test]

@@ -150,6 +150,11 @@ pub struct Article {
     pub canonical_url: Option<String>,
     /// Source id of the site the article comes from.
     pub site: String,
+    /// The site's name as people say it ("La Lime"), when the article
+    /// carries it (imports); sources.toml's names come first (see
+    /// [`crate::config::SiteNames`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
     pub title: String,
     pub subtitle: Option<String>,
     pub authors: Vec<String>,
@@ -188,11 +193,12 @@ impl FormatError {
 const FENCE: &str = "+++";
 
 /// The keys with typed fields, in the order they are written.
-const KNOWN_KEYS: [&str; 15] = [
+const KNOWN_KEYS: [&str; 16] = [
     "id",
     "url",
     "canonical_url",
     "site",
+    "site_name",
     "title",
     "subtitle",
     "authors",
@@ -272,6 +278,7 @@ impl Article {
             url: fields.string("url")?,
             canonical_url: fields.string("canonical_url")?,
             site: fields.required_string("site")?,
+            site_name: fields.string("site_name")?.filter(|s| !s.trim().is_empty()),
             title: fields.string("title")?.unwrap_or_default(),
             subtitle: fields.string("subtitle")?,
             authors: fields.string_list("authors")?,
@@ -307,6 +314,7 @@ impl Article {
         put("url", string(&self.url));
         put("canonical_url", string(&self.canonical_url));
         put("site", Some(Value::String(self.site.clone())));
+        put("site_name", string(&self.site_name));
         put("title", Some(Value::String(self.title.clone())));
         put("subtitle", string(&self.subtitle));
         put("authors", list(&self.authors));
@@ -486,6 +494,7 @@ mod tests {
             url: Some("https://exemple.example/spip.php?article12".into()),
             canonical_url: Some("https://exemple.example/spip.php?article12".into()),
             site: "exemple".into(),
+            site_name: Some("L’Exemple".into()),
             title: "L’eau, « bien commun » — et \"guillemets\"".into(),
             subtitle: Some("Sous-titre".into()),
             authors: vec!["Zoé Étienne".into(), "Collectif Œuvre".into()],

@@ -1,6 +1,7 @@
 //! Importing an existing archive from JSON Lines: one article per line.
 //!
 //! A line is `{"id": …, "title": …, "body": …}` with optional `url`, `site`,
+//! `site_name` (the site as people say it, shown instead of its id),
 //! `subtitle`, `published`, `authors`, `kind`, `lang`, `tags`; other fields
 //! are kept as extra front-matter keys. A bad line is reported with its
 //! number and skipped; the others are imported. Lines are parsed on all
@@ -87,6 +88,7 @@ struct Record {
     body: Option<String>,
     url: Option<String>,
     site: Option<String>,
+    site_name: Option<String>,
     subtitle: Option<String>,
     published: Option<String>,
     authors: Option<OneOrMany>,
@@ -127,6 +129,7 @@ pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
     }
     let site = record.site.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut article = Article::new(id, site.unwrap_or_else(|| options.default_site.clone()), title);
+    article.site_name = record.site_name.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     article.body = body;
     article.url = record.url.filter(|u| !u.trim().is_empty());
     article.subtitle = record.subtitle.filter(|s| !s.trim().is_empty());
@@ -281,12 +284,13 @@ mod tests {
 
     #[test]
     fn a_full_line_becomes_an_article() {
-        let line = r#"{"id": "k1", "title": "Titre", "body": "Corps", "url": "https://x.example/a", "site": "kali",
+        let line = r#"{"id": "k1", "title": "Titre", "body": "Corps", "url": "https://x.example/a", "site": "kali", "site_name": " Kali ",
             "published": "2024-05-01", "authors": "Une Autrice", "kind": "communiqué", "lang": "fr",
             "tags": ["eau", "travail"], "source_rank": 3, "nothing": null}"#;
         let a = parse_line(line, &opts()).unwrap();
         assert_eq!(a.id, "k1");
         assert_eq!(a.site, "kali");
+        assert_eq!(a.site_name.as_deref(), Some("Kali"));
         assert_eq!(a.authors, ["Une Autrice"]);
         assert_eq!(a.kind, Kind::Communique);
         assert_eq!(a.published.unwrap().to_string(), "2024-05-01");

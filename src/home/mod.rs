@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 pub mod lock;
 pub mod runlog;
 
-use crate::config::{self, ConfigError, Settings, Source, Theme};
+use crate::config::{self, ConfigError, Settings, SiteNames, Source, Theme};
 use crate::corpus::{Corpus, atomic};
 pub use lock::{HomeLock, LockError};
 
@@ -22,8 +22,19 @@ pub const MARKER: &str = "veille.toml";
 /// Lines `veille init` makes sure the home's `.gitignore` holds.
 const GITIGNORE_LINES: [&str; 3] = ["/index/", "/corpus/raw/", "/corpus/state/"];
 
-const SOURCES_TEMPLATE: &str = include_str!("../../corpus/sources.toml");
+const SOURCES_FILE: &str = include_str!("../../corpus/sources.toml");
+/// Where the demo archive's own `[[site]]` names start in its sources.toml:
+/// a new home gets the file without them.
+const DEMO_SITES_MARKER: &str = "# --- The demo archive's own sites";
 const THEMES_TEMPLATE: &str = include_str!("../../corpus/themes.toml");
+
+/// The sources.toml a new home starts with: the demo's, without its sites.
+fn sources_template() -> &'static str {
+    match SOURCES_FILE.find(DEMO_SITES_MARKER) {
+        Some(at) => &SOURCES_FILE[..at],
+        None => SOURCES_FILE,
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
@@ -120,7 +131,7 @@ impl Home {
         }
         let files = [
             (home.config_file(), config::settings::TEMPLATE),
-            (home.sources_file(), SOURCES_TEMPLATE),
+            (home.sources_file(), sources_template()),
             (home.themes_file(), THEMES_TEMPLATE),
         ];
         for (path, text) in files {
@@ -215,6 +226,20 @@ impl Home {
         config::sources::load(&self.sources_file())
     }
 
+    /// The names sources.toml gives its sites (`[[source]] name`, `[[site]]`).
+    pub fn site_names(&self) -> Result<SiteNames, ConfigError> {
+        Ok(config::sources::load_file(&self.sources_file())?.names)
+    }
+
+    /// [`Home::site_names`], or none (with a warning) when sources.toml is
+    /// broken: showing ids is better than not showing results.
+    pub fn site_names_or_ids(&self) -> SiteNames {
+        self.site_names().unwrap_or_else(|e| {
+            tracing::warn!("{e}; sites are shown by their id");
+            SiteNames::default()
+        })
+    }
+
     pub fn themes(&self) -> Result<Vec<Theme>, ConfigError> {
         config::themes::load(&self.themes_file())
     }
@@ -241,6 +266,8 @@ mod tests {
         home.settings().unwrap();
         assert!(home.themes().unwrap().len() >= 10);
         home.sources().unwrap();
+        assert!(SOURCES_FILE.contains(DEMO_SITES_MARKER), "the demo's sites are marked");
+        assert_eq!(home.site_names().unwrap(), SiteNames::default(), "a new home has not the demo's sites");
     }
 
     #[test]

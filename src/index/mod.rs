@@ -31,7 +31,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema, the analyzers or the text read from the
 /// Markdown (`corpus::text::plain_text`) change.
-const FORMAT: &str = "veille-index-10";
+const FORMAT: &str = "veille-index-11";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.bin";
@@ -67,6 +67,8 @@ pub struct Fields {
     pub path: Field,
     pub url: Field,
     pub site: Field,
+    /// The name the article carries for its site (`site_name`), stored only.
+    pub site_name: Field,
     pub kind: Field,
     pub authors: Field,
     pub tags: Field,
@@ -100,6 +102,7 @@ fn build_schema() -> (Schema, Fields) {
         path: b.add_text_field("path", STRING | STORED | FAST),
         url: b.add_text_field("url", STRING | STORED),
         site: b.add_facet_field("site", FacetOptions::default().set_stored()),
+        site_name: b.add_text_field("site_name", STORED),
         kind: b.add_facet_field("kind", FacetOptions::default().set_stored()),
         authors: b.add_text_field("authors", text(analyzer::NAMES, true)),
         tags: b.add_text_field("tags", text(analyzer::FRENCH, true)),

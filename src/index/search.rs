@@ -107,7 +107,10 @@ pub struct Hit {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
+    /// The site's id (what `site:` matches).
     pub site: String,
+    /// How the site is shown: its name (see [`crate::config::SiteNames`]).
+    pub site_name: String,
     pub kind: String,
     pub authors: Vec<String>,
     /// `YYYY-MM-DD`, when known.
@@ -122,6 +125,9 @@ pub struct Hit {
     /// results show one hit per text.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_on: Vec<String>,
+    /// The names of `also_on`'s sites, for display.
+    #[serde(skip)]
+    pub also_on_names: Vec<String>,
     /// How many other articles hold the same text.
     #[serde(skip_serializing_if = "is_zero")]
     pub reprises: usize,
@@ -175,6 +181,8 @@ pub struct Searcher {
     folds: bool,
     /// The body's analyzer for snippets, its memo kept from query to query.
     snippets: tantivy::tokenizer::TextAnalyzer,
+    /// The sites' names of sources.toml, given to hits.
+    names: crate::config::SiteNames,
 }
 
 /// Theme queries, parsed; a theme whose query does not parse is reported
@@ -208,7 +216,23 @@ impl Searcher {
         });
         let folds = !reprises.clusters().is_empty();
         let snippets = analyzer::french_shared_memo();
-        Ok(Searcher { index, reader, themes, reprises, folds, snippets })
+        Ok(Searcher { index, reader, themes, reprises, folds, snippets, names: Default::default() })
+    }
+
+    /// Hits show sites by these names (and by the names their articles
+    /// carry) instead of their ids.
+    pub fn with_site_names(mut self, names: crate::config::SiteNames) -> Searcher {
+        self.names = names;
+        self
+    }
+
+    /// A hit read from its stored document, its sites named.
+    fn hit(&self, doc: &TantivyDocument, score: f32, snippet: Option<Snippet>) -> Hit {
+        let fields = self.index.fields();
+        let mut hit = hit(doc, &fields, score, snippet);
+        let carried = first_text(doc, fields.site_name);
+        hit.site_name = self.names.display(&hit.site, carried.as_deref()).to_string();
+        hit
     }
 
     /// The clusters of reposted texts.
@@ -634,11 +658,13 @@ impl Searcher {
         for (n, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
-            let mut hit = hit(&doc, &fields, score, snippet);
+            let mut hit = self.hit(&doc, score, snippet);
             hit.partial = partial.contains(&address);
             if let Some(others) = folds.get(n).filter(|o| !o.is_empty()) {
                 hit.reprises = others.len();
                 hit.also_on = self.sites_of(&searcher, others)?;
+                hit.also_on_names =
+                    hit.also_on.iter().map(|id| self.names.display(id, None).to_string()).collect();
             }
             hits.push(hit);
         }
@@ -688,7 +714,7 @@ impl Searcher {
         let mut found = HashMap::new();
         for address in searcher.search(&query, &DocSetCollector)? {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let hit = hit(&doc, &fields, 0.0, None);
+            let hit = self.hit(&doc, 0.0, None);
             found.insert(hit.id.clone(), hit);
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
@@ -837,6 +863,7 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         title: first_text(doc, fields.title).unwrap_or_default(),
         subtitle: first_text(doc, fields.subtitle),
         site: facet_value(doc, fields.site),
+        site_name: String::new(),
         kind: facet_value(doc, fields.kind),
         authors: all_texts(doc, fields.authors),
         published,
@@ -845,6 +872,7 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         score,
         snippet,
         also_on: Vec::new(),
+        also_on_names: Vec::new(),
         reprises: 0,
         partial: false,
     }

@@ -201,6 +201,9 @@ fn document(
         doc.add_text(fields.url, url);
     }
     doc.add_facet(fields.site, Facet::from_path([article.site.as_str()]));
+    if let Some(name) = &article.site_name {
+        doc.add_text(fields.site_name, name);
+    }
     doc.add_facet(fields.kind, Facet::from_path([article.kind.as_str()]));
     for author in &article.authors {
         doc.add_text(fields.authors, author);

@@ -930,6 +930,7 @@ mod tests {
             title: title.into(),
             subtitle: None,
             site: "la-lime".into(),
+            site_name: "La Lime".into(),
             kind: "article".into(),
             authors: vec![],
             published: Some("2025-03-11".into()),
@@ -938,6 +939,7 @@ mod tests {
             score: 1.0,
             snippet: None,
             also_on: vec![],
+            also_on_names: vec![],
             reprises: 0,
             partial: false,
         }

@@ -266,7 +266,7 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
     let title = truncate_to_width(&format!("{mark}{number}{in_basket}{title}"), width);
     let title_style =
         if selected { app.palette.title.patch(app.palette.selected) } else { app.palette.title };
-    let mut meta = vec![sanitize_line(&hit.site).into_owned()];
+    let mut meta = vec![sanitize_line(&hit.site_name).into_owned()];
     if let Some(date) = &hit.published {
         meta.push(date.clone());
     }
@@ -342,7 +342,11 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(sub) = &hit.subtitle {
         head.push(Line::from(truncate_to_width(&sanitize_line(sub), width)));
     }
-    let mut meta = vec![sanitize_line(&hit.site).into_owned()];
+    // A collective publishing on its own site is named once.
+    let mut meta = Vec::new();
+    if !hit.authors.iter().any(|a| a.trim() == hit.site_name.trim()) {
+        meta.push(sanitize_line(&hit.site_name).into_owned());
+    }
     if !hit.authors.is_empty() {
         meta.push(sanitize_line(&hit.authors.join(", ")).into_owned());
     }
@@ -365,10 +369,10 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         reader.cited_by.iter().map(|t| format!("« {} »", sanitize_line(t))).collect::<Vec<_>>().join(", ")
     };
-    let reprises = if hit.also_on.is_empty() {
+    let reprises = if hit.also_on_names.is_empty() {
         "—".to_string()
     } else {
-        sanitize_line(&hit.also_on.join(", ")).into_owned()
+        sanitize_line(&hit.also_on_names.join(", ")).into_owned()
     };
     head.push(Line::from(Span::styled(
         truncate_to_width(

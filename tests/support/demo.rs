@@ -29,5 +29,6 @@ pub fn demo_home() -> tempfile::TempDir {
     fs::copy(repo().join("veille.toml"), dir.path().join("veille.toml")).unwrap();
     copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
     fs::copy(repo().join("corpus/themes.toml"), dir.path().join("corpus/themes.toml")).unwrap();
+    fs::copy(repo().join("corpus/sources.toml"), dir.path().join("corpus/sources.toml")).unwrap();
     dir
 }
