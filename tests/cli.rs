@@ -730,6 +730,7 @@ fn files_follow_the_umask_and_a_changed_mode_is_kept() {
 #[cfg(unix)]
 #[test]
 fn another_member_reads_and_searches_the_archive() {
+    // SAFETY: geteuid takes nothing and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         eprintln!("not root: the second-member test is skipped");
         return;

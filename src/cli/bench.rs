@@ -80,8 +80,9 @@ fn read_queries(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
 }
 
 fn peak_rss_megabytes() -> f64 {
-    // SAFETY: getrusage fills the struct we pass; no other memory is touched.
+    // SAFETY: rusage is plain integers, for which all zeroes is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct we pass; no other memory is touched.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
     usage.ru_maxrss as f64 / 1024.0
 }
