@@ -1,10 +1,31 @@
 //! veille: a press archive for technocritical collectives.
 //!
-//! The library holds every concern of the tool, one module each (see
-//! `DESIGN.md` in the shared folder): `home` finds and creates a veille home,
-//! `config` reads its settings files, `corpus` owns the article record on
-//! disk. The binary in `main.rs` only parses the command line and calls in.
+//! The modules follow the data, one stage each:
+//!
+//! ```text
+//! crawl → archive → extract → corpus → index → search | tui | brochure
+//! ```
+//!
+//! - [`crawl`] finds what is new on the followed sites (feeds, sitemaps,
+//!   links), fetches it politely and keeps its state (validators, frontier).
+//! - [`archive`] keeps every HTTP exchange as WARC records in `corpus/raw/`
+//!   and reads pages back from them, without the network.
+//! - [`extract`] makes an article of a page or a PDF: title, dates, authors,
+//!   the body as Markdown; site profiles (SPIP, WordPress, custom selectors).
+//! - [`corpus`] owns the article files (`corpus/articles/`): their format,
+//!   atomic writes, imports, baskets, citations between articles.
+//! - [`index`] is the French search index derived from the corpus: its
+//!   analysis, updates, the query language, ranking and search
+//!   ([`index::search`]), themes and reprises (the same text on many sites).
+//! - [`tui`] is the terminal interface, [`brochure`] makes PDF, HTML, EPUB
+//!   and Markdown brochures of a selection.
+//! - [`home`] finds and creates a veille home and holds its lock and run
+//!   log; [`config`] reads its settings files (`veille.toml`,
+//!   `sources.toml`, `themes.toml`).
+//! - [`cli`] is one module per command; `main.rs` only parses the command
+//!   line and calls in.
 
+pub mod archive;
 pub mod brochure;
 pub mod cli;
 pub mod config;

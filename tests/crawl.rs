@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use support::server::{Fault, Site, runtime};
+use veille::archive::warc;
 use veille::corpus::{Article, Corpus};
-use veille::crawl::warc;
 
 fn veille(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("veille").unwrap();

@@ -139,17 +139,19 @@ fn json(extracted: &Extracted) -> JsonOut<'_> {
 fn archived(
     context: &Context,
     arg: &std::path::Path,
-) -> anyhow::Result<Option<(crate::crawl::reextract::ArchivedPage, Option<crate::config::Source>)>> {
+) -> anyhow::Result<Option<(crate::archive::ArchivedPage, Option<crate::config::Source>)>> {
     let text = arg.to_string_lossy();
     if !(text.starts_with("http://") || text.starts_with("https://")) || arg.exists() {
         return Ok(None);
     }
     let home = context.home()?;
     let max_body = home.settings()?.crawl.max_body_megabytes.saturating_mul(1024 * 1024);
-    let found = crate::crawl::reextract::find_page(&home.state_dir(), &home.raw_dir(), &text, max_body)?;
-    let Some((page, source_id)) = found else {
+    // The crawl's state knows where each fetched URL's record is.
+    let state = crate::crawl::state::State::open(&home.state_dir())?;
+    let Some((at, source_id)) = state.archived(&text)? else {
         anyhow::bail!("{text} is not in the archive of {} (crawl it first)", home.root().display());
     };
+    let page = crate::archive::read_page(&home.raw_dir(), &at.file, at.offset, max_body)?;
     let source = home.sources()?.into_iter().find(|s| s.id == source_id);
     Ok(Some((page, source)))
 }

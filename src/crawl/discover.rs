@@ -2,14 +2,13 @@
 //! `feed-rs`), sitemap entries (urlset and sitemap index, plain or gzipped),
 //! and the links of an HTML page. Nothing here fetches anything.
 
-use std::io::Read;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use dom_query::Document;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use url::Url;
 
+use crate::archive::coding::{CodingError, gunzip_capped, is_gzip};
 use crate::corpus::canonical;
 
 /// A URL found, with the date its source says it last changed.
@@ -40,22 +39,14 @@ pub enum DiscoverError {
     Gzip(String),
 }
 
-/// Decompresses gzip data, refusing to inflate past `cap` bytes.
-pub fn gunzip_capped(data: &[u8], cap: u64) -> Result<Vec<u8>, DiscoverError> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(data)
-        .take(cap + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| DiscoverError::Gzip(e.to_string()))?;
-    if out.len() as u64 > cap {
-        return Err(DiscoverError::TooLarge(cap));
+impl From<CodingError> for DiscoverError {
+    fn from(e: CodingError) -> Self {
+        match e {
+            CodingError::TooLarge(cap) => DiscoverError::TooLarge(cap),
+            CodingError::Gzip(message) => DiscoverError::Gzip(message),
+            CodingError::Unsupported(coding) => DiscoverError::Gzip(format!("unsupported coding {coding:?}")),
+        }
     }
-    Ok(out)
-}
-
-/// Whether bytes start like gzip data.
-pub fn is_gzip(data: &[u8]) -> bool {
-    data.starts_with(&[0x1f, 0x8b])
 }
 
 /// Entries of a feed, each with its page URL (resolved against `base`).
@@ -355,15 +346,6 @@ mod tests {
         let map = sitemap(index, &base(), 1 << 20).unwrap();
         assert_eq!(map.sitemaps.len(), 1);
         assert!(sitemap(b"<html/>", &base(), 1 << 20).is_err());
-    }
-
-    #[test]
-    fn gzip_bombs_are_refused() {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        std::io::Write::write_all(&mut gz, &vec![b'a'; 5 << 20]).unwrap();
-        let bomb = gz.finish().unwrap();
-        assert!(bomb.len() < 20_000);
-        assert!(matches!(gunzip_capped(&bomb, 1 << 20), Err(DiscoverError::TooLarge(_))));
     }
 
     #[test]

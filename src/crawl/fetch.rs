@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::discover::{DiscoverError, gunzip_capped};
+use crate::archive::coding::{self, CodingError};
 
 /// Limits of one fetch.
 #[derive(Debug, Clone)]
@@ -204,15 +204,11 @@ impl Fetcher {
 }
 
 /// Undoes a `Content-Encoding` (only gzip is asked for), inflating at most `max` bytes.
-pub fn decode_content(raw: &[u8], encoding: Option<&str>, max: u64) -> Result<Vec<u8>, FetchError> {
-    match encoding.map(|e| e.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("" | "identity") => Ok(raw.to_vec()),
-        Some("gzip" | "x-gzip") => gunzip_capped(raw, max).map_err(|e| match e {
-            DiscoverError::TooLarge(cap) => FetchError::TooLarge(cap),
-            other => FetchError::Decode(other.to_string()),
-        }),
-        Some(other) => Err(FetchError::Decode(format!("unsupported Content-Encoding {other:?}"))),
-    }
+fn decode_content(raw: &[u8], encoding: Option<&str>, max: u64) -> Result<Vec<u8>, FetchError> {
+    coding::decode_content(raw, encoding, max).map_err(|e| match e {
+        CodingError::TooLarge(cap) => FetchError::TooLarge(cap),
+        other => FetchError::Decode(other.to_string()),
+    })
 }
 
 fn classify(e: reqwest::Error) -> FetchError {

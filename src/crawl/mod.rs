@@ -19,7 +19,6 @@ pub mod robots;
 pub mod scope;
 pub mod state;
 pub mod store;
-pub mod warc;
 
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -30,6 +29,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use url::Url;
 
+use crate::archive::warc;
 use crate::config::settings::Settings;
 use crate::config::sources::Source;
 use crate::corpus::{Corpus, PubDate, WarcRef, canonical, sha256_hex};

@@ -6,12 +6,10 @@
 use std::path::Path;
 
 use serde::Serialize;
-use url::Url;
 
-use super::fetch::decode_content;
 use super::scope::Scope;
 use super::state::{Role, State, StateError};
-use super::warc;
+use crate::archive;
 use crate::config::sources::Source;
 use crate::corpus::{self, Corpus, Outcome, PubDate, WarcRef};
 use crate::extract;
@@ -24,8 +22,6 @@ pub enum ReextractError {
     Corpus(#[from] corpus::Error),
     #[error("no source with id {0:?} in sources.toml")]
     UnknownSource(String),
-    #[error("{0}")]
-    Archive(String),
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -39,44 +35,6 @@ pub struct Report {
     pub not_articles: u64,
     /// Records missing or unreadable.
     pub failed: u64,
-}
-
-/// A page as the crawler archived it.
-#[derive(Debug)]
-pub struct ArchivedPage {
-    pub url: Url,
-    pub content_type: Option<String>,
-    /// The body with its content coding undone.
-    pub body: Vec<u8>,
-}
-
-/// Reads the response record at `file`@`offset` of the raw archive.
-pub fn read_page(raw_dir: &Path, file: &str, offset: u64, max_body: u64) -> Result<ArchivedPage, String> {
-    let path = raw_dir.join(file);
-    let place = format!("{}@{offset}", path.display());
-    let record = warc::read_at(&path, offset).map_err(|e| format!("{place}: {e}"))?;
-    let http = record.http_response().ok_or_else(|| format!("{place}: not an HTTP response record"))?;
-    let body = decode_content(http.body, http.header("content-encoding"), max_body)
-        .map_err(|e| format!("{place}: {e}"))?;
-    let url = record
-        .header("WARC-Target-URI")
-        .and_then(|u| Url::parse(u).ok())
-        .ok_or_else(|| format!("{place}: no WARC-Target-URI"))?;
-    Ok(ArchivedPage { url, content_type: http.header("content-type").map(str::to_string), body })
-}
-
-/// The archived page of `url` (any variant of it), and the source it belongs to.
-pub fn find_page(
-    state_dir: &Path,
-    raw_dir: &Path,
-    url: &str,
-    max_body: u64,
-) -> Result<Option<(ArchivedPage, String)>, ReextractError> {
-    let state = State::open(state_dir)?;
-    let Some(known) = state.url(&crate::corpus::canonical::key(url))? else { return Ok(None) };
-    let Some(at) = &known.warc else { return Ok(None) };
-    let page = read_page(raw_dir, &at.file, at.offset, max_body).map_err(ReextractError::Archive)?;
-    Ok(Some((page, known.source)))
 }
 
 /// Extracts again every archived page of `sources` (one source when `only`).
@@ -109,7 +67,7 @@ pub fn reextract(
         }
         let Some(source) = sources.iter().find(|s| s.id == known.source) else { continue };
         report.pages += 1;
-        let page = match read_page(raw_dir, &at.file, at.offset, max_body) {
+        let page = match archive::read_page(raw_dir, &at.file, at.offset, max_body) {
             Ok(page) => page,
             Err(e) => {
                 tracing::warn!("{e}");
@@ -117,7 +75,7 @@ pub fn reextract(
                 continue;
             }
         };
-        let ArchivedPage { url, content_type, body } = page;
+        let archive::ArchivedPage { url, content_type, body } = page;
         let existing =
             known.article.as_ref().and_then(|id| writer.path_of(id)).and_then(|p| Corpus::read(p).ok());
         let fetched = chrono::DateTime::from_timestamp(known.fetched, 0)

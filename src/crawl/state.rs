@@ -199,6 +199,13 @@ impl State {
         }
     }
 
+    /// Where the archive holds the page of `url` (any variant of it), and
+    /// the source it belongs to.
+    pub fn archived(&self, url: &str) -> Result<Option<(WarcRefState, String)>, StateError> {
+        let Some(known) = self.url(&crate::corpus::canonical::key(url))? else { return Ok(None) };
+        Ok(known.warc.map(|at| (at, known.source)))
+    }
+
     /// Every known URL of a source (all sources when `source` is None).
     pub fn urls(&self, source: Option<&str>) -> Result<Vec<(String, UrlState)>, StateError> {
         let txn = self.db.begin_read().map_err(|e| self.err(e))?;

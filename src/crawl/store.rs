@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::corpus::{self, Article, Corpus, Outcome, WarcRef};
 
 use super::state::{Changes, Pending, State, StateError, UrlState};
-use super::warc::{self, Exchange, WarcWriter};
+use crate::archive::warc::{self, Exchange, WarcWriter};
 
 /// A batch is flushed after this many pages or this long, whichever first.
 const BATCH_PAGES: usize = 64;

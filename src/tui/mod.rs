@@ -234,7 +234,7 @@ fn run_effect(
 fn archived_copy(dirs: &Dirs, path: &str) -> Option<std::path::PathBuf> {
     let article = crate::corpus::Corpus::read(&dirs.corpus.join(path)).ok()?;
     let at = article.warc.as_ref()?;
-    let page = crate::crawl::reextract::read_page(&dirs.raw, &at.file, at.offset, u64::MAX).ok()?;
+    let page = crate::archive::read_page(&dirs.raw, &at.file, at.offset, u64::MAX).ok()?;
     let file = std::env::temp_dir().join(format!("veille-{}.pdf", article.id));
     std::fs::write(&file, &page.body).ok()?;
     Some(file)
