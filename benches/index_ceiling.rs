@@ -16,7 +16,7 @@
 //! against another engine is within tantivy's reach on this hardware.
 //!
 //! ```text
-//! python3 ../shared/bench/corpus-fr.py /tmp/corpus-fr.jsonl
+//! python3 "$EVAL/bench/corpus-fr.py" /tmp/corpus-fr.jsonl   # EVAL: the evaluation data (docs/development.md)
 //! cargo bench --bench index_ceiling -- /tmp/corpus-fr.jsonl
 //! ```
 

@@ -14,7 +14,7 @@ the text and `pdfinfo`'s Title for the title, two processes per file.
 
 METRICS
   text   bag-of-tokens precision / recall / F1 of "text" against NAME.md, per file,
-         then averaged over files (macro), as bow_prf of shared/eval/extraction/score.py.
+         then averaged over files (macro), as bow_prf of $EVAL/eval/extraction/score.py.
          Tokens: NFKC, Unicode format characters (soft hyphen, zero-width and word
          joiners) deleted, casefolded, `_` as a space, words = regex \\w+ (multiset).
          From the reference, Markdown markup is removed first: link targets
@@ -81,7 +81,7 @@ def tokens(text: str, reference: bool = False) -> Counter:
 
 
 def prf(gold: Counter, pred: Counter) -> tuple[float, float, float]:
-    """Multiset precision, recall, F1 (bow_prf of shared/eval/extraction/score.py)."""
+    """Multiset precision, recall, F1 (bow_prf of $EVAL/eval/extraction/score.py)."""
     tp = sum((gold & pred).values())
     p = tp / sum(pred.values()) if pred else (1.0 if not gold else 0.0)
     r = tp / sum(gold.values()) if gold else 1.0

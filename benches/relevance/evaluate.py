@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """evaluate.py - relevance of `veille search` on every French collection at hand, one
-line each: nDCG@10, MRR@10, Recall@100, measured as ../shared/eval/search/score_search.py
+line each: nDCG@10, MRR@10, Recall@100, measured as $EVAL/eval/search/score_search.py
 measures them (same protocol, same metric code), and p50/p99 of the batch per query.
 
 Each collection's home is imported and indexed once and kept under --homes, so that
 several runs (say, before and after a change of ranking) only search again; pass
 --fresh after a change of the index format or the analyzers.
 
-Collections: ../shared/eval/search/{spf,piaf} and those built by the scripts beside
+Collections: $EVAL/eval/search/{spf,piaf} (EVAL: the evaluation data, --shared) and those built by the scripts beside
 this file into --sets (see README.md here): spf-kw3, piaf-kw3, debian-fr/headline,
 debian-fr/kw3. A missing one is skipped with a line saying how to build it.
 

@@ -19,7 +19,7 @@ percentiles. Run it on a quiet machine; compare figures of one run only.
 
 Examples:
   veille --home /tmp/bench init && veille --home /tmp/bench import corpus-fr.jsonl
-  veille --home /tmp/bench bench --queries ../shared/eval/search/spf/queries.tsv";
+  veille --home /tmp/bench bench --queries spf/queries.tsv";
 
 /// Measure indexing speed and query latency on this home
 #[derive(Debug, Args)]
