@@ -3,7 +3,7 @@
 //! applied to the prose. The template renders strings as text, never as
 //! markup, so nothing in an article can inject Typst code.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use serde_json::{Value, json};
 
 use super::typography::{clean_controls, french};
@@ -16,8 +16,7 @@ use super::typography::{clean_controls, french};
 /// `link` (`url`, `c`), `note` (`c`: blocks), `br`.
 pub fn blocks(markdown: &str) -> Value {
     let markdown = clean_controls(markdown);
-    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events: Vec<Event> = Parser::new_ext(&markdown, options).collect();
+    let events: Vec<Event> = crate::corpus::markdown::parser(&markdown).collect();
     // Footnote definitions are placed where they are referenced.
     let mut notes = std::collections::HashMap::new();
     let mut i = 0;
@@ -154,6 +153,7 @@ impl Builder<'_, '_> {
                 | Event::SoftBreak
                 | Event::HardBreak
                 | Event::FootnoteReference(_)
+                | Event::TaskListMarker(_)
                 | Event::Html(_)
                 | Event::InlineHtml(_)
                 | Event::Start(
@@ -190,6 +190,7 @@ impl Builder<'_, '_> {
                 Event::Code(t) => json!({"t": "code", "s": t.to_string()}),
                 Event::SoftBreak => json!({"t": "text", "s": " "}),
                 Event::HardBreak => json!({"t": "br"}),
+                Event::TaskListMarker(done) => json!({"t": "text", "s": if *done { "[x] " } else { "[ ] " }}),
                 Event::FootnoteReference(label) => {
                     let label = label.to_string();
                     match self.notes.get(&label) {
@@ -277,6 +278,14 @@ mod tests {
         assert_eq!(value[5]["s"], "code :");
         let links = value[6].to_string();
         assert!(links.contains("https://x.example/a:b") && !links.contains("javascript:"), "{links}");
+    }
+
+    #[test]
+    fn tasks_keep_their_boxes_and_struck_text_is_struck() {
+        let value = blocks("- [x] fait\n- [ ] ~~à faire~~");
+        let text = text_of(&value);
+        assert!(text.contains("[x] fait") && text.contains("[ ] à faire"), "{text}");
+        assert!(value.to_string().contains("\"strike\""), "{value}");
     }
 
     #[test]

@@ -11,18 +11,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::model::{Brochure, Piece};
 use super::typography::{self, French};
-
-/// The Markdown dialect of archived bodies, for every format.
-pub(crate) fn markdown_options() -> Options {
-    Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-}
 
 /// Whether a link may point to `url`: http, https and mailto only, so that no
 /// `javascript:`, `data:` or relative URL (resolved who knows where) remains.
@@ -122,7 +114,7 @@ pub fn body_html(markdown: &str, xhtml: bool) -> String {
 /// A Markdown body as HTML, as `style` says.
 pub(crate) fn body_html_with(markdown: &str, style: BodyStyle<'_>) -> String {
     let markdown = typography::clean_controls(markdown);
-    let events: Vec<Event<'_>> = Parser::new_ext(&markdown, markdown_options()).collect();
+    let events: Vec<Event<'_>> = crate::corpus::markdown::parser(&markdown).collect();
     let defined = events
         .iter()
         .filter_map(|e| match e {

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
-use super::html::{markdown_options, safe_url};
+use super::html::safe_url;
 use super::model::{Brochure, Piece};
 use super::typography::{self, French};
 
@@ -230,7 +230,7 @@ fn body(markdown: &str, prefix: &str, french: bool) -> String {
     let mut autolink = 0usize;
     let mut setext: Option<Range<usize>> = None;
     let mut frames: Vec<Frame> = Vec::new();
-    let mut iter = Parser::new_ext(&src, markdown_options()).into_offset_iter();
+    let mut iter = crate::corpus::markdown::parser(&src).into_offset_iter();
     let definitions: Vec<Range<usize>> =
         iter.reference_definitions().iter().map(|(_, d)| d.span.clone()).collect();
 
@@ -427,7 +427,7 @@ fn apply(src: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
 /// otherwise swallow the rest of the brochure.
 fn close_open_fence(text: &mut String) {
     let mut open: Option<Range<usize>> = None;
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    for (event, range) in crate::corpus::markdown::parser(text).into_offset_iter() {
         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = event {
             open = Some(range);
         }
@@ -465,7 +465,7 @@ fn heading_slugs(doc: &str) -> HashMap<usize, String> {
     let mut slugs = HashMap::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut current: Option<(usize, String)> = None;
-    for (event, range) in Parser::new_ext(doc, markdown_options()).into_offset_iter() {
+    for (event, range) in crate::corpus::markdown::parser(doc).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => current = Some((range.start, String::new())),
             Event::Text(t) | Event::Code(t) => {
@@ -508,7 +508,7 @@ mod tests {
     /// The HTML a Markdown document would become, to check what it means.
     fn rendered(markdown: &str) -> String {
         let mut html = String::new();
-        for event in Parser::new_ext(markdown, markdown_options()) {
+        for event in crate::corpus::markdown::parser(markdown) {
             let _ = writeln!(html, "{event:?}");
         }
         html
@@ -554,7 +554,7 @@ mod tests {
         assert!(!out.contains("<div") && !out.contains("<script") && !out.contains("<b>"), "{out}");
         let events = rendered(&out);
         assert!(!events.contains("Html"), "{events}");
-        let text: String = Parser::new_ext(&out, markdown_options())
+        let text: String = crate::corpus::markdown::parser(&out)
             .filter_map(|e| if let Event::Text(t) = e { Some(t.to_string()) } else { None })
             .collect();
         assert!(text.contains("<script>alert(1)</script>"), "shown as text: {text}");
@@ -656,7 +656,7 @@ mod tests {
         let md = render(&hostile_brochure());
         assert!(!md.contains('\u{1b}') && !md.contains('\u{0}'));
         let mut inline_html = Vec::new();
-        for event in Parser::new_ext(&md, markdown_options()) {
+        for event in crate::corpus::markdown::parser(&md) {
             match event {
                 Event::Html(h) | Event::InlineHtml(h) => inline_html.push(h.to_string()),
                 Event::Start(Tag::Link { dest_url, .. }) => {

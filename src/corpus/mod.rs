@@ -11,6 +11,7 @@ pub mod basket;
 pub mod canonical;
 pub mod citations;
 pub mod import;
+pub mod markdown;
 pub mod slug;
 pub mod text;
 

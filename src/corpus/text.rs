@@ -5,7 +5,7 @@
 //! text) goes too: it describes a picture, often in the caption's words
 //! again, and is not part of what the article says.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The text a reader sees in `markdown`, blocks separated by newlines.
 pub fn plain_text(markdown: &str) -> String {
@@ -23,9 +23,8 @@ pub fn page_marker(html: &str) -> Option<u32> {
 pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
     let mut pages = Vec::new();
     let mut out = String::with_capacity(markdown.len());
-    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut in_image = 0usize;
-    for event in Parser::new_ext(markdown, options) {
+    for event in super::markdown::parser(markdown) {
         match event {
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image -= 1,
@@ -51,18 +50,7 @@ pub fn plain_text_with_pages(markdown: &str) -> (String, Vec<(usize, u32)>) {
             Event::Html(html) | Event::InlineHtml(html) if page_marker(&html).is_some() => {
                 pages.push((out.len(), page_marker(&html).expect("checked")));
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                // Raw HTML in a body is shown as text would be: without its tags.
-                let mut inside = false;
-                for c in html.chars() {
-                    match c {
-                        '<' => inside = true,
-                        '>' => inside = false,
-                        c if !inside => out.push(c),
-                        _ => {}
-                    }
-                }
-            }
+            Event::Html(html) | Event::InlineHtml(html) => out.push_str(&super::markdown::strip_tags(&html)),
             _ => {}
         }
     }

@@ -133,9 +133,9 @@ const MAX_LINK_SHARE: f64 = 0.6;
 
 /// Share of a Markdown text's characters that are inside links.
 fn link_text_share(markdown: &str) -> f64 {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    use pulldown_cmark::{Event, Tag, TagEnd};
     let (mut depth, mut linked, mut all) = (0usize, 0usize, 0usize);
-    for event in Parser::new(markdown) {
+    for event in crate::corpus::markdown::parser(markdown) {
         match event {
             Event::Start(Tag::Link { .. }) => depth += 1,
             Event::End(TagEnd::Link) => depth = depth.saturating_sub(1),
@@ -889,7 +889,7 @@ fn letters_in(node: &NodeRef, cap: usize) -> usize {
 /// Link targets of a Markdown body, absolute http(s) only, first occurrence kept.
 fn links_of(markdown: &str) -> Vec<String> {
     let mut links: Vec<String> = Vec::new();
-    for event in pulldown_cmark::Parser::new(markdown) {
+    for event in crate::corpus::markdown::parser(markdown) {
         if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = event {
             let url = dest_url.to_string();
             if url.starts_with("http") && !links.contains(&url) {

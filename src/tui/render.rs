@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::mem;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -68,11 +68,10 @@ pub struct Rendered {
 /// group after a blank line.
 pub fn render(markdown: &str, width: u16, styles: &Styles) -> Rendered {
     let mut renderer = Renderer::new(styles, usize::from(width).max(MIN_WIDTH));
-    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES;
     // Escape sequences are removed whole before Markdown cuts the text at
     // its brackets (each piece is sanitised again below).
     let markdown = crate::tui::sanitize::sanitize_source(markdown);
-    for event in Parser::new_ext(&markdown, options) {
+    for event in crate::corpus::markdown::parser(&markdown) {
         renderer.event(event);
     }
     renderer.finish()
@@ -199,6 +198,9 @@ impl<'s> Renderer<'s> {
                 self.emit(line);
                 self.request_blank();
             }
+            Event::TaskListMarker(done) => {
+                self.pieces.push(Piece::Glue((if done { "☒ " } else { "☐ " }).into(), self.styles.marker));
+            }
             Event::FootnoteReference(label) => {
                 let label = truncate_to_width(&sanitize_line(&label), MAX_LABEL);
                 self.pieces.push(Piece::Glue(format!("[^{label}]"), self.styles.marker));
@@ -211,7 +213,7 @@ impl<'s> Renderer<'s> {
                 self.pieces.push(Piece::Glue(format!("⟨p. {page}⟩ "), self.styles.marker));
             }
             Event::Html(html) => {
-                let text = strip_tags(&html);
+                let text = crate::corpus::markdown::strip_tags(&html);
                 self.text(&text);
             }
             Event::InlineHtml(html) => {
@@ -838,21 +840,6 @@ fn cell_segs(pieces: Vec<Piece>) -> Vec<Seg> {
     segs
 }
 
-/// Raw HTML shown as text would be: without its tags.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut inside = false;
-    for c in html.chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -913,6 +900,19 @@ mod tests {
             ]
         );
         assert_eq!(lines("## Titre\n\nTexte", 40), ["Titre", "", "Texte"]);
+    }
+
+    #[test]
+    fn the_bodies_dialect_is_read_struck_text_and_tasks_included() {
+        let rendered = render("Un mot ~~barré~~ ici.\n\n- [x] fait\n- [ ] à faire", 40, &Styles::default());
+        let struck = rendered.lines[0].spans.iter().find(|s| s.content.contains("barré")).unwrap();
+        assert!(struck.style.add_modifier.contains(Modifier::CROSSED_OUT), "{:?}", rendered.lines[0]);
+        let text: Vec<String> = rendered.lines.iter().map(plain).collect();
+        assert!(!text[0].contains('~'), "{text:?}");
+        assert!(
+            text.iter().any(|l| l.contains("☒ fait")) && text.iter().any(|l| l.contains("☐ à faire")),
+            "{text:?}"
+        );
     }
 
     #[test]
