@@ -526,6 +526,19 @@ fn sites_are_shown_by_name_and_chosen_by_id() {
 }
 
 #[test]
+fn links_is_the_command_and_liens_its_alias() {
+    let home = demo_home();
+    let listed = veille(home.path()).args(["list", "--json", "--limit", "1"]).output().unwrap();
+    let id = json_lines(&listed.stdout)[0]["id"].as_str().unwrap().to_string();
+    let links = veille(home.path()).args(["links", "--json", &id]).output().unwrap();
+    assert!(links.status.success(), "{}", String::from_utf8_lossy(&links.stderr));
+    let liens = veille(home.path()).args(["liens", "--json", &id]).output().unwrap();
+    assert_eq!(links.stdout, liens.stdout);
+    let parsed: serde_json::Value = serde_json::from_slice(&links.stdout).unwrap();
+    assert!(parsed.get("cited_by").is_some(), "{parsed}");
+}
+
+#[test]
 fn export_formats_and_similar() {
     let home = demo_home();
     let output = veille(home.path()).args(["export", "site:la-lime"]).output().unwrap();

@@ -61,11 +61,11 @@ pub struct ShowArgs {
 )]
 pub struct CheckArgs {}
 
-fn parse_kind(s: &str) -> Result<Kind, String> {
+fn parse_kind(s: &str) -> Result<Kind, crate::corpus::KindError> {
     s.parse()
 }
 
-fn parse_date(s: &str) -> Result<PubDate, String> {
+fn parse_date(s: &str) -> Result<PubDate, crate::corpus::DateError> {
     PubDate::parse(s)
 }
 
@@ -186,7 +186,7 @@ pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
 #[derive(Debug, Args)]
 #[command(after_help = "Links of an article that lead to another article of the archive (after\n\
 canonicalisation, and through the redirects the crawler met); links to pages\n\
-outside the archive are left out.\n\nExamples:\n  veille liens 3f2a\n  veille liens --json 3f2a | jq .cited_by")]
+outside the archive are left out.\n\nExamples:\n  veille links 3f2a\n  veille links --json 3f2a | jq .cited_by")]
 pub struct LinksArgs {
     /// The article id, or a unique prefix of it
     pub id: String,

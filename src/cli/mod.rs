@@ -116,7 +116,8 @@ pub enum Command {
     Similar(search::SimilarArgs),
     List(articles::ListArgs),
     Show(articles::ShowArgs),
-    Liens(articles::LinksArgs),
+    #[command(alias = "liens")]
+    Links(articles::LinksArgs),
     Reprises(articles::ReprisesArgs),
     Check(articles::CheckArgs),
     Export(export::ExportArgs),
@@ -186,7 +187,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Similar(args) => search::similar(&context, args),
         Command::List(args) => articles::list(&context, args),
         Command::Show(args) => articles::show(&context, args),
-        Command::Liens(args) => articles::links(&context, args),
+        Command::Links(args) => articles::links(&context, args),
         Command::Reprises(args) => articles::reprises(&context, args),
         Command::Check(args) => articles::check(&context, args),
         Command::Export(args) => export::run(&context, args),

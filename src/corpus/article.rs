@@ -45,8 +45,18 @@ impl fmt::Display for Kind {
     }
 }
 
+/// A value of `kind` veille does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown kind {0:?} (expected one of: article, communique, document, other)")]
+pub struct KindError(pub String);
+
+/// A text that is no date veille reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a date (expected 2025-03-11 or 2025-03-11T18:30:00+01:00)")]
+pub struct DateError(pub String);
+
 impl FromStr for Kind {
-    type Err = String;
+    type Err = KindError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_lowercase().as_str() {
@@ -54,9 +64,7 @@ impl FromStr for Kind {
             "communique" | "communiqué" => Ok(Kind::Communique),
             "document" => Ok(Kind::Document),
             "other" | "autre" => Ok(Kind::Other),
-            other => {
-                Err(format!("unknown kind {other:?} (expected one of: article, communique, document, other)"))
-            }
+            other => Err(KindError(other.to_string())),
         }
     }
 }
@@ -74,7 +82,7 @@ impl PubDate {
     /// Parses `2025-03-11`, RFC 3339 (`2025-03-11T18:30:00+01:00`), or a
     /// datetime without offset (`2025-03-11T18:30:00`, `2025-03-11 18:30`),
     /// which is taken as UTC.
-    pub fn parse(s: &str) -> Result<PubDate, String> {
+    pub fn parse(s: &str) -> Result<PubDate, DateError> {
         let s = s.trim();
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             return Ok(PubDate::Date(d));
@@ -87,7 +95,7 @@ impl PubDate {
                 return Ok(PubDate::DateTime(Utc.from_utc_datetime(&naive).fixed_offset()));
             }
         }
-        Err(format!("{s:?} is not a date (expected 2025-03-11 or 2025-03-11T18:30:00+01:00)"))
+        Err(DateError(s.to_string()))
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -443,10 +451,10 @@ impl Fields<'_> {
             None => Ok(None),
             // A local datetime (no offset) is read as UTC, like strings are.
             Some(Value::Datetime(dt)) => {
-                PubDate::parse(&dt.to_string()).map(Some).map_err(|e| self.err(key, e))
+                PubDate::parse(&dt.to_string()).map(Some).map_err(|e| self.err(key, e.to_string()))
             }
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => PubDate::parse(&s).map(Some).map_err(|e| self.err(key, e)),
+            Some(Value::String(s)) => PubDate::parse(&s).map(Some).map_err(|e| self.err(key, e.to_string())),
             Some(other) => Err(self.err(key, format!("expected a date, found {}", other.type_str()))),
         }
     }
@@ -454,7 +462,7 @@ impl Fields<'_> {
     fn kind(&mut self, key: &str) -> Result<Kind, FormatError> {
         match self.string(key)? {
             None => Ok(Kind::default()),
-            Some(s) => s.parse().map_err(|e| self.err(key, e)),
+            Some(s) => s.parse().map_err(|e: KindError| self.err(key, e.to_string())),
         }
     }
 

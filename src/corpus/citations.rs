@@ -18,7 +18,7 @@ pub struct Citations {
     cited_by: HashMap<String, BTreeSet<String>>,
 }
 
-/// An article's citations, for `veille liens --json`.
+/// An article's citations, for `veille links --json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Links {
     pub id: String,

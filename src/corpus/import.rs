@@ -99,8 +99,17 @@ struct Record {
     other: serde_json::Map<String, Json>,
 }
 
+/// Why a line cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadLine(pub String);
+
 /// Converts one JSON line into an article.
-pub fn parse_line(line: &str, options: &Options) -> Result<Article, String> {
+pub fn parse_line(line: &str, options: &Options) -> Result<Article, BadLine> {
+    parse_record(line, options).map_err(BadLine)
+}
+
+fn parse_record(line: &str, options: &Options) -> Result<Article, String> {
     let record: Record = serde_json::from_str(line).map_err(|e| {
         let message = e.to_string();
         // serde_json ends messages with "at line 1 column N": keep the column only.
@@ -221,7 +230,7 @@ pub fn import(
         if lines.is_empty() {
             break;
         }
-        let parsed: Vec<(usize, Result<Article, String>)> =
+        let parsed: Vec<(usize, Result<Article, BadLine>)> =
             lines.into_par_iter().map(|(n, text)| (n, parse_line(&text, options))).collect();
         let mut batch = Vec::with_capacity(parsed.len());
         let mut batch_lines = Vec::with_capacity(parsed.len());
@@ -238,7 +247,7 @@ pub fn import(
                         batch.push(article);
                     }
                 },
-                Err(message) => report.failed.push(LineError { line: n, message }),
+                Err(BadLine(message)) => report.failed.push(LineError { line: n, message }),
             }
         }
         let staging = writer.stage_all(batch);
@@ -317,7 +326,7 @@ mod tests {
             ("{nope", "column"),
         ];
         for (line, expected) in cases {
-            let err = parse_line(line, &opts()).unwrap_err();
+            let err = parse_line(line, &opts()).unwrap_err().0;
             assert!(err.contains(expected), "{line} -> {err}");
         }
     }

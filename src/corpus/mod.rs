@@ -22,7 +22,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use article::{Article, FormatError, Kind, PubDate, WarcRef, canonical_body, id_from_url, sha256_hex};
+pub use article::{
+    Article, DateError, FormatError, Kind, KindError, PubDate, WarcRef, canonical_body, id_from_url,
+    sha256_hex,
+};
 
 /// A corpus error always names the file it is about.
 #[derive(Debug, thiserror::Error)]

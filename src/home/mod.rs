@@ -213,6 +213,11 @@ impl Home {
         self.corpus_dir().join("baskets")
     }
 
+    /// Where the terminal UI writes the brochures of its basket.
+    pub fn brochures_dir(&self) -> PathBuf {
+        self.root.join("brochures")
+    }
+
     /// Takes the home's writer lock for `command` (see [`lock`]).
     pub fn lock(&self, command: &str, wait: bool) -> Result<HomeLock, LockError> {
         HomeLock::acquire(&self.state_dir(), command, wait)

@@ -418,7 +418,7 @@ impl Parser {
             "tag" => Node::Phrase { text: value.to_string(), field: Some(TextField::Tag), span },
             "site" => Node::Site(value.to_string()),
             "theme" => Node::Theme { id: value.to_string(), span },
-            "kind" => Node::Kind(value.parse::<Kind>().map_err(|e| QueryError::new(e, span))?),
+            "kind" => Node::Kind(value.parse::<Kind>().map_err(|e| QueryError::new(e.to_string(), span))?),
             "since" | "before" | "year" => {
                 let Some((first, after)) = parse_period(value) else {
                     return Err(QueryError::new(

@@ -126,7 +126,7 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub mouse: bool,
-    /// Where the basket's brochure is written.
+    /// Where the basket's brochure is written ([`crate::Home::brochures_dir`]).
     pub brochures_dir: std::path::PathBuf,
     /// The title being typed for the basket's brochure.
     pub brochure_title: String,
@@ -198,7 +198,7 @@ impl App {
             width: 80,
             height: 24,
             mouse: false,
-            brochures_dir: std::path::PathBuf::from("brochures"),
+            brochures_dir: std::path::PathBuf::new(),
             brochure_title: String::new(),
             quit: false,
             generation: 0,

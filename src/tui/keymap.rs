@@ -219,9 +219,18 @@ impl Default for Keymap {
     }
 }
 
+/// An entry of veille.toml's `[tui.keys]` or `[tui.colors]` that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingError(pub String);
+
 impl Keymap {
     /// Applies `[tui.keys]`; names an unknown action or key in the error.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, SettingError> {
+        Keymap::overridden(overrides).map_err(SettingError)
+    }
+
+    fn overridden(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         for (name, keys) in overrides {
             let parsed: Vec<Key> = keys
@@ -295,7 +304,7 @@ mod tests {
         assert_eq!(map.action(Scope::Lists, &key(KeyCode::Char('x'), false)), Some(Action::Quit));
         assert_eq!(map.action(Scope::Lists, &key(KeyCode::Char('q'), false)), None);
         overrides.insert("sauter".to_string(), vec!["x".to_string()]);
-        assert!(Keymap::with_overrides(&overrides).unwrap_err().contains("sauter"));
+        assert!(Keymap::with_overrides(&overrides).unwrap_err().0.contains("sauter"));
         let mut bad = BTreeMap::new();
         bad.insert("quit".to_string(), vec!["ctrl-".to_string()]);
         assert!(Keymap::with_overrides(&bad).is_err());

@@ -54,7 +54,7 @@ impl Setup {
     pub fn from_home(home: &Home) -> Result<Setup, TuiError> {
         let settings = home.settings().map_err(|e| TuiError::Setup(e.to_string()))?;
         let file = home.config_file();
-        let at = |e: String| TuiError::Setup(format!("{}: {e}", file.display()));
+        let at = |e: keymap::SettingError| TuiError::Setup(format!("{}: {e}", file.display()));
         let keymap = keymap::Keymap::with_overrides(&settings.tui.keys).map_err(at)?;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let palette = if no_color {
@@ -94,7 +94,7 @@ pub fn run(home: &Home, searcher: Searcher, setup: Setup) -> Result<(), TuiError
 
     let (to_main, messages) = mpsc::channel::<Msg>();
     let (to_worker, requests) = mpsc::channel();
-    app.brochures_dir = home.root().join("brochures");
+    app.brochures_dir = home.brochures_dir();
     let sources = worker::Sources {
         citations: Default::default(),
         searcher,

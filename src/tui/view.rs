@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Focus, KINDS, Overlay, Screen, ThemeRow};
 use super::i18n;
-use super::keymap::Scope;
+use super::keymap::{Scope, SettingError};
 use super::sanitize::{sanitize_line, truncate_to_width};
 use crate::index::search::{Hit, Mode, Sort};
 
@@ -56,10 +56,11 @@ impl Palette {
     pub fn with_colors(
         mut self,
         colors: &std::collections::BTreeMap<String, String>,
-    ) -> Result<Palette, String> {
+    ) -> Result<Palette, SettingError> {
         for (part, value) in colors {
-            let color: Color =
-                value.parse().map_err(|_| format!("[tui.colors] {part}: {value:?} is not a colour"))?;
+            let color: Color = value
+                .parse()
+                .map_err(|_| SettingError(format!("[tui.colors] {part}: {value:?} is not a colour")))?;
             let style = match part.as_str() {
                 "accent" => &mut self.accent,
                 "match" => &mut self.matched,
@@ -67,9 +68,9 @@ impl Palette {
                 "title" => &mut self.title,
                 "error" => &mut self.error,
                 _ => {
-                    return Err(format!(
+                    return Err(SettingError(format!(
                         "[tui.colors]: no part {part:?} (parts: accent, match, dim, title, error)"
-                    ));
+                    )));
                 }
             };
             *style = style.fg(color);
