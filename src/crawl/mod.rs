@@ -15,6 +15,7 @@ pub mod discover;
 pub mod fetch;
 pub mod politeness;
 pub mod reextract;
+pub mod report;
 pub mod robots;
 pub mod scope;
 pub mod state;
@@ -26,7 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use url::Url;
 
 use crate::archive::warc;
@@ -36,6 +36,7 @@ use crate::corpus::{Corpus, PubDate, WarcRef, canonical, sha256_hex};
 use crate::extract::{self, NotArticle};
 use fetch::{Fetcher, Limits, Response, Validators};
 use politeness::{Hosts, Refusal, Rules};
+pub use report::{Failure, SourceReport, Summary, human_bytes};
 use scope::Scope;
 use state::{Pending, Role, UrlState};
 use store::{Store, StoreError};
@@ -63,85 +64,6 @@ pub struct Options {
     pub recheck: bool,
     /// Host names answered with these addresses instead of DNS (curl's `--resolve`).
     pub resolve: Vec<(String, SocketAddr)>,
-}
-
-/// What happened to one source.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct SourceReport {
-    pub id: String,
-    pub requests: u64,
-    pub errors: u64,
-    /// Set when the source could not be crawled (robots.txt unreadable,
-    /// host failing): the run exits non-zero.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failed: Option<String>,
-}
-
-/// One URL that gave no page.
-#[derive(Debug, Clone, Serialize)]
-pub struct Failure {
-    pub url: String,
-    pub error: String,
-}
-
-/// The figures of a run.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct Summary {
-    /// Requests answered with a body (robots.txt included).
-    pub fetched: u64,
-    /// Conditional requests answered 304 Not Modified.
-    pub not_modified: u64,
-    pub new: u64,
-    pub changed: u64,
-    pub unchanged: u64,
-    /// Pages whose text is already archived under another URL.
-    pub same_text: u64,
-    /// Pages that are listings, tags, empty…
-    pub not_articles: u64,
-    pub errors: u64,
-    pub disallowed: u64,
-    pub bytes_downloaded: u64,
-    /// Bytes of the earlier answers that 304s did not send again.
-    pub bytes_saved: u64,
-    pub seconds: f64,
-    pub sources: Vec<SourceReport>,
-    pub failures: Vec<Failure>,
-    /// With `--dry-run`: the pages that would be fetched.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub planned: Vec<String>,
-    /// The run stopped early (signal or `--max-pages`).
-    pub interrupted: bool,
-    /// The articles this run added.
-    pub new_articles: Vec<store::NewArticle>,
-}
-
-impl Summary {
-    pub fn line(&self) -> String {
-        format!(
-            "{} fetched, {} not modified, {} new, {} changed, {} errors; {} downloaded, {} saved by conditional requests, {:.1} s",
-            self.fetched,
-            self.not_modified,
-            self.new,
-            self.changed,
-            self.errors,
-            human_bytes(self.bytes_downloaded),
-            human_bytes(self.bytes_saved),
-            self.seconds
-        )
-    }
-
-    pub fn failed_sources(&self) -> impl Iterator<Item = &SourceReport> {
-        self.sources.iter().filter(|s| s.failed.is_some())
-    }
-}
-
-pub fn human_bytes(n: u64) -> String {
-    match n {
-        0..1_000 => format!("{n} B"),
-        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
-        _ => format!("{:.2} GB", n as f64 / 1e9),
-    }
 }
 
 #[derive(Default)]
