@@ -5,15 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-mod support;
-
-fn veille(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(dir).env_remove("VEILLE_HOME").env("NO_COLOR", "1");
-    cmd
-}
+use crate::support::veille;
 
 /// A communiqué of about 300 words, written for this test.
 const COMMUNIQUE: &str = "Le collectif Rivières vivantes appelle à un rassemblement samedi devant la préfecture contre le projet de centre de données de la zone des Granges. \
@@ -141,7 +133,7 @@ fn reposts_are_clustered_incrementally_and_searched_once() {
 
 #[test]
 fn the_demo_archive_reposts_are_found() {
-    let home = support::demo::demo_home();
+    let home = crate::support::demo::demo_home();
     veille(home.path()).args(["index", "-q"]).assert().success();
     let (articles, _) = veille::corpus::Corpus::new(home.path().join("corpus")).load().unwrap();
     let index = veille::index::Index::open(&home.path().join("index")).unwrap();

@@ -6,22 +6,13 @@
 //! alone) each end in a status on their article, and the crawl goes on.
 //! All servers are local (127.0.0.1); the PDFs are made by `support::pdf`.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
-use assert_cmd::Command;
-use support::pdf::{Page, Pdf, line, paragraph_lines};
-use support::server::{Site, runtime};
+use crate::support::pdf::{Page, Pdf, line, paragraph_lines};
+use crate::support::server::{Site, runtime};
+use crate::support::veille;
 use veille::corpus::{Article, Corpus, Kind};
-
-fn veille(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(home).env_remove("VEILLE_HOME").env("NO_COLOR", "1").timeout(Duration::from_secs(300));
-    cmd
-}
 
 fn home(site: &Site, settings: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

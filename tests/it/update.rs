@@ -2,23 +2,15 @@
 //! 127.0.0.1 by the tests: quiet runs, failing sources, the home lock,
 //! readers during an update, and SIGKILL at random points.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use support::server::{Fault, Site, runtime};
+use crate::support::server::{Fault, Site, runtime};
+use crate::support::veille;
 use veille::corpus::Corpus;
-
-fn veille(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(home).env_remove("VEILLE_HOME").env("NO_COLOR", "1").timeout(Duration::from_secs(240));
-    cmd
-}
 
 fn process(home: &Path, args: &[&str]) -> Process {
     let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("veille"));

@@ -3,19 +3,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-mod support;
-use support::demo::demo_home;
-
-fn veille(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("VEILLE_HOME")
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(600));
-    cmd
-}
+use crate::support::demo::demo_home;
+use crate::support::veille;
 
 /// (width, height) in points of every page.
 fn page_sizes(path: &Path) -> Vec<(f32, f32)> {

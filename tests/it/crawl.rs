@@ -2,23 +2,15 @@
 //! sites served on 127.0.0.1 by the tests themselves (host names resolved
 //! to loopback with `--resolve`). Nothing here touches the network.
 
-mod support;
-
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
-use support::server::{Fault, Site, runtime};
+use crate::support::server::{Fault, Site, runtime};
+use crate::support::veille;
 use veille::archive::warc;
 use veille::corpus::{Article, Corpus};
-
-fn veille(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(home).env_remove("VEILLE_HOME").env("NO_COLOR", "1").timeout(Duration::from_secs(240));
-    cmd
-}
 
 struct Home {
     dir: tempfile::TempDir,

@@ -6,8 +6,6 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod support;
-
 fn tmux(args: &[&str]) -> String {
     let out = Command::new("tmux").args(args).output().expect("tmux runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -51,7 +49,7 @@ fn search_read_basket_and_quit_in_a_real_terminal() {
         eprintln!("tmux is not installed: the real-terminal test is skipped");
         return;
     }
-    let home = support::demo::demo_home();
+    let home = crate::support::demo::demo_home();
     let veille = assert_cmd::cargo::cargo_bin("veille");
     let status = Command::new(&veille).arg("--home").arg(home.path()).args(["index", "-q"]).status().unwrap();
     assert!(status.success());

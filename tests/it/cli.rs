@@ -5,11 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use assert_cmd::Command;
+use crate::support::veille;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-mod support;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
@@ -17,13 +15,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `veille` with a clean environment, run from `dir`.
-fn veille(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("veille").unwrap();
-    cmd.current_dir(dir).env_remove("VEILLE_HOME").env_remove("VEILLE_LOG").env("NO_COLOR", "1");
-    cmd
 }
 
 fn new_home() -> TempDir {
@@ -347,7 +338,7 @@ fn the_repository_is_a_home_whose_demo_archive_checks_clean() {
 /// A temporary home holding a copy of the demo archive.
 fn demo_home() -> TempDir {
     let dir = new_home();
-    support::demo::copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
+    crate::support::demo::copy_dir(&repo().join("corpus/articles"), &dir.path().join("corpus/articles"));
     fs::copy(repo().join("corpus/themes.toml"), dir.path().join("corpus/themes.toml")).unwrap();
     fs::copy(repo().join("corpus/sources.toml"), dir.path().join("corpus/sources.toml")).unwrap();
     dir
@@ -642,7 +633,7 @@ fn an_index_this_version_cannot_read_is_built_again() {
 
 #[test]
 fn bench_leaves_out_queries_that_do_not_parse_and_lists_the_slowest() {
-    let home = support::demo::demo_home();
+    let home = crate::support::demo::demo_home();
     let queries = home.path().join("queries.tsv");
     fs::write(&queries, "q1\tdata center eau\nq2\tdepuis:hier\nq3\tnucléaire\n").unwrap();
     let assert = veille(home.path())

@@ -1,3 +1,0 @@
-pub mod demo;
-pub mod pdf;
-pub mod server;
