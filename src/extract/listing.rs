@@ -94,3 +94,58 @@ pub(super) fn listing_body_class(doc: &Document) -> Option<String> {
     }
     Some(format!("listing page (body class {class})"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_addresses_are_known_by_their_shape() {
+        assert_eq!(
+            listing_url("https://x.example/spip.php?page=rubrique&id_rubrique=3"),
+            Some("SPIP section listing")
+        );
+        assert_eq!(listing_url("https://x.example/spip.php?page=backend"), Some("feed"));
+        assert_eq!(
+            listing_url("https://x.example/spip.php?article12&debut_forums=10"),
+            Some("paginated listing")
+        );
+        assert_eq!(listing_url("https://x.example/Tag/eau/"), Some("tag page"));
+        assert_eq!(listing_url("https://x.example/?s=eau"), Some("search page"));
+        assert_eq!(listing_url("https://x.example/2024/05/02/une-usine-a-eau/"), None);
+        assert_eq!(listing_url("https://x.example/spip.php?article12"), None);
+    }
+
+    #[test]
+    fn listing_pages_are_known_by_their_body_class() {
+        let page = |body: &str| Document::from(format!("<html><body {body}<p>x</p></body></html>").as_str());
+        assert!(listing_body_class(&page("class=\"page_rubrique\">")).is_some());
+        assert!(
+            listing_body_class(&page("class=\"page_article page_rubrique\">")).is_none(),
+            "an article wins"
+        );
+        // `blog` and `archive` count only where several posts are listed.
+        assert!(listing_body_class(&page("class=\"blog\"><article>un</article>")).is_none());
+        assert!(
+            listing_body_class(&page("class=\"blog\"><article>un</article><article>deux</article>"))
+                .is_some()
+        );
+        assert!(listing_body_class(&page("class=\"home\">")).is_none());
+    }
+
+    #[test]
+    fn a_page_of_links_is_a_listing_unless_it_says_it_is_an_article() {
+        let links =
+            "[Un](https://x.example/1) [Deux](https://x.example/2) [Trois](https://x.example/3) et puis";
+        let meta = Metadata::default();
+        assert!(link_text_share(links) > MAX_LINK_SHARE);
+        assert!(refuse_links_page(links, &meta).is_err());
+        let article = Metadata { page_type: Some("BlogPosting".into()), ..Metadata::default() };
+        assert!(refuse_links_page(links, &article).is_ok());
+        assert!(
+            refuse_links_page("Un texte avec [un lien](https://x.example/1) dedans, et des mots.", &meta)
+                .is_ok()
+        );
+        assert_eq!(link_text_share(""), 0.0);
+    }
+}

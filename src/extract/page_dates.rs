@@ -308,3 +308,72 @@ pub(super) fn lone_date(doc: &Document) -> Option<PubDate> {
         dates::parse_human(line)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Option<chrono::NaiveDate> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn a_date_printed_in_an_element_made_for_dates_is_found_outside_teasers() {
+        let doc = Document::from(
+            "<body><ul><li><span class=\"date\">1 janvier 2020</span></li></ul>\
+             <p class=\"date\">12 mars 2024</p></body>",
+        );
+        assert_eq!(visible_date(&doc, DATE_PLACES, &[]).map(|d| d.date()), day("2020-01-01"));
+        assert_eq!(
+            visible_date(&doc, DATE_ONLY_PLACES, &NOT_THE_ARTICLES_DATE).map(|d| d.date()),
+            day("2024-03-12")
+        );
+    }
+
+    #[test]
+    fn a_dateline_under_the_title_and_a_cued_date_are_found() {
+        let doc =
+            Document::from("<body><h1>Le titre</h1><p>Handball Schweiz • 02.02.2022</p><p>Texte.</p></body>");
+        assert_eq!(dateline(&doc, None).map(|d| d.date()), day("2022-02-02"));
+        let doc = Document::from("<body><p>Texte.</p><p>Publié le 3 avril 2023 par Lou.</p></body>");
+        assert_eq!(cued_date(&doc).map(|d| d.date()), day("2023-04-03"));
+        let linked = Document::from("<body><h1>Le titre</h1><p><a href=\"/x\">02.02.2022</a></p></body>");
+        assert_eq!(dateline(&linked, None), None, "a date in a link is another article's");
+    }
+
+    #[test]
+    fn a_lone_date_is_a_short_line_outside_links() {
+        let doc = Document::from("<body><p>Un texte.</p><span class=\"blue\">01.02.2022</span></body>");
+        assert_eq!(lone_date(&doc).map(|d| d.date()), day("2022-02-01"));
+        let doc = Document::from("<body><p>Un texte.</p><a href=\"/x\">01.02.2022</a></body>");
+        assert_eq!(lone_date(&doc), None);
+    }
+
+    #[test]
+    fn a_vague_metadata_date_gives_way_to_the_printed_one() {
+        let doc = Document::from("<body><h1>Titre</h1><time>12 mars 2024</time><p>Texte.</p></body>");
+        let mut meta = Metadata {
+            published: PubDate::parse("2024-01-01").ok(),
+            published_is_vague: true,
+            ..Metadata::default()
+        };
+        PageDates::read(&doc, &mut meta, None, None);
+        assert_eq!(meta.published.map(|d| d.date()), day("2024-03-12"));
+    }
+
+    #[test]
+    fn the_addresss_day_wins_over_a_date_months_away_and_fills_a_missing_one() {
+        let doc = Document::from("<body><p>Texte sans date.</p></body>");
+        let url = Some("https://x.example/2019/10/22/un-article/");
+        let mut meta = Metadata { published: PubDate::parse("2021-06-01").ok(), ..Metadata::default() };
+        PageDates::read(&doc, &mut meta, url, None).settle(&mut meta, "Texte sans date.", Some("x.example"));
+        assert_eq!(meta.published.map(|d| d.date()), day("2019-10-22"));
+        let mut meta = Metadata::default();
+        PageDates::read(&doc, &mut meta, url, None).settle(&mut meta, "Texte sans date.", Some("x.example"));
+        assert_eq!(meta.published.map(|d| d.date()), day("2019-10-22"));
+        // Within a month of it, the page's own date stands (an updated post).
+        let mut meta = Metadata { published: PubDate::parse("2019-10-30").ok(), ..Metadata::default() };
+        PageDates::read(&doc, &mut meta, url, None).settle(&mut meta, "Texte.", None);
+        assert_eq!(meta.published.map(|d| d.date()), day("2019-10-30"));
+    }
+}

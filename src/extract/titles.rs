@@ -92,3 +92,61 @@ pub(super) fn strip_site_name(title: &str) -> String {
     }
     title.trim().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_name_goes_from_a_metadata_title() {
+        assert_eq!(
+            strip_site_name("Des puces toujours plus sobres | La Lime"),
+            "Des puces toujours plus sobres"
+        );
+        assert_eq!(
+            strip_site_name("La Lime — Des puces toujours plus sobres"),
+            "Des puces toujours plus sobres"
+        );
+        // Parts too short to be a title: the whole stays.
+        assert_eq!(strip_site_name(" Eau - Lime "), "Eau - Lime");
+    }
+
+    #[test]
+    fn the_heading_named_by_the_metadata_title_is_the_titles() {
+        let doc = Document::from(
+            "<body><h1>La Lime</h1><article><h2>Rubrique</h2>\
+             <h1>Des puces toujours plus sobres</h1><p>Texte.</p></article></body>",
+        );
+        let heading = title_heading(&doc, Some("Des puces toujours plus sobres | La Lime")).unwrap();
+        assert_eq!(heading.text().as_ref(), "Des puces toujours plus sobres");
+        // Without a metadata title: the article's own <h1>.
+        let heading = title_heading(&doc, None).unwrap();
+        assert_eq!(heading.text().as_ref(), "Des puces toujours plus sobres");
+    }
+
+    #[test]
+    fn the_best_title_is_the_heading_the_metadata_names_else_the_metadata_title() {
+        let named =
+            TitleCandidates { h1: Some("Le vrai titre".into()), head: Some("Le vrai titre | Site".into()) };
+        assert_eq!(named.best(true).as_deref(), Some("Le vrai titre"));
+        let other = TitleCandidates {
+            h1: Some("Bienvenue sur notre site".into()),
+            head: Some("Un titre d'article assez long - Le Site".into()),
+        };
+        assert_eq!(other.best(true).as_deref(), Some("Un titre d'article assez long"));
+        assert_eq!(other.best(false), None, "a heading the metadata does not name is not taken");
+        let bare = TitleCandidates { h1: Some("Seul titre".into()), head: None };
+        assert_eq!(bare.best(true).as_deref(), Some("Seul titre"));
+    }
+
+    #[test]
+    fn a_first_heading_that_repeats_the_title_leaves_the_body() {
+        assert_eq!(without_title_heading("# Le titre\n\nLe texte.", "Le titre"), "Le texte.");
+        assert_eq!(without_title_heading("## Le titre\n\nLe texte.", " Le titre "), "Le texte.");
+        assert_eq!(
+            without_title_heading("# Autre chose\n\nLe texte.", "Le titre"),
+            "# Autre chose\n\nLe texte."
+        );
+        assert_eq!(without_title_heading("#Le titre\n\nTexte.", "Le titre"), "#Le titre\n\nTexte.");
+    }
+}
