@@ -334,21 +334,7 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// French month names, January first.
-pub(crate) const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+use crate::corpus::FRENCH_MONTHS as MONTHS;
 
 /// A date the French way: `1er mars 2025`, `14 juillet 1789` (a no-break
 /// space keeps the day with its month).

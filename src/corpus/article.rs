@@ -45,6 +45,23 @@ impl fmt::Display for Kind {
     }
 }
 
+/// French month names, January first: how pages print them (read by
+/// extraction) and how brochures write them.
+pub const FRENCH_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A value of `kind` veille does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown kind {0:?} (expected one of: article, communique, document, other)")]

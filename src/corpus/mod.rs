@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use article::{
-    Article, DateError, FormatError, Kind, KindError, PubDate, WarcRef, canonical_body, id_from_url,
-    sha256_hex,
+    Article, DateError, FRENCH_MONTHS, FormatError, Kind, KindError, PubDate, WarcRef, canonical_body,
+    id_from_url, sha256_hex,
 };
 
 /// A corpus error always names the file it is about.

@@ -6,29 +6,19 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
-use crate::corpus::PubDate;
+use crate::corpus::{FRENCH_MONTHS, PubDate};
 
+/// Month names besides the French ones ([`FRENCH_MONTHS`], folded), as
+/// [`fold`] leaves them.
 const MONTHS: &[(&str, u32)] = &[
-    ("janvier", 1),
     ("janv", 1),
-    ("fevrier", 2),
     ("fevr", 2),
     ("fev", 2),
-    ("mars", 3),
-    ("avril", 4),
     ("avr", 4),
-    ("mai", 5),
-    ("juin", 6),
-    ("juillet", 7),
     ("juil", 7),
-    ("aout", 8),
-    ("septembre", 9),
     ("sept", 9),
-    ("octobre", 10),
     ("oct", 10),
-    ("novembre", 11),
     ("nov", 11),
-    ("decembre", 12),
     ("dec", 12),
     ("january", 1),
     ("jan", 1),
@@ -138,7 +128,8 @@ const MONTHS: &[(&str, u32)] = &[
 
 fn month(word: &str) -> Option<u32> {
     let word = word.trim_end_matches('.');
-    MONTHS.iter().find(|(name, _)| *name == word).map(|&(_, m)| m)
+    let french = FRENCH_MONTHS.iter().position(|name| name.chars().map(fold_char).eq(word.chars()));
+    french.map(|i| i as u32 + 1).or_else(|| MONTHS.iter().find(|(name, _)| *name == word).map(|&(_, m)| m))
 }
 
 /// Lower case without accents, so `Février` and `fevrier` meet; a word run

@@ -1297,7 +1297,7 @@ const ABOUT: &[&str] = &[
 const SIGNATURE: &str = "{collectif}, {ville}, le {jour} {mois} {an}. Contact : {mail}. \
                          Premiers signataires : {collectif}, {collectif} et {collectif}.";
 
-use crate::brochure::typography::MONTHS;
+use crate::corpus::FRENCH_MONTHS as MONTHS;
 
 fn lookup(subject: &Subject, key: &str) -> &'static [&'static str] {
     subject
