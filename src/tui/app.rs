@@ -9,7 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 
 use super::i18n::{self, Lang};
 use super::keymap::{Action, Keymap, Scope};
-use super::render::{self, Rendered, Styles};
+use super::render::{self, Rendered};
+use super::theme::{Palette, Styles};
 use super::worker::{Request, Response};
 use crate::corpus::Article;
 use crate::corpus::basket::Basket;
@@ -99,7 +100,7 @@ pub struct App {
     pub lang: Lang,
     pub keymap: Keymap,
     pub styles: Styles,
-    pub palette: super::view::Palette,
+    pub palette: Palette,
     pub screen: Screen,
     pub focus: Focus,
     pub overlay: Overlay,
@@ -168,7 +169,7 @@ impl App {
             lang,
             keymap,
             styles,
-            palette: super::view::Palette::default(),
+            palette: Palette::default(),
             screen: Screen::Main,
             focus: Focus::Query,
             overlay: Overlay::None,

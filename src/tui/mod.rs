@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod render;
 pub mod replay;
 pub mod sanitize;
+pub mod theme;
 pub mod view;
 pub mod worker;
 
@@ -44,8 +45,8 @@ pub enum TuiError {
 pub struct Setup {
     pub lang: i18n::Lang,
     pub keymap: keymap::Keymap,
-    pub palette: view::Palette,
-    pub styles: render::Styles,
+    pub palette: theme::Palette,
+    pub styles: theme::Styles,
     pub mouse: bool,
 }
 
@@ -58,18 +59,11 @@ impl Setup {
         let keymap = keymap::Keymap::with_overrides(&settings.tui.keys).map_err(at)?;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let palette = if no_color {
-            view::Palette::monochrome()
+            theme::Palette::monochrome()
         } else {
-            view::Palette::default().with_colors(&settings.tui.colors).map_err(at)?
+            theme::Palette::default().with_colors(&settings.tui.colors).map_err(at)?
         };
-        let styles = if no_color {
-            render::Styles::default()
-        } else {
-            render::Styles {
-                link: palette.accent.add_modifier(ratatui::style::Modifier::UNDERLINED),
-                ..Default::default()
-            }
-        };
+        let styles = if no_color { theme::Styles::default() } else { theme::Styles::with_palette(&palette) };
         Ok(Setup { lang: i18n::Lang::from_env(), keymap, palette, styles, mouse: settings.tui.mouse })
     }
 }

@@ -16,6 +16,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::sanitize::{clusters, sanitize_line, truncate_to_width};
+use crate::tui::theme::Styles;
 
 /// Narrowest layout rendered; smaller widths are laid out as this one.
 const MIN_WIDTH: usize = 20;
@@ -24,36 +25,6 @@ const MIN_TEXT: usize = 10;
 /// Columns a footnote label may take in its marker.
 const MAX_LABEL: usize = 12;
 const TAB_STOP: usize = 4;
-
-/// Styles used by the renderer (the UI passes its theme's; `Default` gives plain
-/// bold/italic/underline with no colours, for `NO_COLOR`).
-#[derive(Debug, Clone, Copy)]
-pub struct Styles {
-    pub heading: Style,
-    pub emphasis: Style,
-    pub strong: Style,
-    pub quote: Style,
-    pub link: Style,
-    pub code: Style,
-    /// List bullets, link and footnote numbers, quote bars, rules.
-    pub marker: Style,
-}
-
-impl Default for Styles {
-    /// Quotes stay upright: the `│ ` bar marks them, and italic quotes would hide
-    /// the emphasis inside them.
-    fn default() -> Self {
-        Styles {
-            heading: Style::new().add_modifier(Modifier::BOLD),
-            emphasis: Style::new().add_modifier(Modifier::ITALIC),
-            strong: Style::new().add_modifier(Modifier::BOLD),
-            quote: Style::new(),
-            link: Style::new().add_modifier(Modifier::UNDERLINED),
-            code: Style::new(),
-            marker: Style::new(),
-        }
-    }
-}
 
 /// A rendered body: wrapped lines ready to draw, and the link targets in order of first appearance.
 #[derive(Debug, Clone, Default)]

@@ -4,80 +4,15 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Focus, KINDS, Overlay, Screen, ThemeRow};
 use super::i18n;
-use super::keymap::{Scope, SettingError};
+use super::keymap::Scope;
 use super::sanitize::{sanitize_line, truncate_to_width};
 use crate::index::search::{Hit, Mode, Sort};
-
-/// The colours of the UI's parts; every part also has a non-colour mark.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Palette {
-    pub accent: Style,
-    /// Words matched by the query.
-    pub matched: Style,
-    pub dim: Style,
-    pub title: Style,
-    pub selected: Style,
-    pub error: Style,
-}
-
-impl Default for Palette {
-    fn default() -> Self {
-        Palette {
-            accent: Style::new().fg(Color::Cyan),
-            matched: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            dim: Style::new().fg(Color::DarkGray),
-            title: Style::new().add_modifier(Modifier::BOLD),
-            selected: Style::new().add_modifier(Modifier::REVERSED),
-            error: Style::new().fg(Color::Red),
-        }
-    }
-}
-
-impl Palette {
-    /// For NO_COLOR: bold, underline and reverse video only.
-    pub fn monochrome() -> Palette {
-        Palette {
-            accent: Style::new(),
-            matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            dim: Style::new(),
-            title: Style::new().add_modifier(Modifier::BOLD),
-            selected: Style::new().add_modifier(Modifier::REVERSED),
-            error: Style::new().add_modifier(Modifier::BOLD),
-        }
-    }
-
-    /// Applies veille.toml's `[tui.colors]`; names a bad part or colour.
-    pub fn with_colors(
-        mut self,
-        colors: &std::collections::BTreeMap<String, String>,
-    ) -> Result<Palette, SettingError> {
-        for (part, value) in colors {
-            let color: Color = value
-                .parse()
-                .map_err(|_| SettingError(format!("[tui.colors] {part}: {value:?} is not a colour")))?;
-            let style = match part.as_str() {
-                "accent" => &mut self.accent,
-                "match" => &mut self.matched,
-                "dim" => &mut self.dim,
-                "title" => &mut self.title,
-                "error" => &mut self.error,
-                _ => {
-                    return Err(SettingError(format!(
-                        "[tui.colors]: no part {part:?} (parts: accent, match, dim, title, error)"
-                    )));
-                }
-            };
-            *style = style.fg(color);
-        }
-        Ok(self)
-    }
-}
 
 /// The themes sidebar: as wide as its longest row (mark, label, count,
 /// sparkline, borders), at least 20 columns and at most a third of the

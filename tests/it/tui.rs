@@ -16,8 +16,8 @@ use veille::index::themes::ThemeCount;
 use veille::tui::app::{App, Msg};
 use veille::tui::i18n::Lang;
 use veille::tui::keymap::Keymap;
-use veille::tui::render::Styles;
-use veille::tui::view::{self, Palette};
+use veille::tui::theme::{Palette, Styles};
+use veille::tui::view;
 use veille::tui::worker::{Request, Response};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
