@@ -6,9 +6,11 @@
 use std::collections::{HashMap, HashSet};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
 
 use super::i18n::{self, Lang};
 use super::keymap::{Action, Keymap, Scope};
+use super::layout::{self, Areas, ScreenAreas};
 use super::render::{self, Rendered};
 use super::theme::{Palette, Styles};
 use super::worker::{Request, Response};
@@ -93,6 +95,15 @@ pub struct Reader {
     pub cited_by: Vec<String>,
     /// A page's documents (PDFs), or the page a document came with.
     pub linked: Vec<String>,
+}
+
+impl Reader {
+    /// Why a document's text could not be read (encrypted, scanned…), as
+    /// its extraction noted it.
+    pub fn document_status(&self) -> Option<&str> {
+        let Some(Ok(article)) = &self.article else { return None };
+        article.extra.get("status").and_then(|s| s.as_str())
+    }
 }
 
 /// Everything the UI shows.
@@ -268,6 +279,12 @@ impl App {
         }
     }
 
+    /// Where everything is drawn at the terminal's size as last reported
+    /// ([`Msg::Resize`]): the mouse hits what the frame shows there.
+    pub fn areas(&self) -> Areas {
+        Areas::new(Rect::new(0, 0, self.width, self.height), self)
+    }
+
     pub fn selected_hit(&self) -> Option<&Hit> {
         match self.screen {
             Screen::Reader => self.reader.as_ref().map(|r| &r.hit),
@@ -362,7 +379,7 @@ impl App {
     /// Wraps the article being read for the current width, and finds the
     /// lines holding a searched word.
     pub fn rerender(&mut self) {
-        let width = self.width.saturating_sub(2).max(20);
+        let width = layout::reader_text_width(self.width).max(20);
         let Some(reader) = self.reader.as_mut() else { return };
         let Some(Ok(article)) = &reader.article else { return };
         if reader.rendered.as_ref().is_some_and(|(w, _)| *w == width) {
@@ -877,25 +894,20 @@ impl App {
             MouseEventKind::ScrollDown => self.act(Action::Down),
             MouseEventKind::ScrollUp => self.act(Action::Up),
             MouseEventKind::Down(_) if self.screen == Screen::Main && self.overlay == Overlay::None => {
-                // Results start below the query box (3 rows), each takes 3 rows.
-                let row = mouse.row as usize;
-                let sidebar = super::view::sidebar_width(self.width, &self.themes);
-                if (mouse.column as usize) < sidebar as usize {
-                    let index = row.saturating_sub(4);
+                let ScreenAreas::Main(main) = self.areas().screen else { return Vec::new() };
+                let at = Position::new(mouse.column, mouse.row);
+                if let Some(index) = main.theme_at(at) {
                     if index < self.themes.len() && index != self.theme_selected {
                         self.focus = Focus::Themes;
                         self.theme_selected = index;
                         return self.search();
                     }
-                } else if row >= 4 {
-                    let index = (row - 4) / 3 + super::view::results_offset(self);
-                    if index < self.results.hits.len() {
-                        if self.selected == index && self.focus == Focus::Results {
-                            return self.act(Action::Open);
-                        }
-                        self.focus = Focus::Results;
-                        self.selected = index;
+                } else if let Some(index) = main.results.hit_at(at) {
+                    if self.selected == index && self.focus == Focus::Results {
+                        return self.act(Action::Open);
                     }
+                    self.focus = Focus::Results;
+                    self.selected = index;
                 }
                 Vec::new()
             }
@@ -922,7 +934,7 @@ fn cycle<T: Clone + PartialEq>(values: &[T], current: Option<T>, forward: bool) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn hit(id: &str, title: &str) -> Hit {
@@ -948,6 +960,34 @@ mod tests {
 
     fn app() -> App {
         App::new(Lang::Fr, Keymap::default(), Styles::default(), Basket::new("panier").unwrap(), vec![])
+    }
+
+    /// The search screen of a `width`×`height` terminal with the mouse on,
+    /// the sidebar's rows « Tout », « Eau », « Énergie » and `count` results
+    /// for « eau » (titles "Article 0", "Article 1"…), the query focused.
+    pub(crate) fn searched(width: u16, height: u16, count: usize) -> App {
+        let mut app = app();
+        app.mouse = true;
+        app.update(Msg::Resize(width, height));
+        let theme = |id: &str, label: &str| crate::index::themes::ThemeCount {
+            id: id.into(),
+            label: label.into(),
+            count: 3,
+            timeline: vec![],
+        };
+        app.update(Msg::Worker(Response::ThemeCounts {
+            all: 64,
+            themes: vec![theme("eau", "Eau"), theme("energie", "Énergie")],
+            sites: vec![],
+            years: vec![],
+        }));
+        let effects = typed(&mut app, "eau");
+        let Some(Effect::Request(Request::Search { generation, .. })) = effects.last().cloned() else {
+            panic!("typing searches")
+        };
+        let hits = (0..count).map(|i| hit(&i.to_string(), &format!("Article {i}"))).collect();
+        results(&mut app, generation, hits);
+        app
     }
 
     fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -1096,6 +1136,163 @@ mod tests {
         assert_eq!(app.selected, 2);
         app.update(mouse(MouseEventKind::ScrollUp, 60, 10));
         assert_eq!(app.selected, 1);
+    }
+
+    /// The terminal sizes the mouse is tried at (those of the snapshots).
+    const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+    fn mouse(app: &mut App, kind: MouseEventKind, at: Position) -> Vec<Effect> {
+        app.update(Msg::Mouse(MouseEvent { kind, column: at.x, row: at.y, modifiers: KeyModifiers::NONE }))
+    }
+
+    fn click(app: &mut App, at: Position) -> Vec<Effect> {
+        mouse(app, MouseEventKind::Down(crossterm::event::MouseButton::Left), at)
+    }
+
+    fn main_areas(app: &App) -> layout::MainAreas {
+        let ScreenAreas::Main(main) = app.areas().screen else { panic!("the search screen's areas") };
+        main
+    }
+
+    #[test]
+    fn a_click_anywhere_on_the_second_result_selects_it_and_a_second_click_opens_it() {
+        for (width, height) in SIZES {
+            let rows = main_areas(&searched(width, height, 3)).results.hit_area(1).unwrap();
+            assert_eq!(rows.height, 3, "{width}×{height}: title, metadata, snippet");
+            for at in rows.positions() {
+                let mut app = searched(width, height, 3);
+                assert!(click(&mut app, at).is_empty(), "{width}×{height} {at:?}");
+                assert_eq!((app.focus, app.selected), (Focus::Results, 1), "{width}×{height} {at:?}");
+            }
+            let mut app = searched(width, height, 3);
+            click(&mut app, Position::new(rows.x, rows.y));
+            let effects = click(&mut app, Position::new(rows.right() - 1, rows.bottom() - 1));
+            assert_eq!(
+                app.screen,
+                Screen::Reader,
+                "{width}×{height}: a click on the selected result opens it"
+            );
+            assert!(matches!(&effects[..], [Effect::Request(Request::Article { id, .. })] if id == "1"));
+        }
+    }
+
+    #[test]
+    fn a_click_on_a_scrolled_list_selects_the_result_drawn_there() {
+        for (width, height) in SIZES {
+            let mut app = searched(width, height, 30);
+            app.selected = 20;
+            let list = main_areas(&app).results;
+            let fit = usize::from(list.inner.height / layout::HIT_ROWS);
+            assert_eq!(list.shown, 21 - fit..21, "{width}×{height}: the selected result is the last shown");
+            let top = list.hit_area(list.shown.start).unwrap();
+            click(&mut app, top.as_position());
+            assert_eq!(app.selected, list.shown.start, "{width}×{height}");
+        }
+    }
+
+    #[test]
+    fn a_click_on_a_theme_selects_it_and_searches_in_it() {
+        for (width, height) in SIZES {
+            let mut app = searched(width, height, 3);
+            let sidebar = main_areas(&app).themes.expect("a sidebar from 70 columns");
+            // The sidebar's rows: « Tout », « Eau », « Énergie », under its top border.
+            let energie = Position::new(sidebar.x + 3, sidebar.y + 1 + 2);
+            let effects = click(&mut app, energie);
+            assert_eq!((app.focus, app.theme_selected), (Focus::Themes, 2), "{width}×{height}");
+            assert!(
+                matches!(&effects[..], [Effect::Request(Request::Search { query, .. })] if query == "eau theme:energie"),
+                "{width}×{height}: {effects:?}"
+            );
+            assert!(click(&mut app, energie).is_empty(), "{width}×{height}: the theme already selected");
+            let tout = Position::new(sidebar.right() - 2, sidebar.y + 1);
+            assert!(
+                matches!(&click(&mut app, tout)[..], [Effect::Request(Request::Search { query, .. })] if query == "eau")
+            );
+            assert_eq!(app.theme_selected, 0, "{width}×{height}");
+        }
+    }
+
+    #[test]
+    fn the_wheel_over_the_results_moves_the_selection() {
+        for (width, height) in SIZES {
+            let mut app = searched(width, height, 3);
+            let over = main_areas(&app).results.hit_area(0).unwrap().as_position();
+            assert!(mouse(&mut app, MouseEventKind::ScrollDown, over).is_empty());
+            assert_eq!(app.selected, 1, "{width}×{height}");
+            mouse(&mut app, MouseEventKind::ScrollDown, over);
+            mouse(&mut app, MouseEventKind::ScrollDown, over);
+            assert_eq!(app.selected, 2, "{width}×{height}: the last result stays selected");
+            mouse(&mut app, MouseEventKind::ScrollUp, over);
+            assert_eq!(app.selected, 1, "{width}×{height}");
+        }
+    }
+
+    #[test]
+    fn a_click_on_nothing_clickable_changes_nothing() {
+        for (width, height) in SIZES {
+            // A short list, and one that fills the block; « Eau » selected.
+            for count in [3, 30] {
+                let searched = || {
+                    let mut app = searched(width, height, count);
+                    app.theme_selected = 1;
+                    app
+                };
+                let app = searched();
+                let areas = app.areas();
+                let main = main_areas(&app);
+                let (sidebar, list) = (main.themes.unwrap(), &main.results);
+                let mut places = vec![
+                    ("the query box", Position::new(main.query.x + 2, main.query.y + 1)),
+                    ("the results' top border", Position::new(list.block.x + 5, list.block.y)),
+                    ("the results' bottom border", Position::new(list.block.x + 5, list.block.bottom() - 1)),
+                    ("the results' right border", Position::new(list.block.right() - 1, list.inner.y)),
+                    ("the sidebar's top border", Position::new(sidebar.x + 3, sidebar.y)),
+                    ("the sidebar under the last theme", Position::new(sidebar.x + 3, sidebar.y + 1 + 3)),
+                    ("the status bar", Position::new(list.inner.x + 5, areas.status.y)),
+                    ("the hint bar", Position::new(list.inner.x + 5, areas.hints.y)),
+                ];
+                let under_the_last = list.hit_area(list.shown.end - 1).unwrap().bottom();
+                if under_the_last < list.inner.bottom() {
+                    places.push((
+                        "under the last result drawn",
+                        Position::new(list.inner.x + 5, under_the_last),
+                    ));
+                }
+                for (place, at) in places {
+                    let mut app = searched();
+                    let before = (app.screen, app.focus, app.selected, app.theme_selected);
+                    assert!(click(&mut app, at).is_empty(), "{width}×{height}, {count} results: {place}");
+                    assert_eq!(
+                        (app.screen, app.focus, app.selected, app.theme_selected),
+                        before,
+                        "{width}×{height}, {count} results: {place}"
+                    );
+                }
+            }
+            // Nor does a click under an overlay, or with the mouse off.
+            let mut app = searched(width, height, 3);
+            let second = main_areas(&app).results.hit_area(1).unwrap().as_position();
+            press(&mut app, KeyCode::Esc);
+            typed(&mut app, "f");
+            assert_eq!(app.overlay, Overlay::Filters);
+            assert!(click(&mut app, second).is_empty());
+            assert_eq!(app.selected, 0, "{width}×{height}: under the filters");
+            let mut app = searched(width, height, 3);
+            app.mouse = false;
+            assert!(click(&mut app, second).is_empty());
+            assert_eq!((app.focus, app.selected), (Focus::Query, 0), "{width}×{height}: mouse off");
+        }
+    }
+
+    #[test]
+    fn without_a_sidebar_the_results_take_the_whole_width() {
+        let mut app = searched(60, 20, 3);
+        let main = main_areas(&app);
+        assert_eq!(main.themes, None, "no sidebar under 70 columns");
+        let second = main.results.hit_area(1).unwrap();
+        assert_eq!(second.x, 1, "just inside the results' left border");
+        click(&mut app, second.as_position());
+        assert_eq!((app.focus, app.selected), (Focus::Results, 1));
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! the effects it returns and draws ([`view::draw`], a pure function of the
 //! state) after every message. Nothing waits on a frame rate: a keystroke
 //! is drawn as soon as it is applied, and results when they arrive.
+//!
+//! Where things sit on the screen is [`layout`]'s alone: drawing and the
+//! mouse read the same [`layout::Areas`]. The look is [`theme`]'s.
 
 pub mod app;
 pub mod i18n;
 pub mod keymap;
+pub mod layout;
 pub mod render;
 pub mod replay;
 pub mod sanitize;

@@ -1,68 +1,37 @@
-//! Drawing: a pure function of [`App`]. Every text that comes from an
-//! archived page goes through [`sanitize_line`] (or the renderer) first,
-//! and the selection is shown in reverse video, which needs no colour.
+//! Drawing: a pure function of [`App`], into the areas [`Areas`] computes
+//! for the frame. Every text that comes from an archived page goes through
+//! [`sanitize_line`] (or the renderer) first, and the selection is shown in
+//! reverse video, which needs no colour.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Focus, KINDS, Overlay, Screen, ThemeRow};
+use super::app::{App, Focus, KINDS, Overlay, Reader, Screen};
 use super::i18n;
 use super::keymap::Scope;
+use super::layout::{Areas, HitList, MainAreas, ReaderAreas, SPARKLINE_WIDTH, ScreenAreas, reader_head_rows};
 use super::sanitize::{sanitize_line, truncate_to_width};
 use crate::index::search::{Hit, Mode, Sort};
 
-/// The themes sidebar: as wide as its longest row (mark, label, count,
-/// sparkline, borders), at least 20 columns and at most a third of the
-/// screen; none on a screen narrower than 70 columns.
-pub fn sidebar_width(width: u16, themes: &[ThemeRow]) -> u16 {
-    if width < 70 {
-        return 0;
-    }
-    let widest = themes
-        .iter()
-        .map(|t| {
-            let label = unicode_width::UnicodeWidthStr::width(sanitize_line(&t.label).as_ref());
-            let count = t.count.map_or(1, |n| n.to_string().len());
-            // Borders 2, mark 1, spaces 2, sparkline 8.
-            2 + 1 + label + 1 + count + 1 + 8
-        })
-        .max()
-        .unwrap_or(0);
-    (widest as u16).clamp(20, (width / 3).max(20))
-}
-
-/// Rows a result takes: title, metadata, snippet.
-const RESULT_ROWS: usize = 3;
-
-fn results_area_rows(app: &App) -> usize {
-    (app.height as usize).saturating_sub(3 + 2 + 2)
-}
-
-/// The first result shown, so that the selected one is visible.
-pub fn results_offset(app: &App) -> usize {
-    let visible = (results_area_rows(app) / RESULT_ROWS).max(1);
-    app.selected.saturating_sub(visible - 1)
-}
-
 pub fn draw(frame: &mut Frame, app: &App) {
-    let area = frame.area();
-    let [main, status, hints] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    match app.screen {
-        Screen::Main => draw_main(frame, app, main),
-        Screen::Reader => draw_reader(frame, app, main),
-        Screen::Basket => draw_basket(frame, app, main),
+    let areas = Areas::new(frame.area(), app);
+    match &areas.screen {
+        ScreenAreas::Main(main) => draw_main(frame, app, main),
+        ScreenAreas::Reader(reader) => draw_reader(frame, app, reader),
+        ScreenAreas::Basket(list) => draw_basket(frame, app, list),
     }
-    draw_status(frame, app, status);
-    draw_hints(frame, app, hints);
-    match app.overlay {
-        Overlay::Help => draw_help(frame, app, area),
-        Overlay::Filters => draw_filters(frame, app, area),
-        Overlay::BrochureTitle => draw_brochure_title(frame, app, area),
-        Overlay::None => {}
+    draw_status(frame, app, areas.status);
+    draw_hints(frame, app, areas.hints);
+    if let Some(popup) = areas.overlay {
+        match app.overlay {
+            Overlay::Help => draw_help(frame, app, popup),
+            Overlay::Filters => draw_filters(frame, app, popup),
+            Overlay::BrochureTitle => draw_brochure_title(frame, app, popup),
+            Overlay::None => {}
+        }
     }
 }
 
@@ -71,8 +40,8 @@ fn block<'a>(title: String, focused: bool, app: &App) -> Block<'a> {
     Block::default().borders(Borders::ALL).border_style(style).title(Span::styled(title, style))
 }
 
-fn draw_main(frame: &mut Frame, app: &App, area: Rect) {
-    let [query_area, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+fn draw_main(frame: &mut Frame, app: &App, areas: &MainAreas) {
+    let query_area = areas.query;
     let lang = app.lang;
     let typing = app.focus == Focus::Query;
     let query = Paragraph::new(Line::from(sanitize_line(&app.query).into_owned())).block(block(
@@ -86,13 +55,10 @@ fn draw_main(frame: &mut Frame, app: &App, area: Rect) {
         let x = query_area.x + 1 + unicode_width::UnicodeWidthStr::width(before.as_str()) as u16;
         frame.set_cursor_position((x.min(query_area.right().saturating_sub(2)), query_area.y + 1));
     }
-    let sidebar = sidebar_width(area.width, &app.themes);
-    let [themes_area, results_area] =
-        Layout::horizontal([Constraint::Length(sidebar), Constraint::Min(10)]).areas(body);
-    if sidebar > 0 {
-        draw_themes(frame, app, themes_area);
+    if let Some(themes) = areas.themes {
+        draw_themes(frame, app, themes);
     }
-    draw_results(frame, app, results_area);
+    draw_results(frame, app, &areas.results);
 }
 
 /// Articles per month as block characters, the last `width` months.
@@ -106,7 +72,7 @@ pub fn sparkline(timeline: &[u64], width: usize) -> String {
 fn draw_themes(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Themes && app.screen == Screen::Main;
     let inner = area.width.saturating_sub(2) as usize;
-    let spark = 8.min(inner / 3);
+    let spark = SPARKLINE_WIDTH.min(inner / 3);
     let lines: Vec<Line> = app
         .themes
         .iter()
@@ -225,16 +191,15 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
     ]
 }
 
-fn draw_results(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_results(frame: &mut Frame, app: &App, list: &HitList) {
     let lang = app.lang;
     let focused = app.focus == Focus::Results;
     let title = match &app.results.similar_to {
         Some(t) => format!("{} « {} »", i18n::SIMILAR.get(lang), truncate_to_width(&sanitize_line(t), 40)),
         None => i18n::RESULTS.get(lang).to_string(),
     };
-    let outer = block(title, focused, app);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
+    frame.render_widget(block(title, focused, app), list.block);
+    let inner = list.inner;
     let width = inner.width as usize;
     let empty =
         |text: &str, style: Style| Paragraph::new(text.to_string()).style(style).wrap(Wrap { trim: true });
@@ -255,22 +220,73 @@ fn draw_results(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(empty(text.get(lang), app.palette.dim), inner);
         return;
     }
-    let offset = results_offset(app);
-    let mut lines = Vec::new();
-    for (i, hit) in app.results.hits.iter().enumerate().skip(offset) {
-        if lines.len() + RESULT_ROWS > inner.height as usize {
-            break;
-        }
-        lines.extend(hit_lines(hit, app, width, i == app.selected, None));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw_hits(frame, list, &app.results.hits, |i, hit| hit_lines(hit, app, width, i == app.selected, None));
 }
 
-fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
+/// Each article of a list drawn in its rows, as `lines` gives them.
+fn draw_hits<'a>(
+    frame: &mut Frame,
+    list: &HitList,
+    hits: &[Hit],
+    lines: impl Fn(usize, &Hit) -> Vec<Line<'a>>,
+) {
+    for (i, hit) in hits.iter().enumerate().take(list.shown.end).skip(list.shown.start) {
+        if let Some(area) = list.hit_area(i) {
+            frame.render_widget(Paragraph::new(lines(i, hit)), area);
+        }
+    }
+}
+
+fn draw_reader(frame: &mut Frame, app: &App, areas: &ReaderAreas) {
     let Some(reader) = &app.reader else { return };
     let lang = app.lang;
     let hit = &reader.hit;
-    let width = area.width.saturating_sub(2) as usize;
+    let head = reader_head(app, reader, areas.head.width.saturating_sub(2) as usize);
+    debug_assert_eq!(head.len(), usize::from(reader_head_rows(reader)), "the layout's count of head lines");
+    let in_basket = if app.basket.contains(&hit.id) { " ●" } else { "" };
+    let title = format!("{}{in_basket}", i18n::READER.get(lang));
+    frame.render_widget(
+        Paragraph::new(head)
+            .block(Block::default().borders(Borders::TOP).title(title).border_style(app.palette.accent)),
+        areas.head,
+    );
+    let body = match (&reader.article, &reader.rendered) {
+        (Some(Ok(_)), Some((_, rendered))) => {
+            let current = reader.current_match.map(|i| reader.matches[i]);
+            let lines: Vec<Line> = rendered
+                .lines
+                .iter()
+                .enumerate()
+                .skip(reader.scroll)
+                .take(areas.body.height as usize)
+                .map(|(i, line)| {
+                    if Some(i) == current {
+                        line.clone().patch_style(app.palette.selected)
+                    } else if reader.matches.binary_search(&i).is_ok() {
+                        let mut marked = line.clone();
+                        marked.spans.insert(0, Span::styled("", app.palette.matched));
+                        marked
+                    } else {
+                        line.clone()
+                    }
+                })
+                .collect();
+            Paragraph::new(lines)
+        }
+        (Some(Err(e)), _) => Paragraph::new(sanitize_line(e).into_owned()).style(app.palette.error),
+        _ => Paragraph::new(i18n::SEARCHING.get(lang)).style(app.palette.dim),
+    };
+    frame.render_widget(
+        body.block(Block::default().borders(Borders::LEFT).border_style(app.palette.dim)),
+        areas.body,
+    );
+}
+
+/// The reader's head, one line each of what the article has, cut to `width`
+/// (the layout counts them: [`reader_head_rows`]).
+fn reader_head<'a>(app: &App, reader: &Reader, width: usize) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let hit = &reader.hit;
     let mut head = vec![Line::from(Span::styled(
         truncate_to_width(&sanitize_line(&hit.title), width),
         app.palette.title,
@@ -326,75 +342,31 @@ fn draw_reader(frame: &mut Frame, app: &App, area: Rect) {
         )));
     }
     // A document whose text could not be read says why (encrypted, scanned…).
-    if let Some(Ok(article)) = &reader.article
-        && let Some(status) = article.extra.get("status").and_then(|s| s.as_str())
-    {
+    if let Some(status) = reader.document_status() {
         head.push(Line::from(Span::styled(
             truncate_to_width(&format!("⚠ {}", sanitize_line(status)), width),
             app.palette.accent,
         )));
     }
-    let rows = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).split(area);
-    let in_basket = if app.basket.contains(&hit.id) { " ●" } else { "" };
-    let title = format!("{}{in_basket}", i18n::READER.get(lang));
-    frame.render_widget(
-        Paragraph::new(head)
-            .block(Block::default().borders(Borders::TOP).title(title).border_style(app.palette.accent)),
-        rows[0],
-    );
-    let body = match (&reader.article, &reader.rendered) {
-        (Some(Ok(_)), Some((_, rendered))) => {
-            let current = reader.current_match.map(|i| reader.matches[i]);
-            let lines: Vec<Line> = rendered
-                .lines
-                .iter()
-                .enumerate()
-                .skip(reader.scroll)
-                .take(rows[1].height as usize)
-                .map(|(i, line)| {
-                    if Some(i) == current {
-                        line.clone().patch_style(app.palette.selected)
-                    } else if reader.matches.binary_search(&i).is_ok() {
-                        let mut marked = line.clone();
-                        marked.spans.insert(0, Span::styled("", app.palette.matched));
-                        marked
-                    } else {
-                        line.clone()
-                    }
-                })
-                .collect();
-            Paragraph::new(lines)
-        }
-        (Some(Err(e)), _) => Paragraph::new(sanitize_line(e).into_owned()).style(app.palette.error),
-        _ => Paragraph::new(i18n::SEARCHING.get(lang)).style(app.palette.dim),
-    };
-    frame.render_widget(
-        body.block(Block::default().borders(Borders::LEFT).border_style(app.palette.dim)),
-        rows[1],
-    );
+    head
 }
 
-fn draw_basket(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_basket(frame: &mut Frame, app: &App, list: &HitList) {
     let lang = app.lang;
     let title = match &app.basket.title {
         Some(t) => format!("{} « {} » — {}", i18n::BASKET.get(lang), app.basket.name, sanitize_line(t)),
         None => format!("{} « {} »", i18n::BASKET.get(lang), app.basket.name),
     };
     let title = format!("{title} ({})", app.basket.articles.len());
-    let outer = block(title, true, app);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
+    frame.render_widget(block(title, true, app), list.block);
     if app.basket.articles.is_empty() {
-        frame.render_widget(Paragraph::new(i18n::BASKET_EMPTY.get(lang)).style(app.palette.dim), inner);
+        frame.render_widget(Paragraph::new(i18n::BASKET_EMPTY.get(lang)).style(app.palette.dim), list.inner);
         return;
     }
-    let visible = (inner.height as usize / RESULT_ROWS).max(1);
-    let offset = app.basket_selected.saturating_sub(visible - 1);
-    let mut lines = Vec::new();
-    for (i, hit) in app.basket_hits.iter().enumerate().skip(offset).take(visible) {
-        lines.extend(hit_lines(hit, app, inner.width as usize, i == app.basket_selected, Some(i + 1)));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    let width = list.inner.width as usize;
+    draw_hits(frame, list, &app.basket_hits, |i, hit| {
+        hit_lines(hit, app, width, i == app.basket_selected, Some(i + 1))
+    });
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
@@ -450,13 +422,7 @@ fn draw_hints(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
-}
-
-fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_help(frame: &mut Frame, app: &App, popup: Rect) {
     let lang = app.lang;
     let scope_name = |s: Scope| match s {
         Scope::Global => i18n::KEYS.get(lang),
@@ -479,7 +445,6 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
         }
         rows.push((None, keys, label));
     }
-    let popup = centered(area, area.width.saturating_sub(4).min(100), area.height.saturating_sub(2));
     let inner_rows = popup.height.saturating_sub(2) as usize;
     let columns = if rows.len() > inner_rows { 2 } else { 1 };
     let column_width = (popup.width.saturating_sub(2) as usize / columns).max(10);
@@ -518,9 +483,8 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block(title, true, app)), popup);
 }
 
-fn draw_brochure_title(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_brochure_title(frame: &mut Frame, app: &App, popup: Rect) {
     let lang = app.lang;
-    let popup = centered(area, 60, 5);
     let inner = popup.width.saturating_sub(4) as usize;
     let text = sanitize_line(&app.brochure_title);
     // The end of a long title stays in view, with the cursor after it.
@@ -539,7 +503,7 @@ fn draw_brochure_title(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-fn draw_filters(frame: &mut Frame, app: &App, area: Rect) {
+fn draw_filters(frame: &mut Frame, app: &App, popup: Rect) {
     let lang = app.lang;
     let any = i18n::ANY.get(lang).to_string();
     let values = [
@@ -563,33 +527,9 @@ fn draw_filters(frame: &mut Frame, app: &App, area: Rect) {
             Line::from(Span::styled(format!(" {:<10} ‹ {} ›", label.get(lang), sanitize_line(value)), style))
         })
         .collect();
-    let popup = centered(area, 44, 6);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(block(i18n::FILTERS.get(lang).to_string(), true, app)),
         popup,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(label: &str, count: usize) -> ThemeRow {
-        ThemeRow { id: Some(label.into()), label: label.into(), count: Some(count), timeline: vec![] }
-    }
-
-    #[test]
-    fn the_sidebar_fits_the_longest_theme_name_up_to_a_third_of_the_screen() {
-        let demo = [row("Énergie et nucléaire", 39), row("Surveillance et VSA", 23), row("Eau", 32)];
-        // Borders, mark, label, count, sparkline: the longest name is whole.
-        assert_eq!(sidebar_width(120, &demo), 2 + 1 + 20 + 1 + 2 + 1 + 8);
-        // A longer one takes a third of the screen at most (the status bar
-        // shows it whole when selected); never under 20 columns.
-        let long = [row("Extractivisme et matières premières", 16)];
-        assert_eq!(sidebar_width(120, &long), 40);
-        assert_eq!(sidebar_width(90, &long), 30);
-        assert_eq!(sidebar_width(120, &[row("Eau", 3)]), 20);
-        assert_eq!(sidebar_width(60, &demo), 0, "no sidebar under 70 columns");
-    }
 }
