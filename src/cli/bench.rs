@@ -10,6 +10,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::{Context, Status};
+use crate::index::reprises::reposts::{self, Additions, Edits, Original, Rng};
 use crate::index::search::SearchOptions;
 
 const EXAMPLES: &str = "\
@@ -155,35 +156,59 @@ fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-/// A repost of `body` as sites make them: an intro of their own, the
-/// signature trimmed, typography changed, some sentences cut and some taken
-/// from `other` added (`seed` chooses which).
-fn repost(body: &str, other: &str, seed: u64) -> String {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let sentences: Vec<&str> = body.split_inclusive(". ").collect();
-    let extra: Vec<&str> = other.split_inclusive(". ").collect();
-    let share = 10 + next() % 21; // 10–30% of the sentences
-    let mut kept: Vec<String> = Vec::new();
-    let n = sentences.len();
-    // The signature (last sentence) is trimmed.
-    for s in sentences.iter().take(n.saturating_sub(1)) {
-        if next() % 100 < share / 2 {
-            continue;
-        }
-        kept.push(s.to_string());
-        if next() % 100 < share / 2 && !extra.is_empty() {
-            kept.push(extra[(next() % extra.len() as u64) as usize].to_string());
-        }
+/// What a site writes of its own when it reposts one of this home's
+/// articles: sentences of another article, an intro, a footer.
+struct OtherArticle<'a> {
+    sentences: Vec<&'a str>,
+}
+
+impl Additions for OtherArticle<'_> {
+    fn sentence(&mut self, rng: &mut Rng) -> String {
+        rng.pick(&self.sentences).to_string()
     }
-    let intro = "Nous reprenons ici, avec l'accord de ses auteurs, un texte paru ailleurs cette semaine. ";
-    let text = format!("{intro}{}", kept.concat());
-    if next() % 2 == 0 { text.replace('’', "'").replace(['«', '»'], "\"") } else { text }
+
+    fn intro(&mut self, rng: &mut Rng) -> String {
+        let intros = [
+            "Nous reprenons ici, avec l'accord de ses auteurs, un texte paru ailleurs cette semaine.",
+            "Texte reçu par courriel, que nous relayons volontiers.",
+            "Repris du site de ses auteurs ; les intertitres sont de la rédaction.",
+        ];
+        rng.pick(&intros).to_string()
+    }
+
+    fn read_more(&mut self, _: &mut Rng) -> String {
+        "Lire la suite sur le site d'origine.".into()
+    }
+
+    fn footer(&mut self, rng: &mut Rng) -> String {
+        rng.pick(&["Reproduction libre et encouragée.", "Pour nous écrire, passez au local."]).to_string()
+    }
+}
+
+/// The sentences of `text`'s paragraphs (its lines).
+fn paragraphs(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            line.split_inclusive(". ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        })
+        .collect()
+}
+
+/// A repost of `body` as sites make them (see [`reposts`]), with sentences
+/// of `other` added; `seed` chooses the edits. A short last paragraph is
+/// the signature.
+fn repost(body: &str, other: &str, seed: u64) -> String {
+    let mut paragraphs = paragraphs(body);
+    let signature = match paragraphs.last() {
+        Some(last) if paragraphs.len() > 1 && last.iter().map(String::len).sum::<usize>() <= 200 => {
+            paragraphs.pop().map(|p| p.join(" ")).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    let mut additions = OtherArticle { sentences: other.split_inclusive(". ").map(str::trim).collect() };
+    let original = Original { paragraphs: &paragraphs, signature: &signature };
+    reposts::repost(&mut Rng(seed), &original, Edits::Brief, &mut additions)
 }
 
 fn reprises(context: &Context) -> anyhow::Result<Status> {

@@ -2,40 +2,10 @@
 //! this test, composed from template banks per subject) and of their
 //! reposts, then precision and recall of [`is_reprise`] on the pairs.
 
-use super::fingerprint::{shingles, splitmix64, words_of};
+use super::fingerprint::{shingles, words_of};
+use super::reposts::{self, Additions, Edits, Original, Rng};
 use super::*;
 use std::collections::HashMap;
-
-/// splitmix64: seeded, so that the evaluation is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let (state, value) = splitmix64(self.0);
-        self.0 = state;
-        value
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// The sentence banks the texts are made of (written for the project, in
 /// `tests/fixtures/reprises/banks.toml`): templates with `{slots}` for each
@@ -234,121 +204,38 @@ fn base_text(rng: &mut Rng, subject: usize, earlier: &[Text]) -> Text {
     text
 }
 
-/// How hard reposts are edited.
-#[derive(Clone, Copy)]
-enum Edits {
-    /// 10 to 30 % of the sentences removed or added, in total.
-    Brief,
-    /// Up to 30 % removed and up to 30 % added.
-    Stress,
-    /// Only the first 35 to 60 % of the text, under an intro, above a link.
-    Excerpt,
+/// What the evaluation's reposting sites add: sentences, intros, footers
+/// and links of the base text's subject.
+struct SubjectAdditions {
+    topic: &'static Subject,
+    used: FxHashSet<&'static str>,
 }
 
-impl Edits {
-    fn name(self) -> &'static str {
-        match self {
-            Edits::Brief => "10–30 % edits",
-            Edits::Stress => "up to 30 % removed and 30 % added",
-            Edits::Excerpt => "excerpts of 35–60 %",
-        }
+impl Additions for SubjectAdditions {
+    fn sentence(&mut self, rng: &mut Rng) -> String {
+        sentence(rng, self.topic, &mut self.used)
     }
-}
 
-/// Typography another site may apply.
-fn retype(rng: &mut Rng, text: &str) -> String {
-    let mut text = text.to_string();
-    if rng.chance(0.5) {
-        text = text.replace('’', "'");
+    fn intro(&mut self, rng: &mut Rng) -> String {
+        let template = rng.pick(&BANKS.intros).as_str();
+        contract(&fill(rng, self.topic, template))
     }
-    if rng.chance(0.5) {
-        text = text.replace("« ", "\"").replace(" »", "\"");
+
+    fn read_more(&mut self, rng: &mut Rng) -> String {
+        contract(&fill(rng, self.topic, "Lire la suite sur le site de {collectif}."))
     }
-    if rng.chance(0.3) {
-        text = text.replace('œ', "oe");
+
+    fn footer(&mut self, rng: &mut Rng) -> String {
+        let template = rng.pick(&BANKS.footers).as_str();
+        contract(&fill(rng, self.topic, template))
     }
-    if rng.chance(0.3) {
-        text = text.replace('É', "E").replace('À', "A");
-    }
-    if rng.chance(0.3) {
-        text = text.replace(" :", "\u{a0}:").replace(" ;", "\u{a0};");
-    }
-    text
 }
 
 /// A repost of `base` by another site.
 fn repost(rng: &mut Rng, base: &Text, edits: Edits) -> String {
-    let topic = &BANKS.subject[base.subject];
-    let mut sentences: Vec<(usize, String)> = base
-        .paragraphs
-        .iter()
-        .enumerate()
-        .flat_map(|(p, sentences)| sentences.iter().map(move |s| (p, s.clone())))
-        .collect();
-    let n = sentences.len() as f64;
-    let (removed, added) = match edits {
-        Edits::Brief => {
-            let total = 0.1 + 0.2 * rng.unit();
-            let share = rng.unit();
-            (total * share, total * (1.0 - share))
-        }
-        Edits::Stress => (0.3 * rng.unit(), 0.3 * rng.unit()),
-        Edits::Excerpt => (0.0, 0.0),
-    };
-    for _ in 0..(removed * n).round() as usize {
-        sentences.remove(rng.below(sentences.len()));
-    }
-    let excerpt = matches!(edits, Edits::Excerpt);
-    if excerpt {
-        sentences.truncate(((0.35 + 0.25 * rng.unit()) * n).round() as usize);
-    }
-    let mut used = FxHashSet::default();
-    for _ in 0..(added * n).round() as usize {
-        let at = rng.below(sentences.len() + 1);
-        let paragraph = sentences.get(at).or(sentences.last()).map_or(0, |s| s.0);
-        sentences.insert(at, (paragraph, sentence(rng, topic, &mut used)));
-    }
-    // A few words dropped or changed here and there.
-    for (_, sentence) in &mut sentences {
-        if rng.chance(0.08) {
-            let mut words: Vec<&str> = sentence.split(' ').collect();
-            if words.len() > 3 {
-                words.remove(rng.range(1, words.len() - 2));
-                *sentence = words.join(" ");
-            }
-        }
-    }
-    let mut paragraphs: Vec<String> = Vec::new();
-    if rng.chance(if excerpt { 0.8 } else { 0.6 }) {
-        let intro: Vec<String> = (0..rng.range(1, 2))
-            .map(|_| {
-                let template = rng.pick(&BANKS.intros).as_str();
-                contract(&fill(rng, topic, template))
-            })
-            .collect();
-        paragraphs.push(intro.join(" "));
-    }
-    let mut current = usize::MAX;
-    for (paragraph, sentence) in sentences {
-        if paragraph != current || paragraphs.is_empty() {
-            paragraphs.push(sentence);
-            current = paragraph;
-        } else {
-            let last = paragraphs.last_mut().unwrap();
-            last.push(' ');
-            last.push_str(&sentence);
-        }
-    }
-    if excerpt {
-        paragraphs.push(contract(&fill(rng, topic, "Lire la suite sur le site de {collectif}.")));
-    } else if rng.chance(0.5) {
-        paragraphs.push(base.signature.clone());
-    }
-    if rng.chance(0.3) {
-        let template = rng.pick(&BANKS.footers).as_str();
-        paragraphs.push(contract(&fill(rng, topic, template)));
-    }
-    retype(rng, &paragraphs.join("\n\n"))
+    let mut additions = SubjectAdditions { topic: &BANKS.subject[base.subject], used: FxHashSet::default() };
+    let original = Original { paragraphs: &base.paragraphs, signature: &base.signature };
+    reposts::repost(rng, &original, edits, &mut additions)
 }
 
 /// A document of the evaluation: a base text or one of its reposts.

@@ -137,6 +137,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 mod fingerprint;
+pub mod reposts;
 
 pub use fingerprint::{Fingerprint, HASHES, SHINGLE, STOP_WORDS, fingerprint};
 
