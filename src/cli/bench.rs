@@ -1,5 +1,5 @@
 //! `veille bench`: indexing throughput and query latency on the current
-//! home, the figures the search issue sets targets for.
+//! home, the TUI's memory, and what reprises cost and find (see docs/development.md).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
