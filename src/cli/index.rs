@@ -60,6 +60,12 @@ pub fn update_index(context: &Context, home: &Home, rebuild: bool) -> anyhow::Re
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if let Some(problem) = &report.healed {
+        tracing::warn!(
+            "the search index in {} was damaged ({problem}); it was built again from corpus/",
+            home.index_dir().display()
+        );
+    }
     for failure in &report.failed {
         tracing::warn!("{failure}; skipped");
     }
@@ -101,6 +107,13 @@ pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec
             if !context.global.quiet {
                 eprintln!("veille: building the search index of {} (first use)…", home.root().display());
             }
+            update_index(context, home, false)?;
+            Index::open(&home.index_dir())?
+        }
+        // Derived from corpus/: built again, when no other veille holds
+        // the home (else the error says `veille index` repairs it).
+        Err(damaged @ IndexError::Damaged { .. }) => {
+            let Ok(_lock) = home.lock("index", false) else { return Err(damaged.into()) };
             update_index(context, home, false)?;
             Index::open(&home.index_dir())?
         }

@@ -46,6 +46,8 @@ pub enum IndexError {
     Missing(PathBuf),
     #[error("the index in {} was made by another version of veille: run `veille index --rebuild`", .0.display())]
     Outdated(PathBuf),
+    #[error("the search index in {} is damaged ({problem}): `veille index` rebuilds it from corpus/", dir.display())]
+    Damaged { dir: PathBuf, problem: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("index: {0}")]
@@ -137,6 +139,43 @@ pub fn id_key(id: &str) -> u64 {
     hasher.finish()
 }
 
+/// How [`Index::open_or_create`] found the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Opened {
+    Existing,
+    /// None, or one of another version: an empty one was made.
+    Created,
+    /// Damaged (this was wrong): an empty one was made in its place.
+    Healed(String),
+}
+
+/// What is wrong with a file of the index, in a few words (tantivy's own
+/// messages name internals and give advice for its developers).
+fn damage(e: &TantivyError) -> String {
+    use tantivy::directory::error::OpenReadError;
+    let why = |io: &std::io::Error| match io.kind() {
+        std::io::ErrorKind::NotFound => "missing".to_string(),
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => {
+            "not a whole index file: overwritten or cut short".to_string()
+        }
+        _ => io.to_string(),
+    };
+    match e {
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("{} is missing", path.display())
+        }
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("{}: {}", filepath.display(), why(io_error))
+        }
+        TantivyError::IoError(io) => why(io),
+        TantivyError::DataCorruption(corruption) => {
+            let text = format!("{corruption:?}");
+            text.split(". ").next().unwrap_or(&text).to_string()
+        }
+        other => other.to_string().split(". ").next().unwrap_or_default().to_string(),
+    }
+}
+
 /// An open index.
 pub struct Index {
     dir: PathBuf,
@@ -150,14 +189,15 @@ impl Index {
         if !dir.join("meta.json").is_file() {
             return Err(IndexError::Missing(dir.to_path_buf()));
         }
-        // A meta.json this version cannot read (another version's settings, a
-        // torn file) is an index to build again, not an error to show: the
-        // index is derived from corpus/.
+        // A meta.json this version cannot read (a torn file, another
+        // version's settings) is a damaged index, which `index`, `update`
+        // and a first search build again: the index is derived from corpus/.
         let index = match tantivy::Index::open(directory::SearchDirectory::open(dir)?) {
             Ok(index) => index,
             Err(TantivyError::DataCorruption(e)) => {
                 tracing::debug!("{}: {e:?}", dir.display());
-                return Err(IndexError::Outdated(dir.to_path_buf()));
+                let problem = "meta.json: not readable".to_string();
+                return Err(IndexError::Damaged { dir: dir.to_path_buf(), problem });
             }
             Err(e) => return Err(e.into()),
         };
@@ -166,30 +206,40 @@ impl Index {
         if index.schema() != schema || payload.as_deref() != Some(FORMAT) {
             return Err(IndexError::Outdated(dir.to_path_buf()));
         }
+        // Every file of every segment is opened (footers checked) now, so
+        // that a damaged file (a bad sector, a half-finished copy) is one
+        // plain error that says the index is derived, not a failure deep in
+        // a search or a commit.
+        for segment in index.searchable_segments()? {
+            if let Err(e) = tantivy::SegmentReader::open(&segment) {
+                return Err(IndexError::Damaged { dir: dir.to_path_buf(), problem: damage(&e) });
+            }
+        }
         analyzer::register(&index);
         Ok(Index { dir: dir.to_path_buf(), index, fields })
     }
 
-    /// Opens the index in `dir`, creating it (empty) when there is none or
-    /// when it was made by another version.
-    pub(crate) fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
-        match Index::open(dir) {
-            Ok(index) => Ok((index, false)),
-            Err(IndexError::Missing(_) | IndexError::Outdated(_)) => {
-                let io = |source| IndexError::Io { path: dir.to_path_buf(), source };
-                if dir.exists() {
-                    // Only what tantivy wrote is removed: the directory is ours.
-                    std::fs::remove_dir_all(dir).map_err(io)?;
-                }
-                std::fs::create_dir_all(dir).map_err(io)?;
-                let (schema, fields) = build_schema();
-                let directory = directory::SearchDirectory::open(dir)?;
-                let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
-                analyzer::register(&index);
-                Ok((Index { dir: dir.to_path_buf(), index, fields }, true))
-            }
-            Err(e) => Err(e),
+    /// Opens the index in `dir`, creating it (empty) when there is none,
+    /// when it was made by another version, or when it is damaged (what
+    /// was wrong is in [`Opened::Healed`]).
+    pub(crate) fn open_or_create(dir: &Path) -> Result<(Index, Opened), IndexError> {
+        let opened = match Index::open(dir) {
+            Ok(index) => return Ok((index, Opened::Existing)),
+            Err(IndexError::Missing(_) | IndexError::Outdated(_)) => Opened::Created,
+            Err(IndexError::Damaged { problem, .. }) => Opened::Healed(problem),
+            Err(e) => return Err(e),
+        };
+        let io = |source| IndexError::Io { path: dir.to_path_buf(), source };
+        if dir.exists() {
+            // Only what tantivy wrote is removed: the directory is ours.
+            std::fs::remove_dir_all(dir).map_err(io)?;
         }
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let (schema, fields) = build_schema();
+        let directory = directory::SearchDirectory::open(dir)?;
+        let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
+        analyzer::register(&index);
+        Ok((Index { dir: dir.to_path_buf(), index, fields }, opened))
     }
 
     pub fn dir(&self) -> &Path {

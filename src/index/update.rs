@@ -35,6 +35,9 @@ pub struct Report {
     pub bytes: u64,
     /// Whether the index was built from nothing.
     pub rebuilt: bool,
+    /// What was wrong with the index when it was found damaged and built
+    /// again from the corpus.
+    pub healed: Option<String>,
 }
 
 /// What the index knows of one file.
@@ -260,7 +263,8 @@ pub fn update_with(
     with_reprises: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, IndexError> {
-    let (index, created) = Index::open_or_create(dir)?;
+    let (index, opened) = Index::open_or_create(dir)?;
+    let created = opened != super::Opened::Existing;
     let mut writer = writer(&index)?;
     let reprises_file = dir.join(super::REPRISES_FILE);
     // The fingerprints of unchanged articles come from the saved file; when
@@ -276,7 +280,11 @@ pub fn update_with(
         }
     }
     let rebuild = rebuild || (with_reprises && reprises.is_none());
-    let mut report = Report { rebuilt: rebuild || created, ..Report::default() };
+    let healed = match opened {
+        super::Opened::Healed(problem) => Some(problem),
+        _ => None,
+    };
+    let mut report = Report { rebuilt: rebuild || created, healed, ..Report::default() };
     let known = if report.rebuilt {
         writer.delete_all_documents()?;
         HashMap::new()
@@ -390,8 +398,14 @@ pub fn update_with(
         }
         let clusters_file = dir.join(super::CLUSTERS_FILE);
         let reprises = match reprises {
-            // Nothing came or went: the saved files are right as they are.
-            Some(_) if removed_ids.is_empty() && fingerprinted.is_empty() && clusters_file.exists() => {
+            // Nothing came or went: the saved files are right as they are
+            // (unless the clusters file cannot be read: it is written again).
+            Some(_)
+                if removed_ids.is_empty()
+                    && fingerprinted.is_empty()
+                    && clusters_file.exists()
+                    && super::reprises::Clusters::load(&clusters_file).is_ok() =>
+            {
                 return Ok(());
             }
             Some(mut reprises) => {

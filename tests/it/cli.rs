@@ -516,6 +516,99 @@ fn sites_are_shown_by_name_and_chosen_by_id() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("sources.toml"));
 }
 
+/// Damages `file` as a bad sector, a torn copy or a slip of the hand would.
+fn damage(file: &Path, how: &str) {
+    match how {
+        "garbage" => fs::write(file, [0x5a_u8; 4000]).unwrap(),
+        "truncated" => {
+            let len = fs::metadata(file).unwrap().len();
+            fs::OpenOptions::new().write(true).open(file).unwrap().set_len(len / 2).unwrap();
+        }
+        "empty" => fs::write(file, b"").unwrap(),
+        "missing" => fs::remove_file(file).unwrap(),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn a_damaged_index_is_built_again_from_the_corpus() {
+    let home = demo_home();
+    let index = home.path().join("index");
+    let first_of = |ext: &str| {
+        let mut files: Vec<PathBuf> = fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        files.sort();
+        files.remove(0)
+    };
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    for (ext, how) in [
+        ("store", "garbage"),
+        ("idx", "truncated"),
+        ("term", "empty"),
+        ("fast", "missing"),
+        ("json", "garbage"),
+    ] {
+        // Searching heals it…
+        let file = if ext == "json" { index.join("meta.json") } else { first_of(ext) };
+        damage(&file, how);
+        let output = veille(home.path()).args(["search", "eau", "-n", "1"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{ext} {how}: {stderr}");
+        assert!(stderr.contains("was damaged") && stderr.lines().count() == 1, "{ext} {how}: {stderr}");
+        assert!(!stderr.contains("tantivy") && !stderr.contains("Footer"), "{stderr}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("  1. "));
+        // …and so does `veille index`, which a nightly update runs.
+        let file = if ext == "json" { index.join("meta.json") } else { first_of(ext) };
+        damage(&file, how);
+        let output = veille(home.path()).args(["index"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{ext} {how}: {stderr}");
+        assert!(stderr.contains("was damaged"), "{ext} {how}: {stderr}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("64 added"), "{ext} {how}");
+    }
+    // The reprises' files are derived too: rewritten, not shown as errors forever.
+    damage(&index.join("reprises-clusters.json"), "garbage");
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    let output = veille(home.path()).args(["search", "eau"]).output().unwrap();
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    damage(&index.join("reprises.bin"), "truncated");
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    assert!(
+        String::from_utf8_lossy(
+            &veille(home.path()).args(["search", "vidéosurveillance"]).output().unwrap().stdout
+        )
+        .contains("also on:")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_damaged_index_in_a_busy_home_says_how_to_repair_it() {
+    use std::os::fd::AsRawFd;
+    let home = demo_home();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    let store = fs::read_dir(home.path().join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .unwrap();
+    damage(&store, "garbage");
+    // Another veille (a crawl, say) holds the home: the search may not rebuild.
+    let lock = fs::File::open(home.path().join("corpus/state/lock")).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    let output = veille(home.path()).args(["search", "eau"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("is damaged") && stderr.contains("`veille index` rebuilds it"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    drop(lock);
+    veille(home.path()).args(["search", "eau"]).assert().success();
+}
+
 #[test]
 fn links_is_the_command_and_liens_its_alias() {
     let home = demo_home();
