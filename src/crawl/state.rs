@@ -148,29 +148,80 @@ impl State {
         let err = |message: String| StateError::Store { path: path.clone(), message };
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         if !path.exists() {
-            // A store is made under a temporary name and renamed once whole,
-            // so that a run killed while creating it leaves nothing half-made.
-            let fresh = dir.join(format!("{}.new", Self::FILE));
-            let _ = std::fs::remove_file(&fresh);
-            let db = Database::create(&fresh).map_err(|e| err(e.to_string()))?;
-            let txn = db.begin_write().map_err(|e| err(e.to_string()))?;
-            {
-                txn.open_table(URLS).map_err(|e| err(e.to_string()))?;
-                txn.open_table(FRONTIER).map_err(|e| err(e.to_string()))?;
-                txn.open_table(OPEN_WARCS).map_err(|e| err(e.to_string()))?;
-            }
-            txn.commit().map_err(|e| err(e.to_string()))?;
-            drop(db);
-            std::fs::rename(&fresh, &path).map_err(|e| err(e.to_string()))?;
-            crate::corpus::atomic::sync_dir(dir).map_err(|e| err(e.to_string()))?;
+            State::create(dir, &path)?;
         }
-        let db = match Database::create(&path) {
+        match State::open_guarded(&path) {
+            Err(StateError::Store { message, .. }) => {
+                // The state is derived from the crawl: a file that cannot be
+                // read (a bad sector, a torn copy) is kept aside, and the
+                // crawl goes on as a first one would, its articles found
+                // again under their ids; what is lost is one night's
+                // conditional requests.
+                let aside = dir.join(format!(
+                    "{}.damaged-{}",
+                    Self::FILE,
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S")
+                ));
+                std::fs::rename(&path, &aside).map_err(|e| err(e.to_string()))?;
+                tracing::warn!(
+                    "{}: the crawl state cannot be read ({message}); moved aside to {}, the crawl starts \
+                     again from the feeds and sitemaps (nothing archived is lost)",
+                    path.display(),
+                    aside.display()
+                );
+                State::create(dir, &path)?;
+                State::open_existing(&path)
+            }
+            other => other,
+        }
+    }
+
+    /// Makes an empty store at `path`.
+    fn create(dir: &Path, path: &Path) -> Result<(), StateError> {
+        let err = |message: String| StateError::Store { path: path.to_path_buf(), message };
+        // A store is made under a temporary name and renamed once whole,
+        // so that a run killed while creating it leaves nothing half-made.
+        let fresh = dir.join(format!("{}.new", Self::FILE));
+        let _ = std::fs::remove_file(&fresh);
+        let db = Database::create(&fresh).map_err(|e| err(e.to_string()))?;
+        let txn = db.begin_write().map_err(|e| err(e.to_string()))?;
+        {
+            txn.open_table(URLS).map_err(|e| err(e.to_string()))?;
+            txn.open_table(FRONTIER).map_err(|e| err(e.to_string()))?;
+            txn.open_table(OPEN_WARCS).map_err(|e| err(e.to_string()))?;
+        }
+        txn.commit().map_err(|e| err(e.to_string()))?;
+        drop(db);
+        std::fs::rename(&fresh, path).map_err(|e| err(e.to_string()))?;
+        crate::corpus::atomic::sync_dir(dir).map_err(|e| err(e.to_string()))?;
+        Ok(())
+    }
+
+    /// [`State::open_existing`], a panic of the store's reader (redb 2.6
+    /// asserts, rather than returns an error, on a file cut short) taken as
+    /// the damage it is. The panic hook is silenced meanwhile: the warning
+    /// the caller prints says what happened.
+    fn open_guarded(path: &Path) -> Result<State, StateError> {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let opened = std::panic::catch_unwind(|| State::open_existing(path));
+        std::panic::set_hook(hook);
+        opened.unwrap_or_else(|_| {
+            Err(StateError::Store { path: path.to_path_buf(), message: "the file is cut short".into() })
+        })
+    }
+
+    /// Opens a store that exists, its tables made once, so that readers
+    /// never meet a missing one.
+    fn open_existing(path: &Path) -> Result<State, StateError> {
+        let db = match Database::create(path) {
             Ok(db) => db,
-            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StateError::Busy { path }),
-            Err(e) => return Err(err(e.to_string())),
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(StateError::Busy { path: path.into() });
+            }
+            Err(e) => return Err(StateError::Store { path: path.into(), message: e.to_string() }),
         };
-        let state = State { db, path };
-        // Create the tables once, so that readers never meet a missing one.
+        let state = State { db, path: path.to_path_buf() };
         let txn = state.db.begin_write().map_err(|e| state.err(e))?;
         {
             txn.open_table(URLS).map_err(|e| state.err(e))?;
@@ -330,5 +381,35 @@ mod tests {
         assert!(matches!(State::open(dir.path()), Err(StateError::Busy { .. })));
         drop(state);
         assert!(State::open(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_damaged_state_is_moved_aside_and_the_crawl_starts_again() {
+        for damage in ["garbage", "truncated", "empty"] {
+            let dir = tempfile::tempdir().unwrap();
+            let state = State::open(dir.path()).unwrap();
+            let mut changes = Changes::default();
+            let fetched = UrlState { source: "a".into(), status: 200, ..Default::default() };
+            changes.urls.push(("http://a.test/1".into(), fetched));
+            state.commit(&changes, false).unwrap();
+            drop(state);
+            let path = dir.path().join(State::FILE);
+            let bytes = std::fs::read(&path).unwrap();
+            match damage {
+                "garbage" => std::fs::write(&path, vec![0x5a; bytes.len()]).unwrap(),
+                "truncated" => std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap(),
+                _ => std::fs::write(&path, b"").unwrap(),
+            }
+            let state = State::open(dir.path()).unwrap_or_else(|e| panic!("{damage}: {e}"));
+            assert_eq!(state.url("http://a.test/1").unwrap(), None, "{damage}: a fresh state");
+            let aside: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("crawl.redb.damaged-"))
+                .collect();
+            // An empty file holds nothing to keep: the store starts in it.
+            let kept = if damage == "empty" { 0 } else { 1 };
+            assert_eq!(aside.len(), kept, "{damage}: the damaged file is kept aside: {aside:?}");
+        }
     }
 }

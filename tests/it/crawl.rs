@@ -574,3 +574,36 @@ fn reextract_rebuilds_articles_from_the_warc_files_offline() {
     assert!(String::from_utf8_lossy(&err).contains("not in the archive"));
     assert!(spip.log().is_empty() && wp.log().is_empty(), "no network");
 }
+
+#[test]
+fn a_damaged_crawl_state_is_moved_aside_and_the_crawl_goes_on_as_a_first_one() {
+    let rt = runtime();
+    let (spip, wp, elsewhere) = spip_and_wordpress(&rt);
+    let home = Home::new(FAST, &two_sources(&spip, &wp), &[&spip, &wp, &elsewhere]);
+    home.crawl(&["-q"]).success();
+    let texts = |home: &Home| -> Vec<(PathBuf, String, String)> {
+        home.articles().into_iter().map(|(p, a)| (p, a.title, a.body)).collect()
+    };
+    let before = texts(&home);
+    let warcs = home.warc_files();
+    let state = home.path().join("corpus/state/crawl.redb");
+    let len = fs::metadata(&state).unwrap().len() as usize;
+    fs::write(&state, vec![0x5a_u8; len]).unwrap();
+    let output = home.crawl(&["--json"]).success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the crawl state cannot be read") && stderr.contains("moved aside"), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["new"], 0, "every article is found again under its id: {summary:#}");
+    // Pages fetched again point at their new records; every text and every
+    // earlier WARC file stays.
+    assert_eq!(texts(&home), before, "nothing archived is lost or changed");
+    assert!(warcs.iter().all(|w| home.warc_files().contains(w)));
+    let kept = fs::read_dir(home.path().join("corpus/state"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("crawl.redb.damaged-"))
+        .count();
+    assert_eq!(kept, 1);
+    // The next night is an ordinary one again: conditional requests.
+    let summary = home.summary(&[]);
+    assert!(summary["not_modified"].as_u64().unwrap() > 0, "{summary:#}");
+}
