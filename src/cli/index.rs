@@ -101,24 +101,6 @@ pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
 /// Opens the searcher of the home with its themes. A home without an index
 /// gets one built first, so that a fresh clone can search at once.
 pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec<crate::config::Theme>)> {
-    let index = match Index::open(&home.index_dir()) {
-        Ok(index) => index,
-        Err(IndexError::Missing(_) | IndexError::Outdated(_)) => {
-            if !context.global.quiet {
-                eprintln!("veille: building the search index of {} (first use)…", home.root().display());
-            }
-            update_index(context, home, false)?;
-            Index::open(&home.index_dir())?
-        }
-        // Derived from corpus/: built again, when no other veille holds
-        // the home (else the error says `veille index` repairs it).
-        Err(damaged @ IndexError::Damaged { .. }) => {
-            let Ok(_lock) = home.lock("index", false) else { return Err(damaged.into()) };
-            update_index(context, home, false)?;
-            Index::open(&home.index_dir())?
-        }
-        Err(e) => return Err(e.into()),
-    };
     let themes = home.themes().unwrap_or_else(|e| {
         tracing::warn!("{e}; themes are not available");
         Vec::new()
@@ -127,5 +109,25 @@ pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec
     for error in errors {
         tracing::warn!("{error}");
     }
-    Ok((Searcher::new(index, parsed)?.with_site_names(home.site_names_or_ids()), themes))
+    // A damaged index shows itself when the index or its reader is opened.
+    let opened = Index::open(&home.index_dir()).and_then(|index| Searcher::new(index, parsed.clone()));
+    let searcher = match opened {
+        Ok(searcher) => searcher,
+        Err(IndexError::Missing(_) | IndexError::Outdated(_)) => {
+            if !context.global.quiet {
+                eprintln!("veille: building the search index of {} (first use)…", home.root().display());
+            }
+            update_index(context, home, false)?;
+            Searcher::new(Index::open(&home.index_dir())?, parsed)?
+        }
+        // Derived from corpus/: built again, when no other veille holds
+        // the home (else the error says `veille index` repairs it).
+        Err(damaged @ IndexError::Damaged { .. }) => {
+            let Ok(_lock) = home.lock("index", false) else { return Err(damaged.into()) };
+            update_index(context, home, false)?;
+            Searcher::new(Index::open(&home.index_dir())?, parsed)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((searcher.with_site_names(home.site_names_or_ids()), themes))
 }

@@ -206,24 +206,31 @@ impl Index {
         if index.schema() != schema || payload.as_deref() != Some(FORMAT) {
             return Err(IndexError::Outdated(dir.to_path_buf()));
         }
-        // Every file of every segment is opened (footers checked) now, so
-        // that a damaged file (a bad sector, a half-finished copy) is one
-        // plain error that says the index is derived, not a failure deep in
-        // a search or a commit.
-        for segment in index.searchable_segments()? {
-            if let Err(e) = tantivy::SegmentReader::open(&segment) {
-                return Err(IndexError::Damaged { dir: dir.to_path_buf(), problem: damage(&e) });
-            }
-        }
         analyzer::register(&index);
         Ok(Index { dir: dir.to_path_buf(), index, fields })
+    }
+
+    /// Opens every file of every segment (footers checked), so that a
+    /// damaged file (a bad sector, a half-finished copy) is one plain error
+    /// that says the index is derived, not a failure deep in a commit.
+    /// Readers need no separate check: opening one opens the same files
+    /// ([`Index::reader`] reports the same error).
+    pub(crate) fn check_segments(&self) -> Result<(), IndexError> {
+        for segment in self.index.searchable_segments()? {
+            tantivy::SegmentReader::open(&segment).map_err(|e| self.damaged(&e))?;
+        }
+        Ok(())
+    }
+
+    fn damaged(&self, e: &TantivyError) -> IndexError {
+        IndexError::Damaged { dir: self.dir.clone(), problem: damage(e) }
     }
 
     /// Opens the index in `dir`, creating it (empty) when there is none,
     /// when it was made by another version, or when it is damaged (what
     /// was wrong is in [`Opened::Healed`]).
     pub(crate) fn open_or_create(dir: &Path) -> Result<(Index, Opened), IndexError> {
-        let opened = match Index::open(dir) {
+        let opened = match Index::open(dir).and_then(|index| index.check_segments().map(|()| index)) {
             Ok(index) => return Ok((index, Opened::Existing)),
             Err(IndexError::Missing(_) | IndexError::Outdated(_)) => Opened::Created,
             Err(IndexError::Damaged { problem, .. }) => Opened::Healed(problem),
@@ -256,7 +263,13 @@ impl Index {
 
     /// A reader on the last commit; it never sees a half-written index.
     pub fn reader(&self) -> Result<IndexReader, IndexError> {
-        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+        // Opening a reader opens every segment's files: one that cannot be
+        // read is the damage it is.
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| self.damaged(&e))
     }
 
     /// Number of articles in the last commit.
