@@ -182,7 +182,11 @@ impl WarcWriter {
                 info.as_bytes(),
             )?;
             let mut current = Current { name, file, len: 0 };
-            current.file.write_all(&bytes)?;
+            if let Err(e) = current.file.write_all(&bytes) {
+                // A file without its whole warcinfo record is no WARC file.
+                let _ = fs::remove_file(self.dir.join(&current.name));
+                return Err(e);
+            }
             current.len = bytes.len() as u64;
             self.current = Some(current);
         }
@@ -222,11 +226,25 @@ impl WarcWriter {
             ],
             &request_block,
         )?;
+        let dir = self.dir.clone();
         let current = self.current()?;
         let offset = current.len;
         let mut both = response;
         both.extend_from_slice(&request);
-        current.file.write_all(&both)?;
+        if let Err(e) = current.file.write_all(&both) {
+            // A part written (the disk filled up mid-record) is cut off at
+            // once, so that no reader meets a cut record; should that fail
+            // too, the next run's repair does it.
+            let _ = current.file.set_len(offset);
+            return Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "{} ({} to write): {e}",
+                    dir.join(&current.name).display(),
+                    crate::home::space::human_bytes(both.len() as u64)
+                ),
+            ));
+        }
         current.len += both.len() as u64;
         Ok(WarcRef { file: current.name.clone(), offset })
     }
@@ -267,6 +285,28 @@ pub struct Record {
 impl Record {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Checks the record's digests (`WARC-Block-Digest`, and the
+    /// `WARC-Payload-Digest` of a response) against its bytes; says which
+    /// one does not match. Digests in another algorithm than SHA-1 (what
+    /// veille writes, and most crawlers) are not checked.
+    pub fn check_digests(&self) -> Result<(), String> {
+        let matches = |stated: &str, data: &[u8]| {
+            let (algorithm, _) = stated.split_once(':').unwrap_or(("", ""));
+            !algorithm.eq_ignore_ascii_case("sha1") || stated.eq_ignore_ascii_case(&sha1_base32(data))
+        };
+        if let Some(stated) = self.header("WARC-Block-Digest")
+            && !matches(stated, &self.block)
+        {
+            return Err("its block does not match WARC-Block-Digest".into());
+        }
+        if let (Some(stated), Some(http)) = (self.header("WARC-Payload-Digest"), self.http_response())
+            && !matches(stated, http.body)
+        {
+            return Err("its payload does not match WARC-Payload-Digest".into());
+        }
+        Ok(())
     }
 
     /// The HTTP response inside a `response` record.
@@ -369,8 +409,14 @@ pub fn read_at(path: &Path, offset: u64) -> io::Result<Record> {
 /// where the complete records end (less than the file length when the file
 /// ends in a record cut by a crash).
 pub fn read_all(path: &Path) -> io::Result<(Vec<Record>, u64)> {
-    let file = File::open(path)?;
-    let mut reader = Counting { inner: BufReader::new(file), pos: 0 };
+    read_from(path, 0)
+}
+
+/// [`read_all`] from `start`, a record's first byte.
+pub fn read_from(path: &Path, start: u64) -> io::Result<(Vec<Record>, u64)> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut reader = Counting { inner: BufReader::new(file), pos: start };
     let mut records = Vec::new();
     loop {
         if reader.fill_buf()?.is_empty() {
@@ -386,6 +432,24 @@ pub fn read_all(path: &Path) -> io::Result<(Vec<Record>, u64)> {
     }
     let end = reader.pos;
     Ok((records, end))
+}
+
+/// Where whole records start again after unreadable bytes at `from`: the
+/// next gzip member that holds a WARC record, if any. Tells damage in the
+/// middle of a file (records follow) from a record cut at its end (none).
+pub fn next_record_after(path: &Path, from: u64) -> io::Result<Option<u64>> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest)?;
+    // A gzip member starts with 1f 8b and method 08 (deflate).
+    for at in (1..rest.len().saturating_sub(2)).filter(|&i| rest[i..].starts_with(&[0x1f, 0x8b, 0x08])) {
+        let offset = from + at as u64;
+        if read_at(path, offset).is_ok() {
+            return Ok(Some(offset));
+        }
+    }
+    Ok(None)
 }
 
 /// Cuts a file back to its last complete record (after a crash in the

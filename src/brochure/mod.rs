@@ -78,7 +78,19 @@ pub fn select(
 ) -> Result<Vec<Selected>, BrochureError> {
     let mut hits = match selection {
         Selection::Basket(name) => {
-            let basket = crate::corpus::basket::Basket::load(baskets_dir, name)?;
+            use crate::corpus::basket::{Basket, BasketError};
+            let basket = match Basket::load(baskets_dir, name) {
+                Err(BasketError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                    let known = Basket::list(baskets_dir).unwrap_or_default();
+                    let known = if known.is_empty() {
+                        "there is none yet: fill one in the TUI with `b`".to_string()
+                    } else {
+                        format!("the baskets are: {}", known.join(", "))
+                    };
+                    return Err(BrochureError::Empty(format!("no basket named {name:?} ({known})")));
+                }
+                other => other?,
+            };
             let hits = searcher.by_ids(&basket.articles)?;
             if hits.len() < basket.articles.len() {
                 tracing::warn!(

@@ -54,12 +54,31 @@ pub struct ShowArgs {
     pub path: bool,
 }
 
-/// Check the home: settings, sources, themes and every article file
+/// Check the home: settings, sources, themes, every article file; with --deep, all that can rot
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Every problem is reported with its file and line; the exit status is 1 when\nthere is any, so `veille check` fits a git pre-commit hook.\n\nExamples:\n  veille check\n  veille --home ~/archive check -q && echo ok"
-)]
-pub struct CheckArgs {}
+#[command(after_help = "Each problem is one line: the file (and line), what is wrong, and how to\n\
+repair it. The exit status is 1 when there is any, so `veille check` fits a\n\
+git pre-commit hook.\n\n\
+--deep also verifies what can rot unnoticed: each article's text against its\n\
+sha256, each WARC record of corpus/raw/ against its digests, each article's\n\
+`warc` pointer against the record it names, the index against the files\n\
+(same ids, same checksums), and the baskets against the archive. It reads\n\
+everything once and writes nothing (unless --repair): a weekly cron line.\n\n\
+Examples:\n  veille check\n  veille --home ~/archive check -q && echo ok\n  \
+veille check --deep --json | jq '.problems[]'\n\n\
+Weekly, from cron (mail only when something is wrong):\n  \
+0 4 * * 0  veille --home ~/archive check --deep -q || echo \"veille check found problems\"")]
+pub struct CheckArgs {
+    /// Also verify checksums, WARC digests, the index and the baskets
+    #[arg(long)]
+    pub deep: bool,
+    /// With --deep: cut off WARC records an interrupted run left half-written
+    #[arg(long, requires = "deep")]
+    pub repair: bool,
+    /// Print what was checked and every problem as JSON
+    #[arg(long)]
+    pub json: bool,
+}
 
 fn parse_kind(s: &str) -> Result<Kind, crate::corpus::KindError> {
     s.parse()
@@ -144,42 +163,55 @@ pub fn show(context: &Context, args: ShowArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-pub fn check(context: &Context, _args: CheckArgs) -> anyhow::Result<Status> {
+pub fn check(context: &Context, args: CheckArgs) -> anyhow::Result<Status> {
+    use crate::home::check::{self, Options};
     let home = context.home()?;
-    let mut problems: Vec<String> = Vec::new();
-    if let Err(e) = home.settings() {
-        problems.push(e.to_string());
+    // --repair writes: it takes the home like any writing command.
+    let _lock = if args.repair { Some(home.lock("check --repair", false)?) } else { None };
+    let findings = check::check(&home, Options { deep: args.deep, repair: args.repair });
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &findings)?;
+        writeln!(out)?;
+    } else {
+        for problem in &findings.problems {
+            let at = match problem.line {
+                Some(line) => format!("{}:{line}", problem.path),
+                None => problem.path.clone(),
+            };
+            tracing::error!("{at}: {}; to repair: {}", problem.problem, problem.repair);
+        }
+        for path in &findings.repaired {
+            tracing::warn!("{path}: a record cut by an interrupted run was cut off");
+        }
+        if !context.global.quiet {
+            let mut parts = vec![
+                counted(findings.articles, "article", "articles"),
+                counted(findings.sources, "source", "sources"),
+                counted(findings.themes, "theme", "themes"),
+            ];
+            if let (Some(files), Some(records)) = (findings.raw_files, findings.raw_records) {
+                parts.push(format!(
+                    "{} ({})",
+                    counted(files, "WARC file", "WARC files"),
+                    counted(records, "record", "records")
+                ));
+            }
+            if let Some(indexed) = findings.indexed {
+                parts.push(format!("{} indexed", counted(indexed, "article", "articles")));
+            }
+            if let Some(baskets) = findings.baskets {
+                parts.push(counted(baskets, "basket", "baskets"));
+            }
+            writeln!(
+                out,
+                "{}; {}",
+                parts.join(", "),
+                counted(findings.problems.len(), "problem", "problems")
+            )?;
+        }
     }
-    let sources = home.sources().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
-    let themes = home.themes().map_err(|e| problems.push(e.to_string())).unwrap_or_default();
-    // A theme whose query does not parse is named with its line.
-    let (_, theme_errors) = crate::index::search::parse_themes(&themes, &home.themes_file());
-    problems.extend(theme_errors.iter().map(ToString::to_string));
-    let corpus = home.corpus();
-    let (articles, errors) = corpus.load()?;
-    problems.extend(errors.iter().map(ToString::to_string));
-    // Duplicate ids make two files claim one article.
-    let (_, id_errors) = corpus.writer()?;
-    problems.extend(
-        id_errors
-            .iter()
-            .filter(|e| matches!(e, crate::corpus::Error::Conflict { .. }))
-            .map(ToString::to_string),
-    );
-    for problem in &problems {
-        tracing::error!("{problem}");
-    }
-    if !context.global.quiet {
-        writeln!(
-            io::stdout().lock(),
-            "{}, {}, {}; {}",
-            counted(articles.len(), "article", "articles"),
-            counted(sources.len(), "source", "sources"),
-            counted(themes.len(), "theme", "themes"),
-            counted(problems.len(), "problem", "problems")
-        )?;
-    }
-    Ok(if problems.is_empty() { Status::Success } else { Status::Partial })
+    Ok(if findings.problems.is_empty() { Status::Success } else { Status::Partial })
 }
 
 /// Show what an article cites in the archive and what cites it

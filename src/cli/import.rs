@@ -20,6 +20,8 @@ in the front matter.
 
 Lines that fail are reported with their number and skipped (exit status 1);
 the others are imported. Importing the same file again changes nothing.
+A full disk stops the import (exit status 2): what was written is kept, and
+running the same import again once space is freed completes it.
 
 Examples:
   veille import archive.jsonl
@@ -95,6 +97,10 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
                 format!("; {} skipped", super::output::counted(report.failed.len(), "line", "lines"))
             },
         )?;
+    }
+    if let Some((line, error)) = report.stopped {
+        return Err(anyhow::Error::new(error)
+            .context(format!("import of {name} stopped: line {line} could not be written")));
     }
     Ok(if report.failed.is_empty() { Status::Success } else { Status::Partial })
 }

@@ -9,6 +9,7 @@ mod articles;
 mod bench;
 mod brochure;
 mod crawl;
+mod error_line;
 mod export;
 mod extract;
 mod import;
@@ -204,11 +205,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Ok(Status::Interrupted(code)) => ExitCode::from(code),
         Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_SUCCESS),
         Err(e) if matches!(e.downcast_ref(), Some(crate::home::LockError::Busy { .. })) => {
-            eprintln!("veille: {e:#}");
+            eprintln!("veille: {}", error_line::error_line(&e));
             ExitCode::from(EXIT_BUSY)
         }
         Err(e) => {
-            eprintln!("veille: error: {e:#}");
+            eprintln!("veille: error: {}", error_line::error_line(&e));
             ExitCode::from(EXIT_FATAL)
         }
     }

@@ -63,7 +63,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = parent(path);
     fs::create_dir_all(dir)?;
     let mut temp = temp_in(dir, path, None)?;
-    temp.write_all(bytes)?;
+    // Written through the `File`: NamedTempFile's own `Write` adds the
+    // temporary name to errors, which says nothing to a person.
+    temp.as_file_mut().write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir)
@@ -88,7 +90,7 @@ pub fn stage(target: &Path, bytes: &[u8], replaces: Option<PathBuf>) -> io::Resu
         }
         other => other?,
     };
-    temp.write_all(bytes)?;
+    temp.as_file_mut().write_all(bytes)?;
     if !cfg!(target_os = "linux") {
         // Without syncfs(2) each file is flushed on its own.
         temp.as_file().sync_all()?;

@@ -28,7 +28,7 @@ pub struct LineError {
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Report {
     pub created: usize,
     pub updated: usize,
@@ -36,6 +36,11 @@ pub struct Report {
     pub failed: Vec<LineError>,
     /// Problems with files already in the corpus, met while looking up ids.
     pub corpus_errors: Vec<String>,
+    /// The disk ran out of room: the first line that could not be written
+    /// and why. The import stopped there; lines after it were not read, and
+    /// the lines of the batches in flight were written or not as a whole
+    /// file each (running the import again completes it).
+    pub stopped: Option<(usize, Error)>,
 }
 
 impl Report {
@@ -195,7 +200,8 @@ pub fn import(
     let mut line_number = 0usize;
     let mut buffer = Vec::new();
     let mut committing: Option<Committing> = None;
-    loop {
+    // A full disk ends the import: every later write would fail too.
+    while report.stopped.is_none() {
         let mut lines = Vec::with_capacity(BATCH_LINES);
         while lines.len() < BATCH_LINES {
             buffer.clear();
@@ -278,6 +284,10 @@ fn tally(report: &mut Report, (lines, commit): Committing) {
             Ok(Outcome::Created) => report.created += 1,
             Ok(Outcome::Updated) => report.updated += 1,
             Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Err(e) if e.is_shortage() => match &report.stopped {
+                Some((first, _)) if *first < n => {}
+                _ => report.stopped = Some((n, e)),
+            },
             Err(e) => report.failed.push(LineError { line: n, message: e.to_string() }),
         }
     }

@@ -32,6 +32,9 @@ pub use article::{
 pub enum Error {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    /// A write the disk had no room for: a run stops at the first one.
+    #[error("{} ({} to write): {source}", path.display(), crate::home::space::human_bytes(*bytes))]
+    NoRoom { path: PathBuf, bytes: u64, source: io::Error },
     #[error("{}:{}: {}", path.display(), error.line, error.message)]
     Format { path: PathBuf, error: FormatError },
     #[error("{}: {message}", path.display())]
@@ -41,6 +44,24 @@ pub enum Error {
 impl Error {
     fn io(path: &Path, source: io::Error) -> Self {
         Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// A failed write of `bytes` to `path`.
+    fn writing(path: &Path, bytes: usize, source: io::Error) -> Self {
+        match crate::home::space::Shortage::of(&source) {
+            Some(_) => Error::NoRoom { path: path.to_path_buf(), bytes: bytes as u64, source },
+            None => Error::io(path, source),
+        }
+    }
+
+    /// A full disk, a used-up quota or a failing device: every later
+    /// write would fail too, so the run stops (see [`crate::home::space`]).
+    pub fn is_shortage(&self) -> bool {
+        match self {
+            Error::NoRoom { .. } => true,
+            Error::Io { source, .. } => crate::home::space::Shortage::of(source).is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -418,7 +439,7 @@ fn prepare(mut article: Article, placement: Placement) -> Result<(Outcome, Optio
         return Ok((Outcome::Unchanged, None));
     }
     let staged = atomic::stage(&placement.target, text.as_bytes(), placement.previous)
-        .map_err(|e| Error::io(&placement.target, e))?;
+        .map_err(|e| Error::writing(&placement.target, text.len(), e))?;
     Ok((outcome, Some(staged)))
 }
 

@@ -34,9 +34,10 @@ use crate::config::settings::Settings;
 use crate::config::sources::Source;
 use crate::corpus::{Corpus, PubDate, WarcRef, canonical, sha256_hex};
 use crate::extract::{self, NotArticle};
+pub use crate::home::space::human_bytes;
 use fetch::{Fetcher, Limits, Response, Validators};
 use politeness::{Hosts, Refusal, Rules};
-pub use report::{Failure, SourceReport, Summary, human_bytes};
+pub use report::{Failure, SourceReport, Summary};
 use scope::Scope;
 use state::{Pending, Role, UrlState};
 use store::{Store, StoreError};
@@ -261,6 +262,8 @@ struct SourceCrawl {
     seen: HashSet<String>,
     pagination_left: u32,
     report: SourceReport,
+    /// The WARC archive could not be written (a full disk): the crawl stops.
+    archive_failed: Option<StoreError>,
 }
 
 async fn crawl_source(ctx: Arc<Ctx>, source: Source) -> Result<SourceReport, CrawlError> {
@@ -274,6 +277,7 @@ async fn crawl_source(ctx: Arc<Ctx>, source: Source) -> Result<SourceReport, Cra
         delay,
         queue: VecDeque::new(),
         seen: HashSet::new(),
+        archive_failed: None,
     };
     crawl.run().await?;
     Ok(crawl.report)
@@ -382,6 +386,13 @@ impl SourceCrawl {
                 break;
             }
             let outcome = self.visit(&item).await;
+            if let Some(e) = self.archive_failed.take() {
+                // What was fetched and written before is recorded first.
+                if let Some(mut store) = self.store() {
+                    store.flush()?;
+                }
+                return Err(e.into());
+            }
             match outcome {
                 Ok(Visit::Stop) => break,
                 Ok(Visit::Done) => {}
@@ -422,11 +433,11 @@ impl SourceCrawl {
         Ok(())
     }
 
-    fn archive_robots(&mut self) -> Result<(), CrawlError> {
+    fn archive_robots(&mut self) -> Result<(), StoreError> {
         for response in self.ctx.hosts.take_robots_answers() {
             self.count_download(&response);
             if let Some(mut store) = self.store() {
-                store.archive(&exchange(&response)).map_err(CrawlError::from)?;
+                store.archive(&exchange(&response))?;
             }
         }
         Ok(())
@@ -580,15 +591,23 @@ impl SourceCrawl {
                 progress(url.as_str());
             }
             let response = self.ctx.hosts.get(&url, &validators, self.delay, max_body).await;
-            self.archive_robots().map_err(|e| other(e.to_string()))?;
+            let robots_archived = self.archive_robots();
             let response = response?;
             self.count_download(&response);
-            let mut archived = None;
-            if response.status != 304
-                && let Some(mut store) = self.store()
-            {
-                archived = Some(store.archive(&exchange(&response)).map_err(|e| other(e.to_string()))?);
-            }
+            let archived = match robots_archived {
+                Err(e) => Err(e),
+                Ok(()) if response.status == 304 => Ok(None),
+                Ok(()) => self.store().map(|mut store| store.archive(&exchange(&response))).transpose(),
+            };
+            let archived = match archived {
+                Ok(archived) => archived,
+                Err(e) => {
+                    // Not this URL's fault: nothing more can be archived,
+                    // so the crawl stops (see `run`).
+                    self.archive_failed = Some(e);
+                    return Err(Refusal::Cancelled);
+                }
+            };
             if !response.is_redirect() {
                 return Ok((response, archived));
             }

@@ -109,7 +109,7 @@ pub fn reextract(
                 batch.push(article);
             }
             if batch.len() >= BATCH {
-                save(&mut writer, std::mem::take(&mut batch), &mut report);
+                save(&mut writer, std::mem::take(&mut batch), &mut report)?;
             }
             continue;
         }
@@ -142,26 +142,38 @@ pub fn reextract(
             batch.push(article);
         }
         if batch.len() >= BATCH {
-            save(&mut writer, std::mem::take(&mut batch), &mut report);
+            save(&mut writer, std::mem::take(&mut batch), &mut report)?;
         }
     }
-    save(&mut writer, batch, &mut report);
+    save(&mut writer, batch, &mut report)?;
     Ok(report)
 }
 
 /// Articles saved per filesystem flush (and held in memory at once).
 const BATCH: usize = 512;
 
-fn save(writer: &mut corpus::Writer, batch: Vec<corpus::Article>, report: &mut Report) {
+/// Saves a batch; a full disk ends the run (every later write would fail
+/// too) once the batch's other articles are counted. Running it again
+/// completes the work: articles already rewritten come out unchanged.
+fn save(
+    writer: &mut corpus::Writer,
+    batch: Vec<corpus::Article>,
+    report: &mut Report,
+) -> Result<(), corpus::Error> {
+    let mut no_room = None;
     for result in writer.save_all(batch) {
         match result {
             Ok(Outcome::Created) => report.new += 1,
             Ok(Outcome::Updated) => report.changed += 1,
             Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Err(e) if e.is_shortage() => {
+                no_room.get_or_insert(e);
+            }
             Err(e) => {
                 tracing::warn!("{e}");
                 report.failed += 1;
             }
         }
     }
+    no_room.map_or(Ok(()), Err)
 }

@@ -64,22 +64,13 @@ impl Summary {
             self.new,
             self.changed,
             self.errors,
-            human_bytes(self.bytes_downloaded),
-            human_bytes(self.bytes_saved),
+            crate::home::space::human_bytes(self.bytes_downloaded),
+            crate::home::space::human_bytes(self.bytes_saved),
             self.seconds
         )
     }
 
     pub fn failed_sources(&self) -> impl Iterator<Item = &SourceReport> {
         self.sources.iter().filter(|s| s.failed.is_some())
-    }
-}
-
-pub fn human_bytes(n: u64) -> String {
-    match n {
-        0..1_000 => format!("{n} B"),
-        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
-        _ => format!("{:.2} GB", n as f64 / 1e9),
     }
 }

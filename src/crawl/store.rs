@@ -26,6 +26,9 @@ pub enum StoreError {
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Corpus(#[from] corpus::Error),
+    /// A record could not be appended (the error names the file).
+    #[error(transparent)]
+    Warc(std::io::Error),
 }
 
 /// What the flushed batches did to the corpus.
@@ -139,7 +142,7 @@ impl Store {
 
     /// Appends an exchange to the WARC archive.
     pub fn archive(&mut self, exchange: &Exchange) -> Result<WarcRef, StoreError> {
-        let at = self.warc.append(exchange).map_err(|e| self.io_error(e))?;
+        let at = self.warc.append(exchange).map_err(StoreError::Warc)?;
         if self.warc_open.as_deref() != Some(at.file.as_str()) {
             // A new file: the state must know it is open before anything
             // relies on it, so that a crash leaves it to be repaired.
@@ -203,6 +206,7 @@ impl Store {
         let (articles, rest): (Vec<Article>, Vec<(String, UrlState)>) =
             pending.into_iter().map(|p| (p.article, (p.key, p.state))).unzip();
         let described: Vec<NewArticle> = articles.iter().map(NewArticle::of).collect();
+        let mut no_room = None;
         for ((result, (key, state)), described) in
             self.writer.save_all(articles).into_iter().zip(rest).zip(described)
         {
@@ -221,15 +225,24 @@ impl Store {
                 }
                 Err(e) => {
                     // The URL stays in the frontier: the next run tries again.
-                    self.saved.failed += 1;
                     self.changes.done.retain(|k| k != &key);
-                    tracing::warn!("article {id}: {e}");
+                    if e.is_shortage() {
+                        no_room.get_or_insert(e);
+                    } else {
+                        self.saved.failed += 1;
+                        tracing::warn!("article {id}: {e}");
+                    }
                 }
             }
         }
         let changes = std::mem::take(&mut self.changes);
         self.state.commit(&changes, true)?;
-        Ok(())
+        // A full disk stops the crawl once what was written is recorded:
+        // every later write would fail too.
+        match no_room {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
     }
 
     /// Flushes and closes the run's WARC file.

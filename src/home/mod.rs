@@ -9,8 +9,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub mod check;
 pub mod lock;
 pub mod runlog;
+pub mod space;
 
 use crate::config::{self, ConfigError, Settings, SiteNames, Source, Theme};
 use crate::corpus::{Corpus, atomic};
@@ -39,14 +41,13 @@ fn sources_template() -> &'static str {
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
     #[error(
-        "no veille home here: neither {} nor any parent holds a veille.toml\n\
-         hint: create one with `veille init DIR`, or point to one with --home DIR or VEILLE_HOME",
+        "no veille home here: neither {} nor any parent holds a veille.toml; \
+         create one with `veille init DIR`, or point to one with --home DIR or VEILLE_HOME",
         .0.display()
     )]
     NotFound(PathBuf),
     #[error(
-        "{} is not a veille home (it has no veille.toml)\n\
-         hint: create one with `veille init {}`",
+        "{} is not a veille home (it has no veille.toml); create one with `veille init {}`",
         .0.display(), .0.display()
     )]
     NotAHome(PathBuf),

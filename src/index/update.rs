@@ -90,6 +90,18 @@ fn relative(corpus: &Corpus, path: &Path) -> String {
     path.strip_prefix(corpus.dir()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
+/// What the index holds for each article file: its path relative to
+/// `corpus/` → (id, sha256 of the whole file), as of the last commit.
+/// `veille check --deep` compares it with the files.
+pub fn indexed_files(index: &Index) -> Result<HashMap<String, (String, String)>, IndexError> {
+    Ok(manifest(index)?.into_iter().map(|(path, entry)| (path, (entry.id, entry.sha256))).collect())
+}
+
+/// The path of an article file as the index stores it.
+pub fn indexed_path(corpus: &Corpus, path: &Path) -> String {
+    relative(corpus, path)
+}
+
 /// Reads path → entry from the fast fields of the last commit.
 fn manifest(index: &Index) -> Result<HashMap<String, Entry>, IndexError> {
     let searcher = index.reader()?.searcher();

@@ -999,3 +999,66 @@ fn export_carries_the_index_terms_and_dates_as_rfc3339() {
     let none = veille(home.path()).args(["export", "--since", "2999-01-01"]).output().unwrap();
     assert!(none.status.success() && none.stdout.is_empty());
 }
+
+/// The main failure of each command family, as a person reads it: exit 2,
+/// one line `veille: error: …` saying what, where and what to do, with no
+/// text repeated (layers of errors that quote each other) and no advice
+/// meant for another program.
+#[test]
+fn every_command_family_fails_in_one_plain_line() {
+    let home = new_home();
+    let h = home.path();
+    let nowhere = tempfile::tempdir().unwrap();
+    let broken = new_home();
+    fs::write(broken.path().join("corpus/sources.toml"), "[[source]]\nid = \"a\"\nhomepage = [\n").unwrap();
+    let h_arg = h.to_str().unwrap();
+    // (where it runs, arguments, what the line must say)
+    let cases: Vec<(&Path, Vec<&str>, Vec<&str>)> = vec![
+        (nowhere.path(), vec!["search", "eau"], vec!["no veille home here", "veille init DIR", "--home"]),
+        (
+            nowhere.path(),
+            vec!["--home", nowhere.path().to_str().unwrap(), "index"],
+            vec!["is not a veille home", "veille init"],
+        ),
+        (h, vec!["import", "absent.jsonl"], vec!["cannot open absent.jsonl", "No such file"]),
+        (h, vec!["show", "abc"], vec!["no article with id \"abc\"", "veille list"]),
+        (h, vec!["links", "abc"], vec!["no article with id \"abc\""]),
+        (h, vec!["crawl", "--source", "nope"], vec!["no source with id \"nope\"", "sources.toml"]),
+        (broken.path(), vec!["crawl"], vec!["sources.toml:3:"]),
+        (
+            h,
+            vec!["brochure", "--basket", "absent", "--title", "T"],
+            vec!["no basket named \"absent\"", "TUI"],
+        ),
+        (h, vec!["brochure", "--query", "zzzzz", "--title", "T"], vec!["nothing to print", "zzzzz"]),
+        (
+            h,
+            vec!["export", "--format", "csv", "-o", "/nonexistent/dir/x.csv"],
+            vec!["cannot create /nonexistent/dir/x.csv"],
+        ),
+        (nowhere.path(), vec!["init", h_arg], vec![]),
+    ];
+    for (dir, args, wanted) in cases {
+        let output = veille(dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if wanted.is_empty() {
+            // `init` on an existing home changes nothing and says so: not an error.
+            assert!(output.status.success(), "{args:?}: {stderr}");
+            continue;
+        }
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let errors: Vec<_> = stderr.lines().filter(|l| l.starts_with("veille: error: ")).collect();
+        assert_eq!(errors.len(), 1, "{args:?}: one error line: {stderr}");
+        let line = errors[0];
+        for w in wanted {
+            assert!(line.contains(w), "{args:?}: {line:?} lacks {w:?}");
+        }
+        assert!(!line.contains("tantivy") && !line.contains("Please use"), "{args:?}: {line}");
+        let chars: Vec<char> = line.chars().collect();
+        let repeated = chars.windows(24).enumerate().find(|(i, w)| {
+            let w: String = w.iter().collect();
+            chars[i + 1..].windows(24).any(|v| v.iter().collect::<String>() == w)
+        });
+        assert!(repeated.is_none(), "{args:?}: says something twice: {line}");
+    }
+}

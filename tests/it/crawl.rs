@@ -607,3 +607,104 @@ fn a_damaged_crawl_state_is_moved_aside_and_the_crawl_goes_on_as_a_first_one() {
     let summary = home.summary(&[]);
     assert!(summary["not_modified"].as_u64().unwrap() > 0, "{summary:#}");
 }
+
+/// `veille check --deep` on a crawled home: clean, then each kind of rot
+/// found, named with its file and its repair, and repaired by that command.
+#[test]
+fn check_deep_finds_what_rotted_and_names_the_repair() {
+    let rt = runtime();
+    let (spip, wp, elsewhere) = spip_and_wordpress(&rt);
+    let home = Home::new(FAST, &two_sources(&spip, &wp), &[&spip, &wp, &elsewhere]);
+    home.crawl(&["-q"]).success();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    fs::create_dir_all(home.path().join("corpus/baskets")).unwrap();
+    let articles = home.articles();
+    let first_id = articles[0].1.id.clone();
+    fs::write(home.path().join("corpus/baskets/panier.toml"), format!("articles = [\"{first_id}\"]\n"))
+        .unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--deep"];
+        args.extend_from_slice(extra);
+        veille(home.path()).args(args).assert()
+    };
+    let clean = check(&[]).success().get_output().stdout.clone();
+    let clean = String::from_utf8_lossy(&clean);
+    assert!(clean.contains("14 articles indexed") && clean.contains("0 problems"), "{clean}");
+    assert!(clean.contains("WARC file"), "{clean}");
+
+    // 1. An article's text changed behind veille's back (a bad sector, a
+    //    careless edit): its sha256 says so; the index also sees it.
+    let (rotted_path, rotted) = &articles[1];
+    let text = fs::read_to_string(rotted_path).unwrap();
+    let last = rotted.body.split_whitespace().last().unwrap();
+    fs::write(rotted_path, text.replacen(last, "XXXX", 1)).unwrap();
+    // 2. A basket lists an article that is not in the archive.
+    fs::write(
+        home.path().join("corpus/baskets/panier.toml"),
+        format!("articles = [\"{first_id}\", \"disparu\"]\n"),
+    )
+    .unwrap();
+    // 3. A WARC file ends in a record cut short, and 4. another's record
+    //    has a flipped byte in the middle.
+    let warcs = home.warc_files();
+    let (records, _) = warc::read_all(&warcs[0]).unwrap();
+    let victim = records.iter().find(|r| r.header("WARC-Type") == Some("response")).unwrap();
+    let mut bytes = fs::read(&warcs[0]).unwrap();
+    bytes.extend_from_within(victim.offset as usize..victim.offset as usize + 40);
+    fs::write(&warcs[0], &bytes).unwrap();
+
+    let output = check(&["--json"]).code(1).get_output().stdout.clone();
+    let findings: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let problems = findings["problems"].as_array().unwrap();
+    let find = |area: &str, words: &str| {
+        problems
+            .iter()
+            .find(|p| p["area"] == area && p["problem"].as_str().unwrap().contains(words))
+            .unwrap_or_else(|| panic!("no {area} problem with {words:?}: {problems:#?}"))
+    };
+    let sha = find("article", "does not match its sha256");
+    assert!(sha["path"].as_str().unwrap().ends_with(".md"), "{sha:#}");
+    assert!(sha["repair"].as_str().unwrap().contains("veille reextract --source"), "{sha:#}");
+    assert!(
+        find("index", "changed since they were indexed")["repair"].as_str().unwrap().contains("veille index")
+    );
+    assert!(find("basket", "\"disparu\"")["path"].as_str().unwrap().ends_with("baskets/panier.toml"));
+    let cut = find("raw", "cut short");
+    assert!(cut["repair"].as_str().unwrap().contains("--repair"), "{cut:#}");
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    // The same, for a person: one line each, with its repair.
+    let output = check(&[]).code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 4, "{stderr}");
+    assert!(stderr.lines().all(|l| l.contains("; to repair: ")), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("4 problems"));
+
+    // Each repaired by the command it names.
+    check(&["--repair", "-q"]).code(1);
+    assert_eq!(warc::read_all(&warcs[0]).unwrap().1, fs::metadata(&warcs[0]).unwrap().len());
+    veille(home.path()).args(["reextract", "-q", "--source", &rotted.site]).assert().success();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    fs::write(home.path().join("corpus/baskets/panier.toml"), format!("articles = [\"{first_id}\"]\n"))
+        .unwrap();
+    check(&[]).success();
+
+    // A flipped byte inside a record: its digest (or its gzip check) fails,
+    // and records after it are still read.
+    let (records, _) = warc::read_all(&warcs[0]).unwrap();
+    let middle = &records[records.len() / 2];
+    let mut bytes = fs::read(&warcs[0]).unwrap();
+    let at = middle.offset as usize + 30;
+    bytes[at] ^= 0x55;
+    fs::write(&warcs[0], &bytes).unwrap();
+    let output = check(&["--json"]).code(1).get_output().stdout.clone();
+    let findings: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let problems = findings["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["area"] == "raw" && p["repair"].as_str().unwrap().contains("backup")),
+        "{problems:#?}"
+    );
+    assert!(
+        findings["raw_records"].as_u64().unwrap() >= records.len() as u64 - 2,
+        "the records after the damage are read: {findings:#}"
+    );
+}

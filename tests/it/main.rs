@@ -10,6 +10,7 @@ mod brochure;
 mod cli;
 mod crawl;
 mod demo_corpus;
+mod disk_full;
 mod extract;
 mod pdf;
 mod reprises;
