@@ -391,9 +391,35 @@ fn check_raw(home: &Home, facts: &[ArticleFacts], repair: bool, findings: &mut F
 fn check_index(home: &Home, facts: &[ArticleFacts], findings: &mut Findings) {
     let dir = home.index_dir();
     let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
-    let indexed = crate::index::Index::open(&dir)
-        .and_then(|index| index.check_segments().map(|()| index))
-        .and_then(|index| crate::index::update::indexed_files(&index));
+    let opened = crate::index::Index::open(&dir).and_then(|index| index.check_segments().map(|()| index));
+    // Damage inside a file whose footer is intact (a bad sector, a copy
+    // changed in transit) shows only in the checksums tantivy keeps in
+    // each footer: reading every file is the deep check's job.
+    if let Ok(index) = &opened {
+        match index.tantivy().validate_checksum() {
+            Ok(corrupted) => {
+                let mut corrupted: Vec<_> = corrupted.into_iter().collect();
+                corrupted.sort();
+                for file in corrupted {
+                    findings.problems.push(Problem {
+                        area: Area::Index,
+                        path: shown(&dir.join(&file)),
+                        line: None,
+                        problem: "damaged: its checksum does not match its content".into(),
+                        repair: "`veille index --rebuild` builds the index again from corpus/".into(),
+                    });
+                }
+            }
+            Err(e) => findings.problems.push(Problem {
+                area: Area::Index,
+                path: shown(&dir),
+                line: None,
+                problem: format!("cannot be read through: {e}"),
+                repair: "`veille index --rebuild` builds the index again from corpus/".into(),
+            }),
+        }
+    }
+    let indexed = opened.and_then(|index| crate::index::update::indexed_files(&index));
     let mut indexed = match indexed {
         Ok(indexed) => indexed,
         Err(e) => {

@@ -1062,3 +1062,30 @@ fn every_command_family_fails_in_one_plain_line() {
         assert!(repeated.is_none(), "{args:?}: says something twice: {line}");
     }
 }
+
+/// Damage inside an index file whose footer is intact opens without error;
+/// `check --deep` finds it through tantivy's per-file checksums and names
+/// the rebuild that repairs it.
+#[test]
+fn check_deep_finds_damage_inside_an_index_file() {
+    let home = demo_home();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    veille(home.path()).args(["check", "--deep", "-q"]).assert().success();
+    let store = fs::read_dir(home.path().join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .unwrap();
+    let mut bytes = fs::read(&store).unwrap();
+    let middle = bytes.len() / 3;
+    for b in &mut bytes[middle..middle + 16] {
+        *b ^= 0xa5;
+    }
+    fs::write(&store, bytes).unwrap();
+    let output = veille(home.path()).args(["check", "--deep"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".store: damaged") && stderr.contains("veille index --rebuild"), "{stderr}");
+    veille(home.path()).args(["index", "--rebuild", "-q"]).assert().success();
+    veille(home.path()).args(["check", "--deep", "-q"]).assert().success();
+}
