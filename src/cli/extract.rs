@@ -183,7 +183,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
     };
     let options = Options {
         url: args.url.as_deref(),
-        profile: source.as_ref().map(|s| s.profile).or(profile(args.profile)),
+        profile: source.as_ref().and_then(|s| s.profile).or(profile(args.profile)),
         selectors: source.as_ref().and_then(|s| s.selectors.as_ref()),
         ..Options::default()
     };
@@ -217,7 +217,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
             let options = Options {
                 url: Some(page.url.as_str()),
                 content_type: page.content_type.as_deref(),
-                profile: options.profile.or(source.as_ref().map(|s| s.profile)),
+                profile: options.profile.or(source.as_ref().and_then(|s| s.profile)),
                 selectors: options.selectors.or(source.as_ref().and_then(|s| s.selectors.as_ref())),
             };
             (page.body.clone(), options, Some(page.url.to_string()))

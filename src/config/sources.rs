@@ -81,8 +81,10 @@ pub struct Source {
     pub exclude: Vec<String>,
     #[serde(default = "default_depth")]
     pub max_depth: u32,
+    /// How its pages are read; `None` (no `profile` line) lets each page's
+    /// `<meta name=generator>` and markup choose.
     #[serde(default)]
-    pub profile: Profile,
+    pub profile: Option<Profile>,
     pub selectors: Option<Selectors>,
     #[serde(default = "default_lang")]
     pub lang: String,
@@ -188,10 +190,10 @@ pub fn load_file(path: &Path) -> Result<SourcesFile, ConfigError> {
             }
         }
         match (source.profile, &source.selectors) {
-            (Profile::Custom, None) => {
+            (Some(Profile::Custom), None) => {
                 return Err(fail("profile \"custom\" needs a [source.selectors] table".into()));
             }
-            (Profile::Custom, Some(s)) if s.body.is_none() => {
+            (Some(Profile::Custom), Some(s)) if s.body.is_none() => {
                 return Err(fail("profile \"custom\" needs at least `selectors.body`".into()));
             }
             _ => {}
@@ -246,7 +248,7 @@ mod tests {
     #[test]
     fn minimal_source_gets_defaults() {
         let sources = load_text("[[source]]\nid = \"a\"\nhomepage = \"https://a.example/\"\n").unwrap();
-        assert_eq!(sources[0].profile, Profile::Generic);
+        assert_eq!(sources[0].profile, None, "each page's generator chooses");
         assert_eq!(sources[0].lang, "fr");
         assert_eq!(sources[0].max_depth, 2);
     }

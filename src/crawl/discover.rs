@@ -276,10 +276,11 @@ fn clean_label(text: &str, title: Option<&str>) -> String {
 
 /// Whether a URL is one page of a paginated listing (SPIP `debut_articles=10`,
 /// WordPress `/page/2/` or `?paged=2`, `?page=2`): such pages are followed
-/// at the depth of the listing, within a bound.
+/// at the depth of the listing, within a bound. (WordPress's `?p=35` is a
+/// post in plain permalinks, the default of a new install: not a page number.)
 pub fn is_pagination(url: &Url) -> bool {
     let numeric_param = url.query_pairs().any(|(k, v)| {
-        (k.starts_with("debut_") || k == "paged" || k == "page" || k == "p" || k == "start" || k == "offset")
+        (k.starts_with("debut_") || k == "paged" || k == "page" || k == "start" || k == "offset")
             && !v.is_empty()
             && v.bytes().all(|b| b.is_ascii_digit())
     });
@@ -367,6 +368,7 @@ mod tests {
             assert!(is_pagination(&Url::parse(p).unwrap()), "{p}");
         }
         assert!(!is_pagination(&Url::parse("http://a.test/spip.php?article3").unwrap()));
+        assert!(!is_pagination(&Url::parse("http://a.test/?p=35").unwrap()), "a WordPress post");
         assert!(!is_pagination(&Url::parse("http://a.test/2025/03/page-blanche/").unwrap()));
     }
 }

@@ -677,7 +677,7 @@ impl SourceCrawl {
             let options = extract::Options {
                 url: Some(page_url.as_str()),
                 content_type: content_type.as_deref(),
-                profile: Some(source.profile),
+                profile: source.profile,
                 selectors: source.selectors.as_ref(),
             };
             let extracted = extract::extract(&body, &options);

@@ -29,6 +29,9 @@ pub struct Rules {
     pub host_failures: u32,
 }
 
+/// Redirects followed for robots.txt (RFC 9309 asks for at least five).
+const MAX_ROBOTS_REDIRECTS: usize = 5;
+
 /// Why a polite fetch gave no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
@@ -110,15 +113,32 @@ impl Hosts {
         robots_url.set_query(None);
         robots_url.set_fragment(None);
         let max_body = self.fetcher.limits().max_body;
-        let robots = match self.request(gate, &robots_url, &Validators::default(), delay, max_body).await {
-            Ok(response) => {
-                let robots = Robots::from_response(response.status, &response.body);
-                self.robots_answers.lock().expect("robots lock").push(response);
-                robots
+        // RFC 9309 §2.3.1.2: follow at least five consecutive redirects (a
+        // WordPress behind nginx's usual `try_files` answers 301 to
+        // `/robots.txt/`), across hosts too; after that, the file is
+        // unavailable, which allows everything.
+        let mut robots = Robots::AllowAll;
+        for _ in 0..=MAX_ROBOTS_REDIRECTS {
+            match self.request(gate, &robots_url, &Validators::default(), delay, max_body).await {
+                Ok(response) => {
+                    let next = response.is_redirect().then(|| response.location()).flatten();
+                    robots = match &next {
+                        Some(_) => Robots::AllowAll,
+                        None => Robots::from_response(response.status, &response.body),
+                    };
+                    self.robots_answers.lock().expect("robots lock").push(response);
+                    match next.filter(|n| matches!(n.scheme(), "http" | "https")) {
+                        Some(next) => robots_url = next,
+                        None => break,
+                    }
+                }
+                Err(Refusal::Fetch(e)) => {
+                    robots = Robots::DisallowAll(format!("robots.txt: {e}"));
+                    break;
+                }
+                Err(other) => return Err(other),
             }
-            Err(Refusal::Fetch(e)) => Robots::DisallowAll(format!("robots.txt: {e}")),
-            Err(other) => return Err(other),
-        };
+        }
         if let Robots::DisallowAll(why) = &robots {
             gate.paused = Some(why.clone());
         }

@@ -116,7 +116,7 @@ pub fn reextract(
         let options = extract::Options {
             url: Some(url.as_str()),
             content_type: content_type.as_deref(),
-            profile: Some(source.profile),
+            profile: source.profile,
             selectors: source.selectors.as_ref(),
         };
         let Ok(extracted) = extract::extract(&body, &options) else {

@@ -708,3 +708,89 @@ fn check_deep_finds_what_rotted_and_names_the_repair() {
         "the records after the damage are read: {findings:#}"
     );
 }
+
+/// A post page as WordPress's classic themes write it.
+fn wordpress_post(n: usize) -> String {
+    let paragraph = |k: usize| {
+        format!(
+            "<p>Le billet {n} revient sur la réunion publique numéro {k} consacrée au partage de l'eau \
+             dans la vallée, où les habitants ont rappelé que les forages agricoles et les projets \
+             industriels puisent dans la même nappe, et que personne ne leur a demandé leur avis.</p>"
+        )
+    };
+    format!(
+        "<!doctype html><html lang=\"fr-FR\"><head><meta charset=\"utf-8\"><title>Billet numéro {n} &#8211; Collectif</title>\
+         <meta name=\"generator\" content=\"WordPress 6.1.9\"></head><body class=\"post-template-default single\">\
+         <article class=\"post type-post\"><header><h1 class=\"entry-title\">Billet numéro {n}</h1>\
+         <time class=\"entry-date published\" datetime=\"2024-03-{:02}T10:00:00+01:00\">{} mars 2024</time></header>\
+         <div class=\"entry-content\">{}</div></article></body></html>",
+        1 + n % 28,
+        1 + n % 28,
+        (0..4).map(paragraph).collect::<String>()
+    )
+}
+
+/// A WordPress site as a new install serves it: plain permalinks (`?p=N`,
+/// the default), and robots.txt behind nginx's usual `try_files`, which
+/// answers 301 to `/robots.txt/`. Every post is archived (a post link is no
+/// page number, and does not use the pagination budget), and the rules
+/// found after the redirect are kept.
+#[test]
+fn plain_permalinks_and_a_redirected_robots_txt_lose_no_post() {
+    let rt = runtime();
+    let site = Site::start(&rt, "", "wp.test");
+    let posts = 40;
+    let home: String =
+        (1..=posts).map(|n| format!("<li><a href=\"/?p={n}\">Billet numéro {n}</a></li>")).collect();
+    site.set(
+        "/",
+        "text/html; charset=utf-8",
+        format!(
+            "<html lang=\"fr\"><head><title>Collectif</title><meta name=\"generator\" content=\"WordPress 6.1.9\">\
+             </head><body class=\"home blog\"><ul>{home}</ul><a href=\"/wp-admin/\">admin</a>\
+             <a href=\"/?paged=2\">Articles plus anciens</a></body></html>"
+        ),
+    );
+    site.set("/?paged=2", "text/html; charset=utf-8", "<html><body><p>Rien de plus.</p></body></html>");
+    for n in 1..=posts {
+        site.set(&format!("/?p={n}"), "text/html; charset=utf-8", wordpress_post(n));
+    }
+    site.fault("/robots.txt", Fault::Redirect("{base}/robots.txt/".into()));
+    site.set("/robots.txt/", "text/plain", "User-agent: *\nDisallow: /wp-admin/\n");
+    let sources = format!("[[source]]\nid = \"collectif\"\nhomepage = \"{}/\"\n", site.base());
+    let home = Home::new(&format!("{FAST}max_pagination = 3\n"), &sources, &[&site]);
+    let summary = home.summary(&[]);
+    assert_eq!(summary["sources"][0]["failed"], serde_json::Value::Null, "{summary:#}");
+    let articles = home.articles();
+    assert_eq!(articles.len(), posts, "{summary:#}");
+    assert!(site.hits("/robots.txt/") == 1 && site.hits("/wp-admin/") == 0, "{:?}", site.routes());
+}
+
+/// A source with no `profile` line: each page's `<meta name=generator>`
+/// (and markup) chooses how it is read, as `veille extract` does; an
+/// explicit `profile = "generic"` keeps the generic reader.
+#[test]
+fn a_source_without_profile_is_read_with_the_profile_its_pages_name() {
+    let rt = runtime();
+    let (spip, wp, elsewhere) = spip_and_wordpress(&rt);
+    let without = two_sources(&spip, &wp).replace("profile = \"spip\"\n", "");
+    let home = Home::new(FAST, &without, &[&spip, &wp, &elsewhere]);
+    home.crawl(&["-q", "--source", "sablier"]).success();
+    let articles = home.articles();
+    assert!(articles.len() >= 6, "{}", articles.len());
+    for (path, article) in &articles {
+        // SPIP's breadcrumb is page furniture the spip profile leaves out.
+        assert!(
+            !article.body.starts_with("[Accueil]"),
+            "{}: read as generic: {}",
+            path.display(),
+            article.body
+        );
+    }
+    let generic = two_sources(&spip, &wp).replace("profile = \"spip\"", "profile = \"generic\"");
+    let home = Home::new(FAST, &generic, &[&spip, &wp, &elsewhere]);
+    home.crawl(&["-q", "--source", "sablier"]).success();
+    let bodies: Vec<String> =
+        home.articles().iter().map(|(_, a)| a.body.chars().take(60).collect()).collect();
+    assert!(bodies.iter().any(|b| b.starts_with("[Accueil]")), "generic as asked: {bodies:#?}");
+}
