@@ -80,6 +80,8 @@ pub struct Store {
     /// two URLs is kept once.
     bodies: HashMap<String, String>,
     articles: Vec<PendingArticle>,
+    /// The URL (key) that gave each article of this run.
+    claimed: HashMap<String, String>,
     changes: Changes,
     since: Instant,
     pub saved: Saved,
@@ -130,6 +132,7 @@ impl Store {
             writer,
             bodies,
             articles: Vec::new(),
+            claimed: HashMap::new(),
             changes: Changes::default(),
             since: Instant::now(),
             saved: Saved::default(),
@@ -164,7 +167,21 @@ impl Store {
     }
 
     /// Queues an article for the next flush, with the state of its URL.
-    pub fn article(&mut self, key: String, article: Article, state: UrlState) {
+    /// Two addresses that name one article (their `rel=canonical` is the
+    /// same) give it once a run: the first one met keeps it, so that its
+    /// file does not flip between them from run to run.
+    pub fn article(&mut self, key: String, article: Article, mut state: UrlState) {
+        match self.claimed.get(&article.id) {
+            Some(first) if *first != key => {
+                state.note = Some(format!("same article as {first} (one canonical address)"));
+                state.article = Some(article.id);
+                self.changes.urls.push((key, state));
+                return;
+            }
+            _ => {
+                self.claimed.insert(article.id.clone(), key.clone());
+            }
+        }
         if let Some(sha) = &state.body_sha256 {
             self.bodies.entry(sha.clone()).or_insert_with(|| article.id.clone());
         }

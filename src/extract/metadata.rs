@@ -315,6 +315,24 @@ fn json_ld(doc: &Document, out: &mut Metadata) -> Option<PubDate> {
 const MACHINE_DATES: &str = "[itemprop='datePublished'][datetime], [itemprop='datePublished'][content], \
     time[datetime], abbr.published[title], .published[title]";
 
+/// SPIP prints `<abbr class="published" title="2025-09-25T23:29:09Z">jeudi
+/// 25 septembre 2025</abbr>`: its `date_iso` filter writes the site's local
+/// time followed by a `Z`, so read as UTC every time is an hour or two off
+/// and a late-evening article gets the next day. Such a value is the
+/// wall-clock time of an unknown zone: its day is kept (the day the page
+/// prints), not its hour. Told apart from a true UTC time by the page's
+/// generator, or by the element printing that very day.
+fn wall_clock_day(machine: &str, element: &NodeRef, spip: bool) -> Option<PubDate> {
+    let machine = machine.trim();
+    let is_abbr = element.node_name().is_some_and(|n| n.eq_ignore_ascii_case("abbr"));
+    if !is_abbr || !machine.ends_with('Z') || machine.len() < 10 {
+        return None;
+    }
+    let day = chrono::NaiveDate::parse_from_str(machine.get(..10)?, "%Y-%m-%d").ok()?;
+    let printed = dates::parse_human(&element.text()).map(|p| p.date());
+    (spip || printed == Some(day)).then_some(PubDate::Date(day))
+}
+
 /// Whether `element` lies in a block of related posts, whose dates are theirs.
 pub fn in_related(element: &NodeRef) -> bool {
     element.ancestors_it(Some(12)).any(|a| a.attr("class").is_some_and(|c| c.contains("related")))
@@ -351,8 +369,12 @@ pub fn read(doc: &Document) -> Metadata {
         out.published = iso.as_deref().and_then(dates::parse_iso);
     }
     if out.published.is_none() {
+        let spip = metas.get(&["generator"]).is_some_and(|g| g.to_lowercase().contains("spip"));
         out.published = css::matches(doc, MACHINE_DATES).filter(|t| !in_related(t)).find_map(|t| {
             let machine = t.attr("datetime").or_else(|| t.attr("content")).or_else(|| t.attr("title"))?;
+            if let Some(day) = wall_clock_day(&machine, &t, spip) {
+                return Some(day);
+            }
             // Some themes write the machine date the way people do (`01-11-2023 10:29`).
             dates::parse_iso(&machine).or_else(|| dates::parse_human(&machine))
         });
@@ -478,6 +500,25 @@ pub fn byline(text: &str) -> (Option<PubDate>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spip_local_time_written_with_a_z_keeps_the_day_the_page_prints() {
+        let spip = |head: &str, title: &str, text: &str| {
+            let html = format!(
+                "<html><head>{head}</head><body><p class=\"info-publi\"><abbr class=\"published\" \
+                 title=\"{title}\">{text}</abbr></p></body></html>"
+            );
+            read(&Document::from(html.as_str())).published.unwrap().to_string()
+        };
+        let generator = "<meta name=\"generator\" content=\"SPIP 4.0.3\">";
+        // A late-evening article: the 25th, not the 26th at 01:29 in Paris.
+        assert_eq!(spip(generator, "2025-09-25T23:29:09Z", "jeudi 25 septembre 2025"), "2025-09-25");
+        assert_eq!(spip("", "2025-09-25T23:29:09Z", "jeudi 25 septembre 2025"), "2025-09-25");
+        // A true UTC time, printed as the next day where the site is: kept.
+        assert_eq!(spip("", "2025-09-25T23:29:09Z", "26/09/2025"), "2025-09-25T23:29:09Z");
+        // Times with an offset are what they say.
+        assert_eq!(spip(generator, "2025-09-25T23:29:09+02:00", "25 septembre"), "2025-09-25T23:29:09+02:00");
+    }
 
     #[test]
     fn json_ld_first_then_meta() {

@@ -116,7 +116,7 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
     let pruned = prune::prune(&html);
     let doc = Document::from(pruned.as_ref());
     guards::refuse_textless(&doc)?;
-    if let Some(why) = listing::listing_body_class(&doc) {
+    if let Some(why) = listing::listing_body_class(&doc).or_else(|| listing::teaser_list(&doc, options.url)) {
         return Err(NotArticle::Listing(why));
     }
     around::prepare(&doc);

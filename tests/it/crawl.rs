@@ -794,3 +794,65 @@ fn a_source_without_profile_is_read_with_the_profile_its_pages_name() {
         home.articles().iter().map(|(_, a)| a.body.chars().take(60).collect()).collect();
     assert!(bodies.iter().any(|b| b.starts_with("[Accueil]")), "generic as asked: {bodies:#?}");
 }
+
+/// A static site (Hugo-like): the home, `/page/2/`, tag and category pages
+/// are runs of teasers and no article is made of them, whatever their
+/// address; two addresses whose `rel=canonical` name one article give it
+/// once, and a recheck leaves its file alone.
+#[test]
+fn a_static_site_gives_its_posts_and_no_listing() {
+    let rt = runtime();
+    let site = Site::start(&rt, "", "hugo.test");
+    let post = |n: usize, extra: &str| {
+        let text = format!(
+            "<p>Le billet {n} raconte la marche pour l'eau du printemps, les rencontres avec les paysans \
+             de la vallée et la réunion publique du soir, où la question des forages a occupé tout le monde.</p>"
+        )
+        .repeat(4);
+        format!(
+            "<html lang=\"fr\"><head><title>Billet {n} | Le Banc</title><link rel=\"canonical\" href=\"/posts/billet-{n}/\">\
+             </head><body><header><a href=\"/\">Le Banc</a></header><main><article class=\"post-single\">\
+             <h1 class=\"post-title\">Billet {n}</h1><div class=\"post-content\">{text}{extra}</div></article></main></body></html>"
+        )
+    };
+    let teasers = |range: std::ops::RangeInclusive<usize>| -> String {
+        range
+            .map(|n| {
+                format!(
+                    "<article class=\"post-entry\"><header class=\"entry-header\"><h2>Billet {n}</h2></header>\
+                     <div class=\"entry-content\"><p>Le billet {n} raconte la marche pour l'eau du printemps…</p></div>\
+                     <a class=\"entry-link\" aria-label=\"post link\" href=\"/posts/billet-{n}/\"></a></article>"
+                )
+            })
+            .collect()
+    };
+    let listing = |body: String, more: &str| {
+        format!(
+            "<html lang=\"fr\"><head><title>Le Banc</title><link rel=\"canonical\" href=\"/\"></head><body>\
+             <header><a href=\"/\">Le Banc</a> <a href=\"/tags/eau/\">eau</a> <a href=\"/categories/luttes/\">luttes</a></header>\
+             <main>{body}</main><footer>{more}</footer></body></html>"
+        )
+    };
+    site.set("/", "text/html", listing(teasers(1..=4), "<a href=\"/page/2/\">Suivant</a>"));
+    site.set("/page/2/", "text/html", listing(teasers(5..=8), ""));
+    site.set("/tags/eau/", "text/html", listing(teasers(2..=6), ""));
+    site.set("/categories/luttes/", "text/html", listing(teasers(1..=3), ""));
+    for n in 1..=8 {
+        site.set(&format!("/posts/billet-{n}/"), "text/html", post(n, ""));
+    }
+    // The same post at a second address (a print version), naming the first.
+    site.set("/print/billet-1/", "text/html", post(1, "<p>Imprimé depuis Le Banc.</p>"));
+    let home_page = String::from_utf8(site.get("/"))
+        .unwrap()
+        .replace("</footer>", "<a href=\"/print/billet-1/\">imprimer</a></footer>");
+    site.set("/", "text/html", home_page);
+    let sources = format!("[[source]]\nid = \"banc\"\nhomepage = \"{}/\"\nmax_depth = 3\n", site.base());
+    let home = Home::new(FAST, &sources, &[&site]);
+    home.crawl(&["-q"]).success();
+    let urls: Vec<String> = home.articles().into_iter().map(|(_, a)| a.url.unwrap_or_default()).collect();
+    assert_eq!(urls.len(), 8, "{urls:#?}");
+    assert!(urls.iter().all(|u| u.contains("/posts/billet-")), "{urls:#?}");
+    let before = home.snapshot();
+    home.crawl(&["-q", "--recheck"]).success();
+    assert_eq!(home.snapshot(), before, "a recheck of an unchanged site changes no file");
+}
