@@ -224,6 +224,27 @@ fn is_binary_path(url: &Url) -> bool {
     SKIP.iter().any(|ext| path.ends_with(ext)) || path.ends_with(".pdf") || path.ends_with(".epub")
 }
 
+/// Feed addresses linked from pages ("RSS des commentaires", WordPress's
+/// per-post `?feed=rss2&p=35`, `/feed/`, `/comments/feed/`, SPIP's
+/// `page=backend`): feeds are read from the `<link rel=alternate>` of the
+/// home, not fetched as pages (a page of XML is no article, and a comment
+/// feed changes with every comment).
+fn is_feed_address(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    let feed_path = path.ends_with("/feed/")
+        || path.ends_with("/feed")
+        || path.ends_with("/rss")
+        || path.ends_with("/rss/")
+        || path.ends_with("/atom")
+        || [".rss", ".rdf", ".atom", "/index.xml", "/feed.xml", "/rss.xml", "/atom.xml"]
+            .iter()
+            .any(|e| path.ends_with(e));
+    let feed_query = url.query_pairs().any(|(k, v)| {
+        k == "feed" || (k == "page" && matches!(v.as_ref(), "backend" | "backend-breves" | "backend_forum"))
+    });
+    feed_path || feed_query
+}
+
 /// Links of a page, resolved against its URL (or its `<base href>`).
 pub fn links(html: &str, page: &Url) -> Links {
     let doc = Document::from(html);
@@ -250,7 +271,7 @@ pub fn links(html: &str, page: &Url) -> Links {
                 let cahier = names_a_cahier(&format!("{label} {}", url.path()));
                 out.documents.push(DocumentLink { url, label, cahier });
             }
-        } else if !is_binary_path(&url) && seen.insert(url.to_string()) {
+        } else if !is_binary_path(&url) && !is_feed_address(&url) && seen.insert(url.to_string()) {
             out.pages.push(url);
         }
     }
@@ -369,6 +390,16 @@ mod tests {
         }
         assert!(!is_pagination(&Url::parse("http://a.test/spip.php?article3").unwrap()));
         assert!(!is_pagination(&Url::parse("http://a.test/?p=35").unwrap()), "a WordPress post");
+        for feed in [
+            "http://a.test/?feed=rss2&p=35",
+            "http://a.test/2024/03/billet/feed/",
+            "http://a.test/comments/feed/",
+            "http://a.test/spip.php?page=backend",
+            "http://a.test/index.xml",
+        ] {
+            assert!(is_feed_address(&Url::parse(feed).unwrap()), "{feed}");
+        }
+        assert!(!is_feed_address(&Url::parse("http://a.test/2024/03/feedback-des-usagers/").unwrap()));
         assert!(!is_pagination(&Url::parse("http://a.test/2025/03/page-blanche/").unwrap()));
     }
 }

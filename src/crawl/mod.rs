@@ -732,6 +732,9 @@ impl SourceCrawl {
                 let fetched = PubDate::DateTime(chrono::Utc::now().fixed_offset());
                 let mut article =
                     article_from(extracted, &self.source, &self.scope, &response_url, warc.clone(), fetched);
+                if let Some(existing) = self.store().and_then(|s| s.existing(&article.id)) {
+                    keep_what_did_not_change(&mut article, existing);
+                }
                 if !documents.is_empty() {
                     let ids = documents
                         .iter()
@@ -837,6 +840,9 @@ impl SourceCrawl {
         article.fetched = Some(PubDate::DateTime(chrono::Utc::now().fixed_offset()));
         article.lang = Some(self.source.lang.clone());
         article.warc = warc.clone();
+        if let Some(existing) = self.store().and_then(|s| s.existing(&article.id)) {
+            keep_what_did_not_change(&mut article, existing);
+        }
         article.sha256 = Some(article.body_sha256());
         state.body_sha256 = article.sha256.clone();
         state.warc = warc.as_ref().map(Into::into);
@@ -860,6 +866,17 @@ impl SourceCrawl {
         }
         self.forget(item);
         Ok(Visit::Done)
+    }
+}
+
+/// An article fetched again keeps its first fetch date, and, when its text
+/// is the same, the raw record it was made from: a page whose bytes changed
+/// around an unchanged text (a comment's avatar served from another host, a
+/// new token in a form) leaves the article file as it was.
+fn keep_what_did_not_change(article: &mut crate::corpus::Article, existing: crate::corpus::Article) {
+    article.fetched = existing.fetched.or(article.fetched);
+    if existing.body_sha256() == article.body_sha256() {
+        article.warc = existing.warc.or(article.warc.take());
     }
 }
 

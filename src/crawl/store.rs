@@ -161,6 +161,11 @@ impl Store {
         StoreError::Io { path: self.warc_dir.display().to_string(), source }
     }
 
+    /// The article file of `id` as it is now, if there is one.
+    pub fn existing(&self, id: &str) -> Option<Article> {
+        self.writer.path_of(id).and_then(|path| Corpus::read(path).ok())
+    }
+
     /// The article that already holds this body, if another one does.
     pub fn same_text(&self, body_sha256: &str, id: &str) -> Option<&str> {
         self.bodies.get(body_sha256).map(String::as_str).filter(|other| *other != id)
