@@ -47,7 +47,7 @@ pub(super) fn link_text_share(markdown: &str) -> f64 {
 /// URL shapes of listing, tag and search pages in SPIP and WordPress.
 pub(super) fn listing_url(url: &str) -> Option<&'static str> {
     let url = url.to_ascii_lowercase();
-    let patterns: [(&str, &'static str); 12] = [
+    let patterns: [(&str, &'static str); 16] = [
         ("page=rubrique", "SPIP section listing"),
         ("page=mot", "SPIP keyword page"),
         ("page=recherche", "search page"),
@@ -61,6 +61,11 @@ pub(super) fn listing_url(url: &str) -> Option<&'static str> {
         ("/categories/", "category page"),
         ("/author/", "author page"),
         ("?s=", "search page"),
+        // WordPress with plain permalinks (the default).
+        ("?tag=", "tag page"),
+        ("?cat=", "category page"),
+        ("?author=", "author page"),
+        ("?m=", "date archive"),
     ];
     if let Some((_, why)) = patterns.iter().find(|(p, _)| url.contains(p)) {
         return Some(why);
@@ -240,6 +245,8 @@ mod tests {
         assert_eq!(listing_url("https://x.example/tags/eau/"), Some("tag page"));
         assert_eq!(listing_url("https://x.example/categories/luttes/"), Some("category page"));
         assert_eq!(listing_url("https://x.example/page/3/"), Some("paginated listing"));
+        assert_eq!(listing_url("https://x.example/?tag=arts"), Some("tag page"));
+        assert_eq!(listing_url("https://x.example/?p=35"), None);
         assert_eq!(listing_url("https://x.example/posts/page-blanche/"), None);
     }
 

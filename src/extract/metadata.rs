@@ -320,8 +320,8 @@ const MACHINE_DATES: &str = "[itemprop='datePublished'][datetime], [itemprop='da
 /// time followed by a `Z`, so read as UTC every time is an hour or two off
 /// and a late-evening article gets the next day. Such a value is the
 /// wall-clock time of an unknown zone: its day is kept (the day the page
-/// prints), not its hour. Told apart from a true UTC time by the page's
-/// generator, or by the element printing that very day.
+/// prints), not its hour: the element's own text when it is a date, else,
+/// on a page SPIP generated, the value's.
 fn wall_clock_day(machine: &str, element: &NodeRef, spip: bool) -> Option<PubDate> {
     let machine = machine.trim();
     let is_abbr = element.node_name().is_some_and(|n| n.eq_ignore_ascii_case("abbr"));
@@ -329,8 +329,13 @@ fn wall_clock_day(machine: &str, element: &NodeRef, spip: bool) -> Option<PubDat
         return None;
     }
     let day = chrono::NaiveDate::parse_from_str(machine.get(..10)?, "%Y-%m-%d").ok()?;
-    let printed = dates::parse_human(&element.text()).map(|p| p.date());
-    (spip || printed == Some(day)).then_some(PubDate::Date(day))
+    // The day printed for readers settles it, whatever zone the server's
+    // PHP runs in (a SPIP whose PHP knows its zone writes true UTC: 00:45
+    // in Paris is `22:45Z` the day before, and prints the later day).
+    match dates::parse_human(&element.text()).map(|p| p.date()) {
+        Some(printed) => Some(PubDate::Date(printed)),
+        None => spip.then_some(PubDate::Date(day)),
+    }
 }
 
 /// Whether `element` lies in a block of related posts, whose dates are theirs.
@@ -462,7 +467,45 @@ pub fn read(doc: &Document) -> Metadata {
     if out.tags.is_empty() {
         out.tags = metas.0.iter().filter(|(k, _)| k == "article:tag").map(|(_, v)| v.clone()).collect();
     }
+    if out.tags.is_empty() {
+        out.tags = rel_tags(doc);
+    }
     out
+}
+
+/// The page's own keywords as links marked `rel="tag"` (microformats'
+/// rel-tag: WordPress's tags, SPIP's mots-clés, most blog engines), once
+/// each, in page order. WordPress also marks its categories `rel="category
+/// tag"`: a category is a section of the site, not a keyword of the text.
+/// Links in blocks of related posts name those posts' tags.
+fn rel_tags(doc: &Document) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    css::matches(doc, "a[rel~='tag']")
+        .filter(|a| {
+            !a.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("category")))
+        })
+        // Block themes mark categories `rel="tag"` too, inside their
+        // `taxonomy-category` block, linking to `?cat=N` or `/category/…`.
+        .filter(|a| {
+            let href = a.attr("href").unwrap_or_default().to_lowercase();
+            !href.contains("cat=")
+                && !href.contains("/category/")
+                && !a.ancestors_it(Some(4)).any(|p| {
+                    // A block of categories (not a post whose classes name
+                    // its category, as WordPress's `category-international`).
+                    p.attr("class").is_some_and(|c| {
+                        c.split_whitespace().any(|t| {
+                            t == "cat-links"
+                                || t.starts_with("taxonomy-category")
+                                || t.ends_with("categories")
+                        })
+                    })
+                })
+        })
+        .filter(|a| !in_related(a))
+        .filter_map(|a| clean(&a.text()))
+        .filter(|t| t.chars().count() <= 60 && seen.insert(t.to_lowercase()))
+        .collect()
 }
 
 /// A byline written for people: `Publié le 1er avril 2020 par Jeanne
@@ -502,6 +545,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rel_tag_links_are_the_page_keywords_and_categories_are_not() {
+        let html = r#"<html><body><article class="post category-luttes"><p>Texte.</p><footer>
+            <a href="/category/luttes/" rel="category tag">Luttes</a>
+            <a href="/tag/eau/" rel="tag">eau</a> <a href="/tag/forages/" rel="tag">forages</a>
+            <a href="/tag/eau/" rel="tag">Eau</a>
+            <div class="taxonomy-category wp-block-post-terms"><a href="/?cat=4" rel="tag">Société</a></div></footer></article>
+            <div class="related-posts"><a href="/tag/autre/" rel="tag">autre</a></div></body></html>"#;
+        assert_eq!(read(&Document::from(html)).tags, ["eau", "forages"]);
+    }
+
+    #[test]
     fn spip_local_time_written_with_a_z_keeps_the_day_the_page_prints() {
         let spip = |head: &str, title: &str, text: &str| {
             let html = format!(
@@ -514,8 +568,10 @@ mod tests {
         // A late-evening article: the 25th, not the 26th at 01:29 in Paris.
         assert_eq!(spip(generator, "2025-09-25T23:29:09Z", "jeudi 25 septembre 2025"), "2025-09-25");
         assert_eq!(spip("", "2025-09-25T23:29:09Z", "jeudi 25 septembre 2025"), "2025-09-25");
-        // A true UTC time, printed as the next day where the site is: kept.
-        assert_eq!(spip("", "2025-09-25T23:29:09Z", "26/09/2025"), "2025-09-25T23:29:09Z");
+        // A true UTC time (a SPIP whose PHP knows its zone), printed as the
+        // next day where the site is: the printed day.
+        assert_eq!(spip(generator, "2025-06-25T22:45:00Z", "lundi 26 juin 2025"), "2025-06-26");
+        assert_eq!(spip(generator, "2025-09-25T23:29:09Z", ""), "2025-09-25");
         // Times with an offset are what they say.
         assert_eq!(spip(generator, "2025-09-25T23:29:09+02:00", "25 septembre"), "2025-09-25T23:29:09+02:00");
     }

@@ -143,9 +143,20 @@ fn extract_page(bytes: &[u8], options: &Options) -> Result<Extracted, NotArticle
         return Err(NotArticle::NoText);
     }
     listing::refuse_links_page(&out.body, &meta)?;
-    if (out.profile == "generic" || out.title.is_empty())
+    // A SPIP theme's first heading is often the site's name; WordPress's
+    // `entry-title` is the post's own (its `<title>` is often an SEO
+    // variant): only the spip profile's title must agree with the page's.
+    let unsure = out.profile == "spip" && !titles.agrees_with(&out.title);
+    if (out.profile == "generic" || out.title.is_empty() || unsure)
         && let Some(title) = titles.best(true)
     {
+        if out.profile != "generic" && !out.title.is_empty() {
+            tracing::debug!(
+                "{} profile's title {:?} is not the page's: {title:?} taken",
+                out.profile,
+                out.title
+            );
+        }
         out.title = title;
     }
     out.body = titles::without_title_heading(&out.body, &out.title);

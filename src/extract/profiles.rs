@@ -97,8 +97,19 @@ pub(super) fn spip_notes(doc: &Document) -> Vec<String> {
 
 pub(super) fn spip(doc: &Document, meta: &mut Metadata, base: Option<&url::Url>, out: &mut Extracted) {
     out.surtitle = first(doc, &[".surtitre"]);
-    out.title = first(doc, &["h1.crayon[class*='article-titre']", "h1.entry-title", ".entry-title", "h1"])
-        .unwrap_or_default();
+    // Many SPIP themes print the site's name as an `h1` (`#logo_site_spip`,
+    // `.nom_site_spip`): never the article's title.
+    out.title = first(
+        doc,
+        &[
+            "h1.crayon[class*='article-titre']",
+            "[class*='article-titre-']",
+            "h1.entry-title",
+            ".entry-title",
+            "h1:not(#logo_site_spip):not(.nom_site_spip):not(.spip_logo_site)",
+        ],
+    )
+    .unwrap_or_default();
     out.subtitle = first(doc, &[".soustitre"]);
     // `abbr.published[title]` was read with the metadata; else the visible line.
     if meta.published.is_none() {
@@ -148,6 +159,8 @@ pub(super) fn wordpress(doc: &Document, meta: &mut Metadata, base: Option<&url::
     {
         meta.published = dates::parse_iso(&dt).or(meta.published);
     }
+    // Block themes (Twenty Twenty-Three…) print the author in its own block.
+    set_authors(doc, ".wp-block-post-author", ".wp-block-post-author__name", meta);
     set_authors(doc, ".byline .author, .author.vcard, .entry-meta .author", "a, .fn", meta);
     out.body = markdown(doc, ".entry-content", base);
 }

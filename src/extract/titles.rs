@@ -50,6 +50,27 @@ impl TitleCandidates {
 
     /// The `<h1>` when the page's own title names it too; else the
     /// metadata title without its site name.
+    /// Whether a profile's `title` agrees with the page's metadata title
+    /// (one holds the other, as readers compare them): a profile that finds
+    /// another title than the page says (a theme's logo, a banner's
+    /// heading) is less sure than the generic reader, which then decides.
+    /// A page with no metadata title lets the profile's stand.
+    pub(super) fn agrees_with(&self, title: &str) -> bool {
+        let Some(head) = &self.head else { return true };
+        // Compared word by word (quotes, dashes and SEO additions vary
+        // between a heading and a `<title>`): most of the profile title's
+        // words are in the metadata title.
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let (head, title) = (words(head), words(title));
+        let shared = title.iter().filter(|w| head.contains(w)).count();
+        !title.is_empty() && 2 * shared >= title.len()
+    }
+
     pub(super) fn best(&self, from_metadata_first: bool) -> Option<String> {
         if let (Some(h1), Some(head)) = (&self.h1, &self.head)
             && h1.chars().count() >= 6

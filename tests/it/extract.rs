@@ -621,3 +621,47 @@ fn a_page_gives_the_same_text_every_time_even_when_two_blocks_tie() {
         assert_eq!(extract(html.as_bytes(), &options).unwrap().body, first);
     }
 }
+
+/// A third-party SPIP theme prints the site's name as the first `h1`
+/// (`#logo_site_spip`): the spip profile takes the article's title, not it.
+#[test]
+fn a_spip_theme_that_heads_every_page_with_the_site_name() {
+    let text = "<p>Le collectif appelle à une réunion publique sur le projet de retenue d'eau, \
+                qui menace les sources du plateau et les prairies humides en aval.</p>"
+        .repeat(5);
+    let html = format!(
+        "<html><head><meta name=\"generator\" content=\"SPIP 4.2\"><title>Retenue d'eau : réunion publique - Attac Plateau</title></head>\
+         <body class=\"page_article\"><header><h1 id=\"logo_site_spip\">Attac Plateau<small>L'action citoyenne</small></h1></header>\
+         <main><h2 class=\"h1 crayon article-titre-12\">Retenue d'eau : réunion publique</h2>\
+         <div class=\"texte crayon article-texte-12\">{text}</div></main></body></html>"
+    );
+    let options =
+        Options { url: Some("https://attac-plateau.example/spip.php?article12"), ..Options::default() };
+    let got = extract(html.as_bytes(), &options).unwrap();
+    assert_eq!(got.profile, "spip");
+    assert_eq!(got.title, "Retenue d'eau : réunion publique");
+}
+
+/// A WordPress block theme (Twenty Twenty-Three's markup): the author in
+/// its own block, categories and tags both marked `rel="tag"`.
+#[test]
+fn a_wordpress_block_theme_gives_its_author_and_tags_not_its_categories() {
+    let text = "<p>La commission locale de l'eau a rendu son avis sur le projet de bassines, \
+                contre l'avis des associations de pêcheurs et des paysans du bassin versant.</p>"
+        .repeat(5);
+    let html = format!(
+        "<html lang=\"fr-FR\"><head><meta name=\"generator\" content=\"WordPress 6.1.9\"><title>Avis sur les bassines – Le Banc</title></head>\
+         <body class=\"single wp-embed-responsive\"><main><h1 class=\"wp-block-post-title\">Avis sur les bassines</h1>\
+         <div class=\"wp-block-post-author\"><div class=\"wp-block-post-author__content\">\
+         <p class=\"wp-block-post-author__name\">Camille Roux</p></div></div>\
+         <div class=\"entry-content wp-block-post-content\">{text}</div>\
+         <div class=\"taxonomy-category wp-block-post-terms\"><a href=\"/?cat=4\" rel=\"tag\">Société</a></div>\
+         <div class=\"taxonomy-post_tag wp-block-post-terms\"><a href=\"/?tag=eau\" rel=\"tag\">eau</a>\
+         <a href=\"/?tag=bassines\" rel=\"tag\">bassines</a></div></main></body></html>"
+    );
+    let options = Options { url: Some("https://banc.example/?p=4"), ..Options::default() };
+    let got = extract(html.as_bytes(), &options).unwrap();
+    assert_eq!(got.profile, "wordpress");
+    assert_eq!(got.authors, ["Camille Roux"]);
+    assert_eq!(got.tags, ["eau", "bassines"]);
+}
