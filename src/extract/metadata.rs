@@ -429,13 +429,7 @@ pub fn read(doc: &Document) -> Metadata {
             clean_authors(&metas.labelled(&["written by", "verfasst von", "écrit par", "geschrieben von"]));
     }
     if out.authors.is_empty() {
-        // The first name only: these marks also sign the related posts and
-        // the comments further down the page.
-        let names: Vec<String> =
-            css::matches(doc, r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#)
-                .filter_map(|a| clean(&a.text()))
-                .collect();
-        out.authors = clean_authors(&names).into_iter().take(1).collect();
+        out.authors = byline_marks(doc);
     }
     if out.modified.is_none() {
         out.modified = metas
@@ -471,6 +465,33 @@ pub fn read(doc: &Document) -> Metadata {
         out.tags = rel_tags(doc);
     }
     out
+}
+
+/// Authors marked up as such (schema.org's `author`, hCard's `.vcard .fn`,
+/// `rel="author"`): the first mark's byline. These marks also sign related
+/// posts and comments further down, so only the marks sharing the first
+/// one's byline count — the shortest-texted ancestors around it, as SPIP's
+/// `<span class="auteurs">par <span class="vcard author">…</span>, <span
+/// class="vcard author">…</span></span>` names two authors.
+fn byline_marks(doc: &Document) -> Vec<String> {
+    const MARKS: &str = r#"[itemprop="author"] [itemprop="name"], .vcard .fn, a[rel="author"]"#;
+    const BYLINE_CHARS: usize = 160;
+    let marks: Vec<NodeRef> = css::matches(doc, MARKS).collect();
+    let Some(first) = marks.first() else { return Vec::new() };
+    let short = |n: &NodeRef| n.text().chars().filter(|c| !c.is_whitespace()).count() <= BYLINE_CHARS;
+    // A byline is a line of text, not a block of the page.
+    let line =
+        |n: &NodeRef| short(n) && !n.is("html, body, main, article, section, aside, header, footer, nav");
+    let byline = first.ancestors_it(Some(4)).take_while(line).last();
+    let names: Vec<String> = match byline {
+        Some(byline) => marks
+            .iter()
+            .filter(|m| m.ancestors_it(Some(6)).any(|a| a.id == byline.id))
+            .filter_map(|m| clean(&m.text()))
+            .collect(),
+        None => clean(&first.text()).into_iter().collect(),
+    };
+    clean_authors(&names)
 }
 
 /// The page's own keywords as links marked `rel="tag"` (microformats'
@@ -543,6 +564,17 @@ pub fn byline(text: &str) -> (Option<PubDate>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_author_of_the_byline_and_none_of_the_comments() {
+        let html = r#"<html><body><p class="info-publi"><abbr class="published" title="2025-03-01">1er mars</abbr>,
+            par <span class="auteurs"><span class="vcard author"><a class="url fn spip_in" href="a1">Camille Roux</a></span>,
+            <span class="vcard author"><a class="url fn spip_in" href="a2">Loïc Le Gall</a></span></span></p>
+            <div class="texte"><p>Un texte sur l'eau de la vallée, ses sources, ses nappes et ceux qui
+            les pompent sans compter, écrit à deux mains après trois réunions publiques.</p></div>
+            <div class="forum"><span class="vcard author"><span class="fn">Un lecteur</span></span></div></body></html>"#;
+        assert_eq!(read(&Document::from(html)).authors, ["Camille Roux", "Loïc Le Gall"]);
+    }
 
     #[test]
     fn rel_tag_links_are_the_page_keywords_and_categories_are_not() {
