@@ -159,7 +159,13 @@ pub fn load_file(path: &Path) -> Result<SourcesFile, ConfigError> {
     let Some(text) = read_optional(path)? else {
         return Ok(SourcesFile::default());
     };
-    let file: File = parse_toml(path, &text)?;
+    parse(path, &text)
+}
+
+/// Validates the text of a sources file; `path` only names it in errors.
+/// Apart from [`load_file`] so that the parser can be fuzzed without files.
+pub fn parse(path: &Path, text: &str) -> Result<SourcesFile, ConfigError> {
+    let file: File = parse_toml(path, text)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut names = SiteNames::default();
     let mut sources = Vec::with_capacity(file.source.len());
@@ -167,10 +173,10 @@ pub fn load_file(path: &Path) -> Result<SourcesFile, ConfigError> {
         let span = spanned.span();
         let source = spanned.into_inner();
         let fail = |message: String| {
-            invalid_at(path, &text, span.clone(), format!("source {:?}: {message}", source.id))
+            invalid_at(path, text, span.clone(), format!("source {:?}: {message}", source.id))
         };
         check_id(&source.id).map_err(&fail)?;
-        let line = super::line_at(&text, span.start);
+        let line = super::line_at(text, span.start);
         if let Some(first) = seen.insert(source.id.clone(), line) {
             return Err(fail(format!("id already used by the source on line {first}")));
         }
@@ -212,9 +218,9 @@ pub fn load_file(path: &Path) -> Result<SourcesFile, ConfigError> {
         let span = spanned.span();
         let site = spanned.into_inner();
         let fail =
-            |message: String| invalid_at(path, &text, span.clone(), format!("site {:?}: {message}", site.id));
+            |message: String| invalid_at(path, text, span.clone(), format!("site {:?}: {message}", site.id));
         check_id(&site.id).map_err(&fail)?;
-        let line = super::line_at(&text, span.start);
+        let line = super::line_at(text, span.start);
         if let Some(first) = seen.insert(site.id.clone(), line) {
             return Err(fail(format!("id already used on line {first}")));
         }

@@ -38,15 +38,21 @@ pub fn load(path: &Path) -> Result<Vec<Theme>, ConfigError> {
     let Some(text) = read_optional(path)? else {
         return Ok(Vec::new());
     };
-    let file: File = parse_toml(path, &text)?;
+    parse(path, &text)
+}
+
+/// Validates the text of a themes file; `path` only names it in errors.
+/// Apart from [`load`] so that the parser can be fuzzed without files.
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Theme>, ConfigError> {
+    let file: File = parse_toml(path, text)?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut themes = Vec::with_capacity(file.theme.len());
     for spanned in file.theme {
         let span = spanned.span();
         let mut theme = spanned.into_inner();
-        theme.line = line_at(&text, span.start);
+        theme.line = line_at(text, span.start);
         let fail = |message: String| {
-            invalid_at(path, &text, span.clone(), format!("theme {:?}: {message}", theme.id))
+            invalid_at(path, text, span.clone(), format!("theme {:?}: {message}", theme.id))
         };
         check_id(&theme.id).map_err(&fail)?;
         if let Some(first) = seen.insert(theme.id.clone(), theme.line) {
