@@ -305,12 +305,7 @@ pub fn is_pagination(url: &Url) -> bool {
             && !v.is_empty()
             && v.bytes().all(|b| b.is_ascii_digit())
     });
-    let segments: Vec<&str> =
-        url.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
-    let page_segment = segments
-        .windows(2)
-        .any(|w| w[0] == "page" && !w[1].is_empty() && w[1].bytes().all(|b| b.is_ascii_digit()));
-    numeric_param || page_segment
+    numeric_param || crate::extract::listing::has_page_number(url.path())
 }
 
 /// Seconds since the epoch now.

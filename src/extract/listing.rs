@@ -70,13 +70,16 @@ pub(super) fn listing_url(url: &str) -> Option<&'static str> {
     if let Some((_, why)) = patterns.iter().find(|(p, _)| url.contains(p)) {
         return Some(why);
     }
-    // `/page/2/`: the second page of a listing (WordPress, Hugo, Jekyll).
     let path = url.split(['?', '#']).next().unwrap_or_default();
+    has_page_number(path).then_some("paginated listing")
+}
+
+/// Whether a URL path holds a page number, `/page/2/`: the second page of a
+/// listing (WordPress, Hugo, Jekyll). The crawler follows such pages as
+/// pagination; the extractor makes no article of them.
+pub fn has_page_number(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    segments
-        .windows(2)
-        .any(|w| w[0] == "page" && w[1].bytes().all(|b| b.is_ascii_digit()))
-        .then_some("paginated listing")
+    segments.windows(2).any(|w| w[0] == "page" && w[1].bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Entries a page may show: blog indexes, tag, category and archive pages

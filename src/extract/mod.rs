@@ -16,7 +16,7 @@ mod dom;
 mod guards;
 mod lead;
 mod lines;
-mod listing;
+pub mod listing;
 pub mod markdown;
 pub mod metadata;
 mod page_dates;

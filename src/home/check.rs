@@ -82,10 +82,15 @@ struct ArticleFacts {
     file_sha256: String,
 }
 
+/// A path as problems name it: relative to the home when inside it.
+fn shown(home: &Home, path: &Path) -> String {
+    path.strip_prefix(home.root()).unwrap_or(path).display().to_string()
+}
+
 /// Checks `home`.
 pub fn check(home: &Home, options: Options) -> Findings {
     let mut findings = Findings::default();
-    let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| shown(home, path);
     let mut problem = |area, file: PathBuf, problem: String, repair: &str| {
         let (line, problem) = located(&problem, &file);
         let path = shown(&file);
@@ -177,7 +182,7 @@ fn read_articles(
             return (Vec::new(), vec![problem]);
         }
     };
-    let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| shown(home, path);
     let read: Vec<Result<(ArticleFacts, Option<Problem>), Problem>> = paths
         .par_iter()
         .map(|path| {
@@ -269,7 +274,7 @@ fn check_raw(home: &Home, facts: &[ArticleFacts], repair: bool, findings: &mut F
         })
         .unwrap_or_default();
     files.sort();
-    let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| shown(home, path);
     let restore = "restore the file from a backup (the articles made from it are not affected; \
                    `veille crawl --recheck` archives the pages again)";
     let scanned: Vec<ScannedFile> = files
@@ -390,7 +395,7 @@ fn check_raw(home: &Home, facts: &[ArticleFacts], repair: bool, findings: &mut F
 /// The index against the files: same paths, same ids, same checksums.
 fn check_index(home: &Home, facts: &[ArticleFacts], findings: &mut Findings) {
     let dir = home.index_dir();
-    let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| shown(home, path);
     let opened = crate::index::Index::open(&dir).and_then(|index| index.check_segments().map(|()| index));
     // Damage inside a file whose footer is intact (a bad sector, a copy
     // changed in transit) shows only in the checksums tantivy keeps in
@@ -482,7 +487,7 @@ fn check_index(home: &Home, facts: &[ArticleFacts], findings: &mut Findings) {
 fn check_baskets(home: &Home, facts: &[ArticleFacts], findings: &mut Findings) {
     use crate::corpus::basket::Basket;
     let dir = home.baskets_dir();
-    let shown = |path: &Path| path.strip_prefix(home.root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| shown(home, path);
     let names = match Basket::list(&dir) {
         Ok(names) => names,
         Err(e) => {
