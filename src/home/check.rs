@@ -461,26 +461,32 @@ fn check_index(home: &Home, facts: &[ArticleFacts], findings: &mut Findings) {
             Some(_) => {}
         }
     }
-    let gone: BTreeMap<String, (String, String)> = indexed.into_iter().collect();
+    // A file that is there but cannot be read is reported as an article
+    // problem already: its index entry is not "gone".
+    let gone: BTreeMap<String, (String, String)> =
+        indexed.into_iter().filter(|(path, _)| !home.corpus_dir().join(path).exists()).collect();
     let repair = "`veille index` brings it up to date";
-    let mut report = |paths: Vec<&str>, what: &str| {
+    let mut report = |paths: Vec<&str>, one: &str, many: &str| {
         if let Some(first) = paths.first() {
+            let what = if paths.len() == 1 { one } else { many };
+            let more = if paths.len() > 1 { ", …" } else { "" };
             findings.problems.push(Problem {
                 line: None,
                 area: Area::Index,
                 path: shown(&dir),
-                problem: format!(
-                    "{} {what} (corpus/{first}{})",
-                    paths.len(),
-                    if paths.len() > 1 { ", …" } else { "" }
-                ),
+                problem: format!("{} {what} (corpus/{first}{more})", paths.len()),
                 repair: repair.into(),
             });
         }
     };
-    report(missing, "article files are not in the index");
-    report(stale, "article files changed since they were indexed");
-    report(gone.keys().map(String::as_str).collect(), "indexed articles have no file any more");
+    report(missing, "article file is not in the index", "article files are not in the index");
+    report(
+        stale,
+        "article file changed since it was indexed",
+        "article files changed since they were indexed",
+    );
+    let gone: Vec<&str> = gone.keys().map(String::as_str).collect();
+    report(gone, "indexed article has no file any more", "indexed articles have no file any more");
 }
 
 /// Every basket parses and lists only articles of the archive.

@@ -1089,3 +1089,18 @@ fn check_deep_finds_damage_inside_an_index_file() {
     veille(home.path()).args(["index", "--rebuild", "-q"]).assert().success();
     veille(home.path()).args(["check", "--deep", "-q"]).assert().success();
 }
+
+/// An article file that is there but cannot be read is one problem, named
+/// with its line, not also an index entry "with no file any more".
+#[test]
+fn check_deep_names_an_unreadable_article_once() {
+    let home = demo_home();
+    veille(home.path()).args(["index", "-q"]).assert().success();
+    let file = article_files(home.path()).remove(0);
+    fs::write(&file, "+++\ntitle = [\n+++\n").unwrap();
+    let output = veille(home.path()).args(["check", "--deep"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(".md:2:") && stderr.contains("restore the file"), "{stderr}");
+}

@@ -666,7 +666,10 @@ fn check_deep_finds_what_rotted_and_names_the_repair() {
     assert!(sha["path"].as_str().unwrap().ends_with(".md"), "{sha:#}");
     assert!(sha["repair"].as_str().unwrap().contains("veille reextract --source"), "{sha:#}");
     assert!(
-        find("index", "changed since they were indexed")["repair"].as_str().unwrap().contains("veille index")
+        find("index", "1 article file changed since it was indexed")["repair"]
+            .as_str()
+            .unwrap()
+            .contains("veille index")
     );
     assert!(find("basket", "\"disparu\"")["path"].as_str().unwrap().ends_with("baskets/panier.toml"));
     let cut = find("raw", "cut short");
