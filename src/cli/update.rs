@@ -102,6 +102,8 @@ pub fn run(context: &Context, args: UpdateArgs) -> anyhow::Result<Status> {
         "not_modified": summary.not_modified,
         "bytes_downloaded": summary.bytes_downloaded,
         "bytes_saved": summary.bytes_saved,
+        "unconditional": summary.unconditional,
+        "listings_left": summary.listings_left,
         "failed_sources": failed_sources,
         "index": index.as_ref().map(|r| json!({
             "added": r.added, "updated": r.updated, "removed": r.removed, "unchanged": r.unchanged,
@@ -127,7 +129,7 @@ fn summary_line(record: &serde_json::Value) -> String {
     let n = |key: &str| record[key].as_u64().unwrap_or(0);
     let failed_sources = record["failed_sources"].as_array().map_or(0, Vec::len);
     format!(
-        "{} update: {} new, {} changed, {} unchanged, {} failed articles{}; {} downloaded, {} saved by conditional requests; {:.1} s{}",
+        "{} update: {} new, {} changed, {} unchanged, {} failed articles{}; {} downloaded, {} saved by conditional requests{}; {:.1} s{}",
         record["started"].as_str().unwrap_or("").get(..16).unwrap_or("").replace('T', " "),
         n("new"),
         n("changed"),
@@ -136,6 +138,7 @@ fn summary_line(record: &serde_json::Value) -> String {
         if failed_sources > 0 { format!(", {failed_sources} sources failed") } else { String::new() },
         human_bytes(n("bytes_downloaded")),
         human_bytes(n("bytes_saved")),
+        crate::crawl::report::thrift(n("unconditional"), n("listings_left")),
         record["seconds"].as_f64().unwrap_or(0.0),
         match record["status"].as_str() {
             Some("ok") | None => String::new(),

@@ -67,6 +67,10 @@ pub struct Crawl {
     pub host_failures: u32,
     /// Listing pages followed through pagination links, per source and run.
     pub max_pagination: u32,
+    /// Days a listing page served without validators may go without being
+    /// downloaded again while the site's feeds and sitemaps show nothing
+    /// new (0: every run).
+    pub listing_days: u32,
     /// Size at which a WARC file is closed and the next one started.
     pub warc_file_megabytes: u64,
     /// Largest PDF kept (texts published as PDF).
@@ -92,6 +96,7 @@ impl Default for Crawl {
             backoff_seconds: 2.0,
             host_failures: 5,
             max_pagination: 30,
+            listing_days: 7,
             warc_file_megabytes: 256,
             pdf_max_megabytes: 50,
             pdf_max_pages: 2_000,

@@ -77,6 +77,8 @@ struct Counters {
     disallowed: AtomicU64,
     bytes_downloaded: AtomicU64,
     bytes_saved: AtomicU64,
+    unconditional: AtomicU64,
+    listings_left: AtomicU64,
 }
 
 /// Called with each URL as it is fetched (for a progress bar).
@@ -97,6 +99,26 @@ struct Ctx {
     /// Cap on a PDF's size.
     max_pdf: u64,
     pdf_limits: extract::pdf::Limits,
+}
+
+/// What the feeds and sitemaps read so far this run say about a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum News {
+    /// None was read (or the source has none).
+    Unknown,
+    /// Every one read lists only what the state holds, with no later date.
+    Nothing,
+    /// One lists something new, or could not be read.
+    Something,
+}
+
+impl News {
+    fn read(&mut self, news: bool) {
+        *self = match (*self, news) {
+            (_, true) | (News::Something, _) => News::Something,
+            _ => News::Nothing,
+        };
+    }
 }
 
 /// A URL in a source's queue.
@@ -242,6 +264,8 @@ impl Crawler {
             disallowed: get(&c.disallowed),
             bytes_downloaded: get(&c.bytes_downloaded),
             bytes_saved: get(&c.bytes_saved),
+            unconditional: get(&c.unconditional),
+            listings_left: get(&c.listings_left),
             seconds: started.elapsed().as_secs_f64(),
             sources: reports,
             failures: ctx.failures.into_inner().expect("failures lock"),
@@ -258,8 +282,13 @@ struct SourceCrawl {
     source: Source,
     scope: Scope,
     delay: Duration,
+    /// Feeds and sitemaps, read before any page: what they say decides
+    /// whether listings need fetching (see `listing_can_wait`).
+    discovery: VecDeque<Item>,
     queue: VecDeque<Item>,
     seen: HashSet<String>,
+    /// What this run's feeds and sitemaps say about the site.
+    news: News,
     pagination_left: u32,
     report: SourceReport,
     /// The WARC archive could not be written (a full disk): the crawl stops.
@@ -275,8 +304,10 @@ async fn crawl_source(ctx: Arc<Ctx>, source: Source) -> Result<SourceReport, Cra
         ctx,
         source,
         delay,
+        discovery: VecDeque::new(),
         queue: VecDeque::new(),
         seen: HashSet::new(),
+        news: News::Unknown,
         archive_failed: None,
     };
     crawl.run().await?;
@@ -289,8 +320,39 @@ impl SourceCrawl {
             return false;
         }
         let item = Item { url, role, depth, updated, in_frontier: false, parent: None };
-        self.queue.push_back(item);
+        match role {
+            Role::Feed | Role::Sitemap => self.discovery.push_back(item),
+            _ => self.queue.push_back(item),
+        }
         true
+    }
+
+    /// Whether a feed or sitemap entry tells of something this source's
+    /// state does not hold yet: an address never fetched, or a date after
+    /// its last fetch.
+    fn is_news(&self, url: &Url, updated: Option<i64>) -> bool {
+        let Some(store) = self.store() else { return true };
+        match store.state().url(&canonical::key(url.as_str())) {
+            Ok(Some(known)) => updated.is_some_and(|u| u > known.fetched),
+            _ => true,
+        }
+    }
+
+    /// A listing page (a page that gave no article) that the site serves
+    /// without validators need not be downloaded again this run when the
+    /// feeds and sitemaps, all read, show nothing new: it is fetched again
+    /// once `listing_days` have passed (what feeds do not list, such as
+    /// pages or back-dated posts, is found then), or as soon as they do.
+    fn listing_can_wait(&self, known: &UrlState) -> bool {
+        let days = i64::from(self.ctx.settings.crawl.listing_days);
+        !self.ctx.options.recheck
+            && self.news == News::Nothing
+            && days > 0
+            && known.article.is_none()
+            && known.etag.is_none()
+            && known.last_modified.is_none()
+            && (200..300).contains(&known.status)
+            && discover::now() < known.fetched.saturating_add(days * 86_400)
     }
 
     fn store(&self) -> Option<std::sync::MutexGuard<'_, Store>> {
@@ -341,8 +403,19 @@ impl SourceCrawl {
             None => (Vec::new(), Vec::new()),
         };
         // Archived articles due for a check: found again by no listing when
-        // feeds, sitemaps and listings answer 304.
+        // feeds, sitemaps and listings answer 304. Feeds and sitemaps found
+        // on pages of earlier runs are read again (conditional requests):
+        // the page that named them may not be downloaded this run.
         for (key, state) in known {
+            if matches!(state.role, Some(Role::Feed | Role::Sitemap))
+                && (200..300).contains(&state.status)
+                && let Some(url) = canonical::clean(&state.url)
+                && self.scope.has_host(&url)
+            {
+                let role = state.role.unwrap_or(Role::Feed);
+                self.push(url, role, 0, None);
+                continue;
+            }
             let probe = Item {
                 url: homepage.clone(),
                 role: Role::Page,
@@ -381,11 +454,15 @@ impl SourceCrawl {
                 }
             }
         }
-        while let Some(item) = self.queue.pop_front() {
+        while let Some(item) = self.discovery.pop_front().or_else(|| self.queue.pop_front()) {
             if self.ctx.cancelled.load(Ordering::Relaxed) {
                 break;
             }
             let outcome = self.visit(&item).await;
+            if outcome.is_err() && matches!(item.role, Role::Feed | Role::Sitemap) {
+                // A feed or sitemap that could not be read may have told of something new.
+                self.news.read(true);
+            }
             if let Some(e) = self.archive_failed.take() {
                 // What was fetched and written before is recorded first.
                 if let Some(mut store) = self.store() {
@@ -493,6 +570,14 @@ impl SourceCrawl {
                 self.forget(item);
                 return Ok(Visit::Done);
             }
+            if let Some(known) = &known
+                && item.role == Role::Page
+                && self.listing_can_wait(known)
+            {
+                self.ctx.counters.listings_left.fetch_add(1, Ordering::Relaxed);
+                self.forget(item);
+                return Ok(Visit::Done);
+            }
             if self.ctx.options.dry_run {
                 self.ctx.planned.lock().expect("planned lock").push(item.url.to_string());
                 return Ok(Visit::Done);
@@ -508,12 +593,26 @@ impl SourceCrawl {
         let max_body = if item.role == Role::Document { self.ctx.max_pdf } else { self.ctx.max_body };
         let (response, warc) = self.fetch_following(&item.url, &validators, max_body).await?;
         self.report.requests += 1;
+        if validators.etag.is_none()
+            && validators.last_modified.is_none()
+            && known.as_ref().is_some_and(|k| (200..300).contains(&k.status))
+        {
+            // Fetched before, but the site gave nothing to ask "changed since?" with.
+            self.ctx.counters.unconditional.fetch_add(1, Ordering::Relaxed);
+        }
+        let discovery = matches!(item.role, Role::Feed | Role::Sitemap);
         if response.status == 304 {
             self.ctx.counters.bytes_saved.fetch_add(known.as_ref().map_or(0, |k| k.size), Ordering::Relaxed);
+            if discovery {
+                self.news.read(false);
+            }
             self.forget(item);
             return Ok(Visit::Done);
         }
         if !(200..300).contains(&response.status) {
+            if discovery {
+                self.news.read(true);
+            }
             self.fail(&item.url, format!("HTTP {} {}", response.status, response.reason));
             let state = self.url_state(&response, item, known.as_ref());
             if let Some(mut store) = self.store() {
@@ -631,13 +730,19 @@ impl SourceCrawl {
     fn read_feed(&mut self, item: &Item, response: &Response) {
         match discover::feed(&response.body, &response.url) {
             Ok(entries) => {
+                let mut news = false;
                 for entry in entries {
                     if self.scope.allows(&entry.url) {
+                        news |= self.is_news(&entry.url, entry.updated);
                         self.push(entry.url, Role::Page, item.depth + 1, entry.updated);
                     }
                 }
+                self.news.read(news);
             }
-            Err(e) => self.fail(&item.url, e.to_string()),
+            Err(e) => {
+                self.news.read(true);
+                self.fail(&item.url, e.to_string());
+            }
         }
     }
 
@@ -649,13 +754,24 @@ impl SourceCrawl {
                         self.push(child.url, Role::Sitemap, item.depth, None);
                     }
                 }
+                let mut news = false;
+                let mut pages = 0;
                 for page in map.pages {
                     if self.scope.allows(&page.url) {
+                        pages += 1;
+                        news |= self.is_news(&page.url, page.updated);
                         self.push(page.url, Role::Page, item.depth + 1, page.updated);
                     }
                 }
+                // An index lists sitemaps, not pages: its children tell.
+                if pages > 0 || news {
+                    self.news.read(news);
+                }
             }
-            Err(e) => self.fail(&item.url, e.to_string()),
+            Err(e) => {
+                self.news.read(true);
+                self.fail(&item.url, e.to_string());
+            }
         }
     }
 

@@ -43,6 +43,12 @@ pub struct Summary {
     pub bytes_downloaded: u64,
     /// Bytes of the earlier answers that 304s did not send again.
     pub bytes_saved: u64,
+    /// Requests for addresses fetched before that could not be conditional:
+    /// the site sent no ETag or Last-Modified to ask "changed since?" with.
+    pub unconditional: u64,
+    /// Listing pages served without validators and not downloaded again,
+    /// because the site's feeds and sitemaps showed nothing new.
+    pub listings_left: u64,
     pub seconds: f64,
     pub sources: Vec<SourceReport>,
     pub failures: Vec<Failure>,
@@ -58,7 +64,7 @@ pub struct Summary {
 impl Summary {
     pub fn line(&self) -> String {
         format!(
-            "{} fetched, {} not modified, {} new, {} changed, {} errors; {} downloaded, {} saved by conditional requests, {:.1} s",
+            "{} fetched, {} not modified, {} new, {} changed, {} errors; {} downloaded, {} saved by conditional requests{}, {:.1} s",
             self.fetched,
             self.not_modified,
             self.new,
@@ -66,6 +72,7 @@ impl Summary {
             self.errors,
             crate::home::space::human_bytes(self.bytes_downloaded),
             crate::home::space::human_bytes(self.bytes_saved),
+            thrift(self.unconditional, self.listings_left),
             self.seconds
         )
     }
@@ -73,4 +80,23 @@ impl Summary {
     pub fn failed_sources(&self) -> impl Iterator<Item = &SourceReport> {
         self.sources.iter().filter(|s| s.failed.is_some())
     }
+}
+
+/// What the sites' lack of validators cost and what the feeds spared, for
+/// the one-line summaries (empty when both are nil).
+pub fn thrift(unconditional: u64, listings_left: u64) -> String {
+    let mut out = String::new();
+    if unconditional > 0 {
+        out.push_str(&format!(
+            "; {unconditional} {} not be conditional (the site sent no ETag or Last-Modified)",
+            if unconditional == 1 { "request could" } else { "requests could" }
+        ));
+    }
+    if listings_left > 0 {
+        out.push_str(&format!(
+            "; {listings_left} {} (the feeds and sitemaps show nothing new)",
+            if listings_left == 1 { "listing not downloaded again" } else { "listings not downloaded again" }
+        ));
+    }
+    out
 }

@@ -866,3 +866,83 @@ fn a_static_site_gives_its_posts_and_no_listing() {
     home.crawl(&["-q", "--recheck"]).success();
     assert_eq!(home.snapshot(), before, "the same text, the same file");
 }
+
+/// A site whose pages carry no validators (no ETag, no Last-Modified: many
+/// CMS pages) cannot be asked "changed since?". Its listings are not
+/// downloaded again while its feed shows nothing new; a new post in the
+/// feed brings them back at once, and a source with no feed or sitemap
+/// has its listings read every run, as before.
+#[test]
+fn listings_without_validators_wait_while_the_feed_shows_nothing_new() {
+    let rt = runtime();
+    let site = Site::start(&rt, "", "wp.test");
+    site.without_validators();
+    let publish = |posts: usize| {
+        let items: String = (1..=posts)
+            .map(|n| {
+                format!(
+                    "<item><title>Billet numéro {n}</title><link>{}/posts/{n}/</link>\
+                     <pubDate>Mon, {:02} Mar 2024 10:00:00 +0100</pubDate></item>",
+                    site.base(),
+                    1 + n % 28
+                )
+            })
+            .collect();
+        site.set(
+            "/feed/",
+            "application/rss+xml",
+            format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Collectif</title>{items}</channel></rss>"),
+        );
+        let links: String =
+            (1..=posts).map(|n| format!("<li><a href=\"/posts/{n}/\">Billet numéro {n}</a></li>")).collect();
+        site.set(
+            "/",
+            "text/html; charset=utf-8",
+            format!("<html lang=\"fr\"><head><title>Collectif</title></head><body><ul>{links}</ul><a href=\"/tags/eau/\">eau</a></body></html>"),
+        );
+        site.set(
+            "/tags/eau/",
+            "text/html; charset=utf-8",
+            format!("<html lang=\"fr\"><head><title>eau</title></head><body><ul>{links}</ul></body></html>"),
+        );
+        for n in 1..=posts {
+            site.set(&format!("/posts/{n}/"), "text/html; charset=utf-8", wordpress_post(n));
+        }
+    };
+    publish(3);
+    let with_feed = format!(
+        "[[source]]\nid = \"collectif\"\nhomepage = \"{0}/\"\nfeeds = [\"{0}/feed/\"]\n",
+        site.base()
+    );
+    let home = Home::new(FAST, &with_feed, &[&site]);
+    home.crawl(&["-q"]).success();
+    assert_eq!(home.articles().len(), 3);
+    assert_eq!(site.hits("/tags/eau/"), 1);
+
+    site.clear_log();
+    let summary = home.summary(&[]);
+    assert_eq!(site.hits("/feed/"), 1);
+    assert_eq!((site.hits("/"), site.hits("/tags/eau/")), (0, 0), "{:?}", site.log());
+    assert_eq!(summary["listings_left"], 1, "{summary:#}");
+    assert_eq!(summary["unconditional"], 1, "the feed, fetched before, could not be asked: {summary:#}");
+    let line = String::from_utf8(home.crawl(&[]).get_output().stdout.clone()).unwrap();
+    assert!(
+        line.contains("1 request could not be conditional")
+            && line.contains("1 listing not downloaded again"),
+        "{line}"
+    );
+
+    publish(4);
+    site.clear_log();
+    home.crawl(&["-q"]).success();
+    assert_eq!(site.hits("/"), 1, "a new post in the feed: the listings are read again");
+    assert_eq!(home.articles().len(), 4);
+
+    // No feed, no sitemap: nothing tells that the site did not change.
+    let no_feed = format!("[[source]]\nid = \"collectif\"\nhomepage = \"{}/\"\n", site.base());
+    let home = Home::new(FAST, &no_feed, &[&site]);
+    home.crawl(&["-q"]).success();
+    site.clear_log();
+    home.crawl(&["-q"]).success();
+    assert_eq!(site.hits("/"), 1);
+}

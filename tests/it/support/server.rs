@@ -62,6 +62,8 @@ struct Inner {
     faults: HashMap<String, Fault>,
     log: Vec<Logged>,
     served: HashMap<String, u32>,
+    /// Pages are served without ETag or Last-Modified (many CMS pages are).
+    no_validators: bool,
 }
 
 /// A running fixture site.
@@ -90,6 +92,7 @@ impl Site {
                 faults: HashMap::new(),
                 log: Vec::new(),
                 served: HashMap::new(),
+                no_validators: false,
             })),
         };
         if !name.is_empty() {
@@ -149,6 +152,12 @@ impl Site {
             target.to_string(),
             Route { content_type: content_type.to_string(), bytes: bytes.into(), gzip: false },
         );
+    }
+
+    /// Serves every route without ETag or Last-Modified, as a CMS's
+    /// dynamic pages are: no request to it can be conditional.
+    pub fn without_validators(&self) {
+        self.inner.lock().unwrap().no_validators = true;
     }
 
     /// The bytes of a route.
@@ -317,6 +326,9 @@ impl Site {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             gz.write_all(&body).unwrap();
             body = gz.finish().unwrap();
+        }
+        if inner.no_validators {
+            return Answer::Full(response(200, &route.content_type, "", &body));
         }
         let etag = format!("\"{:016x}\"", fxhash(&body));
         if request.header("if-none-match") == Some(etag.as_str()) {
