@@ -10,6 +10,7 @@
 
 pub mod blocks;
 pub mod epub;
+pub mod fonts;
 pub mod html;
 pub mod markdown;
 pub mod model;
@@ -197,7 +198,7 @@ pub fn write(
     formats: &[Format],
     dir: &Path,
     paper: pdf::Paper,
-    template: Option<&str>,
+    look: &pdf::Look,
 ) -> Result<Vec<PathBuf>, BrochureError> {
     let all = formats.contains(&Format::All);
     let wants = |f: Format| all || formats.contains(&f);
@@ -215,7 +216,7 @@ pub fn write(
         Ok(())
     };
     if wants(Format::Pdf) || wants(Format::Cahier) {
-        let reading = pdf::page_par_page(b, paper, template)?;
+        let reading = pdf::page_par_page(b, paper, look)?;
         if wants(Format::Pdf) {
             put(format!("{stem}.pdf"), &reading.bytes)?;
         }

@@ -1,10 +1,12 @@
 //! PDF brochures, typeset by Typst embedded as a library: a template
-//! compiled into the binary (or the home's `corpus/brochure.typ`) reads the
-//! brochure as JSON data, so articles are never parsed as markup. The
-//! "cahier" is a second compilation placing the first PDF's pages 2-up on
-//! A4 landscape in saddle-stitch order.
+//! compiled into the binary (or the home's `corpus/brochure.typ`, with the
+//! fonts of `corpus/fonts/`: a [`Look`]) reads the brochure as JSON data,
+//! so articles are never parsed as markup. The "cahier" is a second
+//! compilation placing the first PDF's pages 2-up on A4 landscape in
+//! saddle-stitch order.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::json;
@@ -18,6 +20,7 @@ use typst_layout::PagedDocument;
 
 use super::Brochure;
 use super::blocks::blocks;
+use super::fonts;
 use super::typography::french;
 
 /// The template built into veille.
@@ -46,12 +49,50 @@ pub struct Pdf {
     pub pages: usize,
 }
 
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
+/// How a home's brochures look: its own template and fonts, when it has
+/// them (`corpus/brochure.typ`, `corpus/fonts/`).
+#[derive(Default)]
+pub struct Look {
+    pub template: Option<String>,
+    /// The home's fonts, searched after the built-in ones.
+    pub fonts: Vec<Font>,
+}
+
+impl Look {
+    /// The look of the home whose corpus is `corpus_dir`.
+    pub fn of_home(corpus_dir: &Path) -> Result<Look, super::BrochureError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| super::BrochureError::Io { path, source }
+        };
+        let template_path = corpus_dir.join("brochure.typ");
+        let template = match std::fs::read_to_string(&template_path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io(&template_path)(e)),
+        };
+        let fonts_dir = corpus_dir.join("fonts");
+        let fonts = fonts::in_dir(&fonts_dir).map_err(io(&fonts_dir))?;
+        Ok(Look { template, fonts })
+    }
+}
+
+/// The fonts a compilation sees, and their book.
+struct FontSet {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    fn new(fonts: Vec<Font>) -> FontSet {
+        FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    }
+
+    /// The built-in faces alone: built once.
+    fn built_in() -> &'static FontSet {
+        static SET: OnceLock<FontSet> = OnceLock::new();
+        SET.get_or_init(|| FontSet::new(fonts::built_in().to_vec()))
+    }
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -68,13 +109,27 @@ struct Memory {
     main: Source,
     files: HashMap<FileId, Bytes>,
     today: chrono::NaiveDate,
+    /// The built-in faces and the home's, when it has some.
+    own_fonts: Option<FontSet>,
 }
 
 impl Memory {
     fn new(source: &str, files: Vec<(&str, Vec<u8>)>, today: chrono::NaiveDate) -> Memory {
         let main = Source::new(file_id("/main.typ"), source.to_string());
         let files = files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
-        Memory { main, files, today }
+        Memory { main, files, today, own_fonts: None }
+    }
+
+    fn with_fonts(mut self, extra: &[Font]) -> Memory {
+        if !extra.is_empty() {
+            let all = fonts::built_in().iter().chain(extra).cloned().collect();
+            self.own_fonts = Some(FontSet::new(all));
+        }
+        self
+    }
+
+    fn fonts(&self) -> &FontSet {
+        self.own_fonts.as_ref().unwrap_or_else(|| FontSet::built_in())
     }
 }
 
@@ -84,7 +139,7 @@ impl World for Memory {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
+        &self.fonts().book
     }
 
     fn main(&self) -> FileId {
@@ -104,7 +159,7 @@ impl World for Memory {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
+        self.fonts().fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -179,15 +234,16 @@ pub fn data(b: &Brochure, paper: Paper) -> serde_json::Value {
     })
 }
 
-/// The reading copy ("page par page"), with `template` instead of the
-/// built-in one when the home has its own. Its page count is made a
-/// multiple of 4 (a booklet's sheets hold 4 pages): a first compilation
-/// counts the pages, a second one adds the blank pages still needed.
-pub fn page_par_page(b: &Brochure, paper: Paper, template: Option<&str>) -> Result<Pdf, PdfError> {
+/// The reading copy ("page par page"), with the home's template and
+/// fonts when it has some. Its page count is made a multiple of 4 (a
+/// booklet's sheets hold 4 pages): a first compilation counts the pages, a
+/// second one adds the blank pages still needed.
+pub fn page_par_page(b: &Brochure, paper: Paper, look: &Look) -> Result<Pdf, PdfError> {
     let mut data = data(b, paper);
     let run = |data: &serde_json::Value| {
         let bytes = serde_json::to_vec(data).expect("JSON serialises");
-        compile(&Memory::new(template.unwrap_or(TEMPLATE), vec![("/data.json", bytes)], b.date))
+        let template = look.template.as_deref().unwrap_or(TEMPLATE);
+        compile(&Memory::new(template, vec![("/data.json", bytes)], b.date).with_fonts(&look.fonts))
     };
     let first = run(&data)?;
     let pad = (4 - first.pages % 4) % 4;

@@ -102,13 +102,8 @@ pub fn run(context: &Context, args: BrochureArgs) -> anyhow::Result<Status> {
             b.timeline = counts.into_iter().next().map(|c| c.timeline).unwrap_or_default();
         }
     }
-    let template_path = home.corpus_dir().join("brochure.typ");
-    let template = match std::fs::read_to_string(&template_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", template_path.display())),
-    };
-    let written = brochure::write(&b, &args.format, &args.output, args.paper, template.as_deref())
+    let look = brochure::pdf::Look::of_home(&home.corpus_dir())?;
+    let written = brochure::write(&b, &args.format, &args.output, args.paper, &look)
         .with_context(|| format!("brochure {title:?}"))?;
     if !context.global.quiet {
         let mut out = std::io::stdout().lock();

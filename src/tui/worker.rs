@@ -227,8 +227,8 @@ fn brochure(
         .map_err(|e| e.to_string())?;
     let corpus = Corpus::new(&sources.corpus_dir);
     let b = brochure::assemble(&corpus, &hits, title).map_err(|e| e.to_string())?;
-    let template = std::fs::read_to_string(sources.corpus_dir.join("brochure.typ")).ok();
-    brochure::write(&b, &[Format::Pdf, Format::Cahier], dir, Default::default(), template.as_deref())
+    let look = brochure::pdf::Look::of_home(&sources.corpus_dir).map_err(|e| e.to_string())?;
+    brochure::write(&b, &[Format::Pdf, Format::Cahier], dir, Default::default(), &look)
         .map_err(|e| e.to_string())
 }
 

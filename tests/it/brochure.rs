@@ -139,3 +139,63 @@ Il dit "bonjour" : voilà ! Et l'URL https://exemple.org/a:b?c=d!e reste entièr
     assert!(String::from_utf8_lossy(&err).contains("nothing to print"), "{}", String::from_utf8_lossy(&err));
     assert!(!empty.exists());
 }
+
+/// The font names (BaseFont, without the subset tag) a PDF embeds.
+fn embedded_fonts(path: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(path).unwrap();
+    let mut names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).is_ok_and(|t| t == b"Font"))
+        .filter_map(|d| d.get(b"BaseFont").and_then(|n| n.as_name()).ok())
+        .map(|n| {
+            let n = String::from_utf8_lossy(n).to_string();
+            n.split_once('+').map_or(n.clone(), |(_, rest)| rest.to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The built-in template embeds the faces built into veille; a home's own
+/// template finds the fonts put in `corpus/fonts/` (here a system's DejaVu
+/// Sans, which veille does not carry).
+#[test]
+fn a_homes_template_uses_the_fonts_of_its_fonts_folder() {
+    let home = demo_home();
+    let out = home.path().join("out");
+    let brochure = |out: &Path| {
+        veille(home.path())
+            .args(["brochure", "--theme", "eau", "--title", "Polices", "--format", "pdf", "-o"])
+            .arg(out)
+            .assert()
+    };
+    brochure(&out).success();
+    let fonts = embedded_fonts(&out.join("polices.pdf"));
+    assert!(!fonts.is_empty() && fonts.iter().all(|f| f.starts_with("LibertinusSerif")), "{fonts:?}");
+
+    let system = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if !system.is_file() {
+        eprintln!("skipped: no {} to try a home's own font with", system.display());
+        return;
+    }
+    let corpus = home.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("fonts")).unwrap();
+    std::fs::copy(system, corpus.join("fonts/DejaVuSans.ttf")).unwrap();
+    let template = String::from_utf8(
+        veille(home.path()).args(["brochure", "--print-template"]).output().unwrap().stdout,
+    )
+    .unwrap()
+    .replace("font: \"Libertinus Serif\"", "font: \"DejaVu Sans\"");
+    std::fs::write(corpus.join("brochure.typ"), template).unwrap();
+    let own = home.path().join("own");
+    brochure(&own).success();
+    let fonts = embedded_fonts(&own.join("polices.pdf"));
+    assert!(fonts.iter().any(|f| f.starts_with("DejaVuSans")), "{fonts:?}");
+
+    std::fs::write(corpus.join("fonts/Cassée.otf"), "pas une fonte").unwrap();
+    let err = String::from_utf8(brochure(&own).failure().get_output().stderr.clone()).unwrap();
+    assert!(err.contains("Cassée.otf") && err.lines().count() == 1, "{err}");
+}
