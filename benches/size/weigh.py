@@ -7,8 +7,9 @@
 Sections come from `size -A`; crates from `nm -S -C` (each defined symbol's
 size goes to the crate its demangled path starts with; for `<A as B>::f`, the
 crate of A, as cargo-bloat does; symbols with no Rust path are "[C/other]").
-Code of a generic function is counted where it was instantiated's owner says
-(the generic's crate), so these are estimates of the same kind as cargo-bloat's.
+A generic of core/alloc/std (`drop_in_place<typst_library::…>`) is counted
+for the crate of the type it was made for. Estimates of the same kind as
+cargo-bloat's: inlined code counts where it was inlined.
 """
 import argparse
 import collections
@@ -19,7 +20,23 @@ import sys
 SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+GENERIC_HOSTS = {"core", "alloc", "std", "hashbrown", "T"}
+INNER = re.compile(r"[<&(, ]([A-Za-z_][A-Za-z0-9_]*)::")
+
+
 def crate_of(name: str) -> str:
+    """The crate a symbol's code belongs to: its path's first segment, or for
+    a generic of core/alloc/std (drop_in_place<X>, Vec<X>::push…) the crate of
+    the first type named inside it."""
+    own = path_crate(name)
+    if own in GENERIC_HOSTS:
+        for m in INNER.finditer(name):
+            if m.group(1) not in GENERIC_HOSTS:
+                return m.group(1)
+    return own
+
+
+def path_crate(name: str) -> str:
     name = name.strip()
     while name.startswith("<"):
         name = name[1:]
@@ -32,10 +49,44 @@ def crate_of(name: str) -> str:
     return m.group(0)
 
 
+# The big parts of veille, by the dependencies that bring them.
+PARTS = {
+    "Typst (brochure PDFs)": ["typst", "typst-pdf", "typst-layout"],
+    "tantivy (index, search)": ["tantivy"],
+    "reqwest, rustls, hyper (HTTP)": ["reqwest"],
+    "tokio (async runtime)": ["tokio"],
+    "pdf-extract, lopdf (PDF texts)": ["pdf-extract"],
+    "dom_query, dom_smoothie (HTML)": ["dom_query", "dom_smoothie"],
+    "ratatui, crossterm (TUI)": ["ratatui", "crossterm"],
+    "redb (crawl state)": ["redb"],
+    "feed-rs (feeds)": ["feed-rs"],
+    "clap (command line)": ["clap", "clap_complete", "clap_mangen"],
+}
+
+
+def tree(manifest_dir, extra):
+    out = subprocess.run(["cargo", "tree", "-e", "normal", "--prefix", "none", "-f", "{p}", *extra],
+                         capture_output=True, text=True, cwd=manifest_dir).stdout
+    return {line.split(" ")[0].replace("-", "_") for line in out.splitlines() if line.strip()}
+
+
+def parts_of(manifest_dir):
+    """For each part: the crates that only it brings into the build."""
+    out = {}
+    for name, roots in PARTS.items():
+        with_it = set()
+        for r in roots:
+            with_it |= tree(manifest_dir, ["-p", r])
+        without = tree(manifest_dir, ["-p", "veille"] + [a for r in roots for a in ("--prune", r)])
+        out[name] = with_it - without
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("binary")
     ap.add_argument("--top", type=int, default=40)
+    ap.add_argument("--manifest-dir", default=".", help="where Cargo.toml is (for the parts)")
     a = ap.parse_args()
     size_out = subprocess.run(["size", "-A", a.binary], capture_output=True, text=True, check=True).stdout
     sections = []
@@ -67,7 +118,12 @@ def main():
         per[crate] += size
         kinds[(crate, "code" if kind == "t" else "data")] += size
         total += size
-    print(f"\nsymbols: {total / 1e6:.1f} MB in code and data; by crate:")
+    print(f"\nsymbols: {total / 1e6:.1f} MB in code and data; by part (crates only it brings):")
+    for name, crates in parts_of(a.manifest_dir).items():
+        s = sum(per[c] for c in crates)
+        print(f"  {name:<34} {s / 1e6:6.2f} MB  ({100 * s / total:4.1f} %)  {len(crates)} crates")
+    print("  (the rest: veille, std/core/alloc generics, crates several parts share)")
+    print(f"\nby crate:")
     for crate, s in per.most_common(a.top):
         print(f"  {crate:<28} {s / 1e6:6.2f} MB  ({100 * s / total:4.1f} %)  "
               f"code {kinds[(crate, 'code')] / 1e6:5.2f}, data {kinds[(crate, 'data')] / 1e6:5.2f}")
@@ -75,3 +131,4 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -10,11 +10,14 @@
 
 pub mod blocks;
 pub mod epub;
+#[cfg(feature = "brochure-pdf")]
 pub mod fonts;
 pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+#[cfg(feature = "brochure-pdf")]
+pub mod typeset;
 pub mod typography;
 
 use std::path::{Path, PathBuf};

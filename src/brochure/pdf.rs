@@ -1,26 +1,17 @@
-//! PDF brochures, typeset by Typst embedded as a library: a template
-//! compiled into the binary (or the home's `corpus/brochure.typ`, with the
-//! fonts of `corpus/fonts/`: a [`Look`]) reads the brochure as JSON data,
-//! so articles are never parsed as markup. The "cahier" is a second
-//! compilation placing the first PDF's pages 2-up on A4 landscape in
-//! saddle-stitch order.
+//! PDF brochures: what the template reads and how pages are imposed. A
+//! template compiled into the binary (or the home's `corpus/brochure.typ`,
+//! with the fonts of `corpus/fonts/`: a [`Look`]) reads the brochure as JSON
+//! data, so articles are never parsed as markup; Typst typesets it
+//! ([`super::typeset`], the `brochure-pdf` feature, on by default). The
+//! "cahier" is a second compilation placing the first PDF's pages 2-up on
+//! A4 landscape in saddle-stitch order.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use serde_json::json;
-use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
-use typst_layout::PagedDocument;
 
 use super::Brochure;
 use super::blocks::blocks;
-use super::fonts;
 use super::typography::french;
 
 /// The template built into veille.
@@ -41,6 +32,11 @@ pub enum PdfError {
     Template(String),
     #[error("PDF export: {0}")]
     Export(String),
+    #[error(
+        "this veille was built without PDF brochures: build it with the default features \
+         (cargo install --path .), or ask for --format html, markdown or epub"
+    )]
+    NotBuilt,
 }
 
 /// A PDF and its number of pages.
@@ -55,7 +51,8 @@ pub struct Pdf {
 pub struct Look {
     pub template: Option<String>,
     /// The home's fonts, searched after the built-in ones.
-    pub fonts: Vec<Font>,
+    #[cfg(feature = "brochure-pdf")]
+    pub fonts: Vec<typst::text::Font>,
 }
 
 impl Look {
@@ -71,114 +68,15 @@ impl Look {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io(&template_path)(e)),
         };
-        let fonts_dir = corpus_dir.join("fonts");
-        let fonts = fonts::in_dir(&fonts_dir).map_err(io(&fonts_dir))?;
-        Ok(Look { template, fonts })
-    }
-}
-
-/// The fonts a compilation sees, and their book.
-struct FontSet {
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
-}
-
-impl FontSet {
-    fn new(fonts: Vec<Font>) -> FontSet {
-        FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
-    }
-
-    /// The built-in faces alone: built once.
-    fn built_in() -> &'static FontSet {
-        static SET: OnceLock<FontSet> = OnceLock::new();
-        SET.get_or_init(|| FontSet::new(fonts::built_in().to_vec()))
-    }
-}
-
-fn library() -> &'static LazyHash<Library> {
-    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
-    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
-}
-
-fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
-}
-
-/// A Typst world holding one source and some data files, all in memory.
-struct Memory {
-    main: Source,
-    files: HashMap<FileId, Bytes>,
-    today: chrono::NaiveDate,
-    /// The built-in faces and the home's, when it has some.
-    own_fonts: Option<FontSet>,
-}
-
-impl Memory {
-    fn new(source: &str, files: Vec<(&str, Vec<u8>)>, today: chrono::NaiveDate) -> Memory {
-        let main = Source::new(file_id("/main.typ"), source.to_string());
-        let files = files.into_iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes))).collect();
-        Memory { main, files, today, own_fonts: None }
-    }
-
-    fn with_fonts(mut self, extra: &[Font]) -> Memory {
-        if !extra.is_empty() {
-            let all = fonts::built_in().iter().chain(extra).cloned().collect();
-            self.own_fonts = Some(FontSet::new(all));
+        #[cfg(feature = "brochure-pdf")]
+        {
+            let fonts_dir = corpus_dir.join("fonts");
+            let fonts = super::fonts::in_dir(&fonts_dir).map_err(io(&fonts_dir))?;
+            Ok(Look { template, fonts })
         }
-        self
+        #[cfg(not(feature = "brochure-pdf"))]
+        Ok(Look { template })
     }
-
-    fn fonts(&self) -> &FontSet {
-        self.own_fonts.as_ref().unwrap_or_else(|| FontSet::built_in())
-    }
-}
-
-impl World for Memory {
-    fn library(&self) -> &LazyHash<Library> {
-        library()
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &self.fonts().book
-    }
-
-    fn main(&self) -> FileId {
-        self.main.id()
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
-        }
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        self.fonts().fonts.get(index).cloned()
-    }
-
-    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        use chrono::Datelike;
-        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
-    }
-}
-
-fn messages(diagnostics: &[SourceDiagnostic]) -> String {
-    diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
-}
-
-fn compile(world: &Memory) -> Result<Pdf, PdfError> {
-    let document: PagedDocument =
-        typst::compile(world).output.map_err(|errors| PdfError::Template(messages(&errors)))?;
-    let pages = document.pages().len();
-    let bytes = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| PdfError::Export(messages(&errors)))?;
-    Ok(Pdf { bytes, pages })
 }
 
 fn french_iso(date: &str) -> String {
@@ -243,7 +141,7 @@ pub fn page_par_page(b: &Brochure, paper: Paper, look: &Look) -> Result<Pdf, Pdf
     let run = |data: &serde_json::Value| {
         let bytes = serde_json::to_vec(data).expect("JSON serialises");
         let template = look.template.as_deref().unwrap_or(TEMPLATE);
-        compile(&Memory::new(template, vec![("/data.json", bytes)], b.date).with_fonts(&look.fonts))
+        typeset(template, vec![("/data.json", bytes)], b.date, look)
     };
     let first = run(&data)?;
     let pad = (4 - first.pages % 4) % 4;
@@ -252,6 +150,21 @@ pub fn page_par_page(b: &Brochure, paper: Paper, look: &Look) -> Result<Pdf, Pdf
     }
     data["pad"] = json!(pad);
     run(&data)
+}
+
+#[cfg(feature = "brochure-pdf")]
+fn typeset(
+    source: &str,
+    files: Vec<(&str, Vec<u8>)>,
+    today: chrono::NaiveDate,
+    look: &Look,
+) -> Result<Pdf, PdfError> {
+    super::typeset::compile(source, files, today, &look.fonts)
+}
+
+#[cfg(not(feature = "brochure-pdf"))]
+fn typeset(_: &str, _: Vec<(&str, Vec<u8>)>, _: chrono::NaiveDate, _: &Look) -> Result<Pdf, PdfError> {
+    Err(PdfError::NotBuilt)
 }
 
 /// Sides of the cahier in printing order: (left page, right page), 1-based.
@@ -270,9 +183,7 @@ pub fn cahier(reading: &Pdf, title: &str, today: chrono::NaiveDate) -> Result<Pd
     let sides: Vec<[usize; 2]> = imposition(reading.pages).into_iter().map(|(l, r)| [l, r]).collect();
     let sheets =
         serde_json::to_vec(&json!({"title": format!("{title} (cahier)"), "sides": sides})).expect("JSON");
-    let world =
-        Memory::new(CAHIER, vec![("/sheets.json", sheets), ("/brochure.pdf", reading.bytes.clone())], today);
-    compile(&world)
+    typeset(CAHIER, vec![("/sheets.json", sheets), ("/brochure.pdf", reading.bytes.clone())], today, &Look::default())
 }
 
 #[cfg(test)]
