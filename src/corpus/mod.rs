@@ -5,6 +5,7 @@
 //! (a broken file is reported, never fatal to a listing), and writing them
 //! atomically without ever giving two articles the same file.
 
+pub mod annotations;
 mod article;
 pub mod atomic;
 pub mod basket;
@@ -12,6 +13,8 @@ pub mod canonical;
 pub mod citations;
 pub mod import;
 pub mod markdown;
+pub mod merge;
+pub mod reference;
 pub mod slug;
 pub mod text;
 
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use annotations::Annotations;
 pub use article::{
     Article, DateError, FRENCH_MONTHS, FormatError, Kind, KindError, PubDate, WarcRef, canonical_body,
     id_from_url, sha256_hex,
@@ -47,7 +51,7 @@ impl Error {
     }
 
     /// A failed write of `bytes` to `path`.
-    fn writing(path: &Path, bytes: usize, source: io::Error) -> Self {
+    pub(crate) fn writing(path: &Path, bytes: usize, source: io::Error) -> Self {
         match crate::home::space::Shortage::of(&source) {
             Some(_) => Error::NoRoom { path: path.to_path_buf(), bytes: bytes as u64, source },
             None => Error::io(path, source),
@@ -431,6 +435,11 @@ fn prepare(mut article: Article, placement: Placement) -> Result<(Outcome, Optio
         let mut extra = existing.extra;
         extra.extend(std::mem::take(&mut article.extra));
         article.extra = extra;
+        // The collective's marks are the collective's: a crawl or an
+        // import writing the article again keeps them.
+        if article.annotations.is_empty() {
+            article.annotations = existing.annotations;
+        }
         outcome = Outcome::Updated;
         old_text = Some(text);
     }
@@ -508,6 +517,28 @@ mod tests {
         assert_eq!(articles.len(), 1);
         assert!(articles[0].path.ends_with("site/2024/06/titre.md"));
         assert_eq!(articles[0].article.extra.get("lu"), Some(&toml::Value::Boolean(true)));
+    }
+
+    #[test]
+    fn writing_an_article_again_keeps_the_collective_s_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Titre", Some("2025-01-01"))).unwrap();
+        let path = corpus.article_paths().unwrap().pop().unwrap();
+        let (_, changed) = annotations::annotate(&path, dir.path(), |marks| {
+            marks.labels.insert("à-lire".into());
+            marks.set_note("Pour la revue.");
+        })
+        .unwrap();
+        assert!(changed);
+        let (mut w, _) = corpus.writer().unwrap();
+        let mut again = article("a", "Titre corrigé", Some("2025-01-01"));
+        again.body = "Corps changé.".into();
+        assert_eq!(w.save(again).unwrap(), Outcome::Updated);
+        let back = Corpus::read(&path).unwrap();
+        assert_eq!(back.annotations.note.as_deref(), Some("Pour la revue."));
+        assert!(back.annotations.labels.contains("à-lire"));
     }
 
     #[test]

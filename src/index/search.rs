@@ -135,6 +135,15 @@ pub struct Hit {
     /// lists such articles after, or among, those that hold them all).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// The collective's labels of the article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// The collective's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Someone opened it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -875,6 +884,9 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         also_on_names: Vec::new(),
         reprises: 0,
         partial: false,
+        labels: all_texts(doc, fields.labels),
+        note: first_text(doc, fields.note),
+        read: doc.get_first(fields.read).and_then(|v| v.as_u64()) == Some(1),
     }
 }
 

@@ -955,6 +955,9 @@ pub(crate) mod tests {
             also_on_names: vec![],
             reprises: 0,
             partial: false,
+            labels: vec![],
+            note: None,
+            read: false,
         }
     }
 

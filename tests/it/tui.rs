@@ -46,6 +46,9 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         also_on_names: vec![],
         reprises: 0,
         partial: false,
+        labels: vec![],
+        note: None,
+        read: false,
     }
 }
 
