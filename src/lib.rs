@@ -24,6 +24,7 @@
 //! - [`home`] finds and creates a veille home and holds its lock and run
 //!   log; [`config`] reads its settings files (`veille.toml`,
 //!   `sources.toml`, `themes.toml`).
+//! - [`editor`] hands a text to the person's $EDITOR.
 //! - [`cli`] is one module per command; `main.rs` only parses the command
 //!   line and calls in.
 
@@ -33,6 +34,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod crawl;
+pub mod editor;
 pub mod extract;
 pub mod home;
 pub mod index;

@@ -220,36 +220,14 @@ enum Target {
     Query(String),
 }
 
-/// The note written in an editor: a temporary file holding the old note.
-fn edit_in_editor(old: &str) -> anyhow::Result<String> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .ok()
-        .filter(|e| !e.trim().is_empty())
-        .unwrap_or_else(|| "vi".into());
-    let file = tempfile::Builder::new().prefix("veille-note-").suffix(".md").tempfile()?;
-    std::fs::write(file.path(), old)?;
-    // Through the shell, as git runs $EDITOR: it may hold arguments.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(file.path())
-        .status()
-        .with_context(|| format!("cannot run the editor {editor:?}"))?;
-    if !status.success() {
-        bail!("the editor {editor:?} failed ({status}); the note is unchanged");
-    }
-    Ok(std::fs::read_to_string(file.path())?)
-}
-
 pub fn note(context: &Context, args: NoteArgs) -> anyhow::Result<Status> {
     let home = context.home()?;
     let stored = find(&home, &args.id)?;
     let text = if args.clear {
         String::new()
     } else if args.edit {
-        edit_in_editor(stored.article.annotations.note.as_deref().unwrap_or_default())?
+        crate::editor::edit(stored.article.annotations.note.as_deref().unwrap_or_default())
+            .context("the note is unchanged")?
     } else {
         match args.text.as_deref() {
             None => {

@@ -714,6 +714,29 @@ impl Searcher {
     }
 
     /// The articles with these ids, in the order given (ids not in the index are left out).
+    /// Every label of the collective that an article carries, sorted: what
+    /// the interface completes.
+    pub fn labels(&self) -> Result<Vec<String>, IndexError> {
+        let searcher = self.reader_searcher();
+        let field = self.index().fields().labels;
+        let mut labels = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted
+                .terms()
+                .stream()
+                .map_err(|source| IndexError::Io { path: self.index().dir().to_path_buf(), source })?;
+            while terms.advance() {
+                let term = tantivy::Term::from_field_text(field, &String::from_utf8_lossy(terms.key()));
+                // A label removed since keeps its term until segments merge.
+                if searcher.doc_freq(&term)? > 0 {
+                    labels.insert(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+            }
+        }
+        Ok(labels.into_iter().collect())
+    }
+
     pub fn by_ids(&self, ids: &[String]) -> Result<Vec<Hit>, IndexError> {
         use tantivy::collector::DocSetCollector;
         let fields = self.index.fields();
