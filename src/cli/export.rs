@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::{Context, Status};
 use crate::config::SiteNames;
 use crate::corpus::reference::{self, Reference};
-use crate::corpus::{Article, PubDate, StoredArticle};
+use crate::corpus::{Annotations, Article, PubDate, StoredArticle};
 
 const EXAMPLES: &str = "\
 Without a query, every article of the corpus is exported; with one, the
@@ -108,6 +108,9 @@ struct Record<'a> {
     body_stems: String,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     extra: serde_json::Map<String, serde_json::Value>,
+    /// The collective's labels, note and read mark.
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
+    collective: &'a Annotations,
 }
 
 /// The terms of `text` as veille's index holds them, space-separated.
@@ -183,6 +186,7 @@ fn record<'a>(
         links: &a.links,
         sha256: a.body_sha256(),
         body: &a.body,
+        collective: &a.annotations,
     }
 }
 

@@ -102,8 +102,8 @@ impl Annotations {
         self.note = (!note.is_empty()).then(|| note.to_string());
     }
 
-    /// Reads the `[collective]` table of a front matter; `what` names the
-    /// key for errors.
+    /// Reads the `[collective]` table of a front matter; the error says
+    /// which of its keys is wrong.
     pub(super) fn from_toml(value: Value) -> Result<Annotations, String> {
         let Value::Table(mut table) = value else {
             return Err(format!("expected a table, found {}", value.type_str()));
