@@ -91,3 +91,45 @@ pub fn merge_files(base: &Path, ours: &Path, theirs: &Path) -> io::Result<bool> 
     super::atomic::write_atomic(ours, merged.text.as_bytes())?;
     Ok(merged.conflicts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(title: &str, labels: &[&str], note: Option<&str>) -> String {
+        let mut a = Article::new("a1", "site", title);
+        a.body = "Corps.".into();
+        a.annotations.labels = labels.iter().map(|l| l.to_string()).collect();
+        a.annotations.note = note.map(str::to_string);
+        a.to_file_string()
+    }
+
+    #[test]
+    fn marks_merge_as_sets_and_notes_keep_both_texts() {
+        let base = file("T", &[], None);
+        let ours = file("T", &["a-lire"], Some("la nôtre"));
+        let theirs = file("T", &["important"], Some("la leur"));
+        let merged = merge_article(&base, &ours, &theirs).unwrap();
+        assert!(!merged.conflicts);
+        let article = Article::parse(&merged.text).unwrap();
+        assert_eq!(article.annotations.labels.iter().collect::<Vec<_>>(), ["a-lire", "important"]);
+        assert_eq!(article.annotations.note.as_deref(), Some("la nôtre\n\nla leur"));
+    }
+
+    #[test]
+    fn a_real_conflict_is_left_to_a_person() {
+        if Command::new("git").arg("--version").output().is_err() {
+            eprintln!("git is not installed: skipped");
+            return;
+        }
+        let merged =
+            merge_article(&file("T", &[], None), &file("Un", &["x"], None), &file("Deux", &["y"], None))
+                .unwrap();
+        assert!(merged.conflicts);
+        assert!(
+            merged.text.contains("<<<<<<< ours") && merged.text.contains(">>>>>>> theirs"),
+            "{}",
+            merged.text
+        );
+    }
+}
