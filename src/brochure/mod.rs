@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use model::{Brochure, Piece};
 
+use crate::corpus::reference::Reference;
 use crate::corpus::{Corpus, slug};
 use crate::index::search::{Hit, SearchOptions, Searcher, Sort};
 
@@ -164,21 +165,24 @@ pub fn assemble(corpus: &Corpus, selected: &[Selected], title: &str) -> Result<B
             path: path.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
+        // The hit's name comes from sources.toml; the article's own name
+        // or its id when the hit has none.
+        let site = if hit.site_name.is_empty() {
+            article.site_name.clone().unwrap_or_else(|| article.site.clone())
+        } else {
+            hit.site_name.clone()
+        };
+        // The sources page cites what `veille export --format csl-json` does.
+        let reference = Reference::of(&article, &site, "", None);
         articles.push(Piece {
-            id: article.id.clone(),
-            title: article.display_title(),
-            subtitle: article.subtitle.clone(),
+            id: reference.id,
+            title: reference.title,
+            subtitle: reference.subtitle,
             authors: article.authors.clone(),
-            // The hit's name comes from sources.toml; the article's own
-            // name or its id when the hit has none.
-            site: if hit.site_name.is_empty() {
-                article.site_name.clone().unwrap_or_else(|| article.site.clone())
-            } else {
-                hit.site_name.clone()
-            },
-            published: article.published.map(|d| d.date().to_string()),
-            url: article.url.clone(),
-            archived: article.fetched.map(|d| d.date().to_string()),
+            site: reference.container,
+            published: reference.issued.map(|d| d.to_string()),
+            url: reference.url,
+            archived: reference.accessed.map(|d| d.to_string()),
             body: article.body.clone(),
             also: also.clone(),
         });

@@ -1,5 +1,6 @@
 //! `veille export`: a selection of the archive with all its fields, as
-//! NDJSON (ready for Quickwit's ingest API), CSV or one Markdown file.
+//! NDJSON (ready for Quickwit's ingest API), CSV or one Markdown file, or
+//! as references (CSL-JSON, RIS, BibTeX: see [`crate::corpus::reference`]).
 //!
 //! NDJSON carries, beside each French text field, the terms veille's own
 //! analyzer gives it (`title_stems`, `subtitle_stems`, `tags_stems`,
@@ -19,8 +20,8 @@ use serde::Serialize;
 
 use super::{Context, Status};
 use crate::config::SiteNames;
-use crate::corpus::{Article, Corpus, PubDate, StoredArticle};
-use crate::index::search::{SearchOptions, Sort};
+use crate::corpus::reference::{self, Reference};
+use crate::corpus::{Annotations, Article, PubDate, StoredArticle};
 
 const EXAMPLES: &str = "\
 Without a query, every article of the corpus is exported; with one, the
@@ -39,7 +40,11 @@ Examples:
   split -C 9M archive.ndjson part- && for f in part-*; do
     curl -XPOST http://127.0.0.1:7280/api/v1/veille/ingest --data-binary @$f; done
   veille export --format csv 'theme:eau depuis:2025' -o eau-2025.csv
-  veille export --format markdown 'site:la-lime type:communique'";
+  veille export --format markdown 'site:la-lime type:communique'
+  veille export --format csl-json etiquette:brochure-eau -o sources.json
+  pandoc --citeproc --bibliography sources.json brochure.md -o brochure.html
+  veille export --format bibtex 'theme:eau depuis:2026' -o eau.bib
+  veille export --format ris etiquette:à-lire -o zotero.ris";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -49,6 +54,12 @@ pub enum Format {
     Csv,
     /// One Markdown file, articles one after the other
     Markdown,
+    /// References as CSL-JSON (pandoc's citeproc, Zotero)
+    CslJson,
+    /// References as RIS (Zotero, EndNote)
+    Ris,
+    /// References as biblatex entries (@online), readable by BibTeX too
+    Bibtex,
 }
 
 /// Export articles with all their fields (NDJSON, CSV, Markdown)
@@ -97,6 +108,9 @@ struct Record<'a> {
     body_stems: String,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     extra: serde_json::Map<String, serde_json::Value>,
+    /// The collective's labels, note and read mark.
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
+    collective: &'a Annotations,
 }
 
 /// The terms of `text` as veille's index holds them, space-separated.
@@ -172,6 +186,7 @@ fn record<'a>(
         links: &a.links,
         sha256: a.body_sha256(),
         body: &a.body,
+        collective: &a.annotations,
     }
 }
 
@@ -191,44 +206,7 @@ fn archived_since(stored: &StoredArticle, since: chrono::NaiveDate) -> bool {
 /// The selected articles, newest first, and how many files could not be read.
 fn select(context: &Context, args: &ExportArgs) -> anyhow::Result<(Vec<StoredArticle>, usize)> {
     let home = context.home()?;
-    let corpus = home.corpus();
-    let query = args.query.join(" ");
-    if query.trim().is_empty() {
-        let (mut articles, errors) = corpus.load()?;
-        for error in &errors {
-            tracing::warn!("{error}; skipped");
-        }
-        articles.sort_by_key(|s| std::cmp::Reverse(s.article.published.map(|p| p.timestamp())));
-        return Ok((articles, errors.len()));
-    }
-    let (searcher, _) = super::index::searcher(context, &home)?;
-    let limit = searcher.num_docs().max(1) as usize;
-    let options = SearchOptions {
-        limit,
-        sort: Sort::Date,
-        snippets: false,
-        all_reprises: true,
-        ..SearchOptions::default()
-    };
-    let results = searcher.search(&query, &options).map_err(|e| match e {
-        crate::index::IndexError::Query(q) => {
-            anyhow::anyhow!("cannot read the query: {q}\n{}", q.pointer(&query))
-        }
-        other => other.into(),
-    })?;
-    let mut articles = Vec::with_capacity(results.hits.len());
-    let mut broken = 0;
-    for hit in results.hits {
-        let path = corpus.dir().join(&hit.path);
-        match Corpus::read(&path) {
-            Ok(article) => articles.push(StoredArticle { path, article }),
-            Err(e) => {
-                broken += 1;
-                tracing::warn!("{e}; skipped (run `veille index` if the corpus changed)");
-            }
-        }
-    }
-    Ok((articles, broken))
+    super::selection::select(context, &home, &args.query.join(" "))
 }
 
 pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
@@ -243,8 +221,35 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
         None => Box::new(io::stdout().lock()),
     };
     let mut out = io::BufWriter::new(sink);
-    let names = context.home()?.site_names_or_ids();
+    let home = context.home()?;
+    let names = home.site_names_or_ids();
+    let references = || -> Vec<Reference> {
+        let archive = home.settings().map(|s| s.archive.name).unwrap_or_default();
+        articles
+            .iter()
+            .map(|stored| {
+                let a = &stored.article;
+                let location = stored.path.strip_prefix(home.root()).ok().map(|p| p.display().to_string());
+                Reference::of(a, names.display(&a.site, a.site_name.as_deref()), &archive, location)
+            })
+            .collect()
+    };
     match args.format {
+        Format::CslJson => out.write_all(reference::csl_json(&references()).as_bytes())?,
+        Format::Ris => {
+            for r in references() {
+                out.write_all(r.ris().as_bytes())?;
+                out.write_all(b"\r\n")?;
+            }
+        }
+        Format::Bibtex => {
+            for (n, r) in references().iter().enumerate() {
+                if n > 0 {
+                    writeln!(out)?;
+                }
+                out.write_all(r.bibtex().as_bytes())?;
+            }
+        }
         Format::Ndjson => {
             let mut analyzer = crate::index::analyzer::french();
             for stored in &articles {

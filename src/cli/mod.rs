@@ -5,6 +5,7 @@
 //! failure, 2 usage or fatal error) and makes a closed pipe a quiet exit.
 
 mod analyze;
+mod annotate;
 mod articles;
 mod bench;
 mod brochure;
@@ -16,8 +17,11 @@ mod import;
 mod index;
 mod init;
 mod logging;
+mod merge;
 mod output;
+mod publish;
 mod search;
+mod selection;
 mod shell;
 mod themes;
 mod tui;
@@ -68,7 +72,11 @@ Examples:
   veille themes --timeline              themes with counts and months
   veille list --site la-lime            list a site's articles, newest first
   veille show 3f2a9c                    print an article (id or id prefix)
+  veille tag 3f2a9c +à-lire             the collective's labels (and `veille note`)
   veille brochure --theme eau --title \"L'eau\" --format all   a printable booklet
+  veille revue --format html            the week's press review, for a newsletter
+  veille feed --theme eau -o eau.xml    an Atom feed of a theme
+  veille export --format bibtex etiquette:brochure-eau   references (also csl-json, ris)
   veille check                          find broken files and settings
 
 Exit status: 0 success, 1 some items skipped, 2 usage or fatal error, 75 the home
@@ -121,6 +129,12 @@ pub enum Command {
     Links(articles::LinksArgs),
     Reprises(articles::ReprisesArgs),
     Check(articles::CheckArgs),
+    #[command(alias = "etiquette")]
+    Tag(annotate::TagArgs),
+    Note(annotate::NoteArgs),
+    MergeFile(merge::MergeFileArgs),
+    Feed(publish::FeedArgs),
+    Revue(publish::RevueArgs),
     Export(export::ExportArgs),
     Analyze(analyze::AnalyzeArgs),
     Brochure(brochure::BrochureArgs),
@@ -191,6 +205,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Links(args) => articles::links(&context, args),
         Command::Reprises(args) => articles::reprises(&context, args),
         Command::Check(args) => articles::check(&context, args),
+        Command::Tag(args) => annotate::tag(&context, args),
+        Command::Note(args) => annotate::note(&context, args),
+        Command::MergeFile(args) => merge::run(&context, args),
+        Command::Feed(args) => publish::feed(&context, args),
+        Command::Revue(args) => publish::revue(&context, args),
         Command::Export(args) => export::run(&context, args),
         Command::Analyze(args) => analyze::run(&context, args),
         Command::Brochure(args) => brochure::run(&context, args),

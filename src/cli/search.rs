@@ -119,6 +119,22 @@ enum Asked {
     Similar,
 }
 
+/// The collective's marks of a hit on one line: `#à-lire #revue-48 · lu ·
+/// ✎ the note's first words`; none when it has none.
+fn marks_line(hit: &crate::index::Hit) -> Option<String> {
+    let mut marks: Vec<String> = hit.labels.iter().map(|l| format!("#{l}")).collect();
+    if hit.read {
+        marks.push("lu".into());
+    }
+    if let Some(note) = &hit.note {
+        let flat = note.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown =
+            if flat.chars().count() > 60 { flat.chars().take(59).chain(['…']).collect() } else { flat };
+        marks.push(format!("✎ {shown}"));
+    }
+    (!marks.is_empty()).then(|| marks.join(" · "))
+}
+
 fn print_results(
     context: &Context,
     results: &Results,
@@ -151,6 +167,9 @@ fn print_results(
             meta.push("some of the words".into());
         }
         writeln!(out, "     {}", context.out.dim(&meta.join(" · ")))?;
+        if let Some(marks) = marks_line(hit) {
+            writeln!(out, "     {marks}")?;
+        }
         if !hit.also_on.is_empty() {
             writeln!(out, "     {}", context.out.dim(&format!("also on: {}", hit.also_on_names.join(", "))))?;
         }

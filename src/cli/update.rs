@@ -26,6 +26,7 @@ Examples:
   veille update                          what cron runs every night
   veille update --summary                one line of figures
   veille update --digest nouveaux.md     list the new articles, to mail
+  veille update --feeds /var/www/flux     one Atom feed per theme, refreshed each night
   veille update --no-crawl               only bring the index up to date
   veille update --wait                   wait for a running update instead of exiting
 
@@ -54,6 +55,10 @@ pub struct UpdateArgs {
     /// themes) to FILE as Markdown
     #[arg(long, value_name = "FILE.md")]
     pub digest: Option<std::path::PathBuf>,
+    /// Write an Atom feed of each theme (its 30 newest articles) to
+    /// DIR/<theme>.xml after indexing
+    #[arg(long, value_name = "DIR")]
+    pub feeds: Option<std::path::PathBuf>,
     /// Wait for another update/crawl/index to finish instead of exiting with 75
     #[arg(long)]
     pub wait: bool,
@@ -83,6 +88,9 @@ pub fn run(context: &Context, args: UpdateArgs) -> anyhow::Result<Status> {
     };
     if let (Some(path), None) = (&args.digest, signal) {
         write_digest(context, &home, path, &summary)?;
+    }
+    if let (Some(dir), None) = (&args.feeds, signal) {
+        super::publish::theme_feeds(context, &home, dir)?;
     }
     let unchanged = index.as_ref().map_or(0, |r| r.unchanged);
     let record = json!({

@@ -19,15 +19,23 @@ pub struct Settings {
 
 /// The terminal UI's settings; names of actions, keys and colours are
 /// checked by the UI, which owns them.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Tui {
     /// Click and scroll with the mouse.
     pub mouse: bool,
+    /// Mark an article read (`lu:oui`) when it is opened.
+    pub mark_read: bool,
     /// Keys replacing an action's defaults: `quit = ["q", "ctrl-q"]`.
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
     /// Colours of the UI's parts: `accent = "cyan"`, `match = "#ffaf00"`.
     pub colors: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for Tui {
+    fn default() -> Self {
+        Tui { mouse: false, mark_read: true, keys: Default::default(), colors: Default::default() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -13,6 +13,8 @@ use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use toml::Value;
 
+use super::annotations::{self, Annotations};
+
 /// What sort of text an article is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -194,6 +196,9 @@ pub struct Article {
     /// sha256 of the body as stored in the file (see [`Article::body_sha256`]).
     pub sha256: Option<String>,
     pub warc: Option<WarcRef>,
+    /// The collective's labels, note and read mark (`[collective]`).
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
+    pub annotations: Annotations,
     /// Front-matter keys veille does not know, kept in their order.
     #[serde(skip)]
     pub extra: toml::Table,
@@ -218,7 +223,7 @@ impl FormatError {
 const FENCE: &str = "+++";
 
 /// The keys with typed fields, in the order they are written.
-const KNOWN_KEYS: [&str; 16] = [
+const KNOWN_KEYS: [&str; 17] = [
     "id",
     "url",
     "canonical_url",
@@ -235,6 +240,7 @@ const KNOWN_KEYS: [&str; 16] = [
     "links",
     "sha256",
     "warc",
+    annotations::TABLE,
 ];
 
 /// sha256 (lower-case hex) of some text or bytes.
@@ -308,6 +314,7 @@ impl Article {
             links: fields.string_list("links")?,
             sha256: fields.string("sha256")?,
             warc: fields.warc("warc")?,
+            annotations: fields.annotations()?,
             extra: std::mem::take(&mut fields.table),
             body: canonical_body(body).to_string(),
         };
@@ -357,7 +364,9 @@ impl Article {
                 table.insert(key.clone(), value.clone());
             }
         }
-        let front = toml::to_string(&table).expect("a TOML table always serialises");
+        let mut front = toml::to_string(&table).expect("a TOML table always serialises");
+        // Last, in a layout of its own that git merges line by line.
+        front.push_str(&self.annotations.to_toml_section());
         let body = canonical_body(&self.body);
         let mut out = String::with_capacity(front.len() + body.len() + 16);
         out.push_str(FENCE);
@@ -431,6 +440,9 @@ impl Fields<'_> {
     fn line_of(&self, key: &str) -> usize {
         for (index, line) in self.front.lines().enumerate() {
             let line = line.trim_start();
+            if line.strip_prefix('[').and_then(|l| l.strip_prefix(key)).is_some_and(|l| l.starts_with(']')) {
+                return self.first_line + index;
+            }
             if let Some(rest) = line.strip_prefix(key) {
                 let rest = rest.trim_start();
                 if rest.starts_with('=') {
@@ -497,6 +509,13 @@ impl Fields<'_> {
         }
     }
 
+    fn annotations(&mut self) -> Result<Annotations, FormatError> {
+        match self.table.remove(annotations::TABLE) {
+            None => Ok(Annotations::default()),
+            Some(value) => Annotations::from_toml(value).map_err(|e| self.err(annotations::TABLE, e)),
+        }
+    }
+
     fn warc(&mut self, key: &str) -> Result<Option<WarcRef>, FormatError> {
         match self.table.remove(key) {
             None => Ok(None),
@@ -545,6 +564,11 @@ mod tests {
             links: vec!["https://exemple.example/a".into()],
             sha256: None,
             warc: Some(WarcRef { file: "2026-11-20.warc.gz".into(), offset: 1234 }),
+            annotations: Annotations {
+                labels: ["à-lire".to_string(), "revue-48".to_string()].into(),
+                note: Some("Une note\nsur deux lignes, avec +++ et \"\"\".".into()),
+                read: true,
+            },
             extra,
             body: "## Intertitre\n\n> Citation\n\n- un\n- deux\n\nTexte[^1] 🌊 عربى.\n\n[^1]: Note.".into(),
         }

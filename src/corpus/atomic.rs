@@ -119,6 +119,18 @@ impl Batch {
         self.staged.len()
     }
 
+    /// Writes the `index`th staged file again with `bytes` before the
+    /// commit (an article whose marks changed since it was staged).
+    pub fn restage(&mut self, index: usize, bytes: &[u8]) -> io::Result<()> {
+        let Some(staged) = self.staged.get(index) else { return Ok(()) };
+        let mut file = File::create(&staged.temp)?;
+        file.write_all(bytes)?;
+        if !cfg!(target_os = "linux") {
+            file.sync_all()?;
+        }
+        Ok(())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.staged.is_empty()
     }

@@ -5,6 +5,7 @@
 //! (a broken file is reported, never fatal to a listing), and writing them
 //! atomically without ever giving two articles the same file.
 
+pub mod annotations;
 mod article;
 pub mod atomic;
 pub mod basket;
@@ -12,6 +13,8 @@ pub mod canonical;
 pub mod citations;
 pub mod import;
 pub mod markdown;
+pub mod merge;
+pub mod reference;
 pub mod slug;
 pub mod text;
 
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use annotations::Annotations;
 pub use article::{
     Article, DateError, FRENCH_MONTHS, FormatError, Kind, KindError, PubDate, WarcRef, canonical_body,
     id_from_url, sha256_hex,
@@ -47,7 +51,7 @@ impl Error {
     }
 
     /// A failed write of `bytes` to `path`.
-    fn writing(path: &Path, bytes: usize, source: io::Error) -> Self {
+    pub(crate) fn writing(path: &Path, bytes: usize, source: io::Error) -> Self {
         match crate::home::space::Shortage::of(&source) {
             Some(_) => Error::NoRoom { path: path.to_path_buf(), bytes: bytes as u64, source },
             None => Error::io(path, source),
@@ -369,7 +373,7 @@ impl Writer {
                 Ok((article, placement))
             })
             .collect();
-        let prepared: Vec<Result<(Outcome, Option<atomic::Staged>), Error>> = planned
+        let prepared: Vec<Result<Prepared, Error>> = planned
             .into_par_iter()
             .map(|planned| {
                 let (article, placement) = planned?;
@@ -378,15 +382,19 @@ impl Writer {
             .collect();
         let mut batch = atomic::Batch::new(self.corpus.dir());
         let mut results = Vec::with_capacity(prepared.len());
+        let mut marks = Vec::new();
         for result in prepared {
-            results.push(result.map(|(outcome, staged)| {
+            results.push(result.map(|(outcome, staged, read)| {
                 if let Some(staged) = staged {
+                    if let Some(read) = read {
+                        marks.push((batch.len(), read));
+                    }
                     batch.push(staged);
                 }
                 outcome
             }));
         }
-        Staging { articles_dir: self.corpus.articles_dir(), batch, results }
+        Staging { articles_dir: self.corpus.articles_dir(), batch, results, marks }
     }
 }
 
@@ -397,14 +405,67 @@ pub struct Staging {
     articles_dir: PathBuf,
     batch: atomic::Batch,
     results: Vec<Result<Outcome, Error>>,
+    /// Staged articles that carry the marks their file had when it was
+    /// read, by their index in `batch`: checked again at the commit.
+    marks: Vec<(usize, MarksRead)>,
+}
+
+/// The collective's marks an article took from its file, and the file as
+/// it was then: when `veille tag` rewrites the file between the staging and
+/// the commit, the commit takes the marks again (see [`Staging::commit`]).
+struct MarksRead {
+    file: PathBuf,
+    seen: Option<FileStamp>,
+    article: Box<Article>,
+}
+
+/// What tells that a file was replaced: inode, size, modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    inode: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(FileStamp { inode, len: meta.len(), modified: meta.modified().ok() })
+    }
 }
 
 impl Staging {
     /// Puts the staged files in place with one flush before and one after.
     /// Results are in the order the articles were given; when the commit
     /// fails, every article it would have written gets the error.
+    ///
+    /// Under the marks' lock (`corpus/state/annotations.lock`, which `veille
+    /// tag` holds while it rewrites a file), an article whose file changed
+    /// since it was read gets the marks the file has now: a label given
+    /// while a crawl or an import was writing the article is kept.
     pub fn commit(self) -> Vec<Result<Outcome, Error>> {
-        let Staging { articles_dir, batch, mut results } = self;
+        let Staging { articles_dir, mut batch, mut results, marks } = self;
+        let lock_path = articles_dir.parent().unwrap_or(&articles_dir).join("state/annotations.lock");
+        // No lock (a full disk, a read-only state directory): the write
+        // goes on; only a tag given at this very moment could be lost.
+        let _lock =
+            if marks.is_empty() { None } else { crate::home::lock::FileLock::acquire(&lock_path).ok() };
+        for (index, read) in marks {
+            if FileStamp::of(&read.file) == read.seen {
+                continue;
+            }
+            let Ok(now) = Corpus::read(&read.file) else { continue };
+            if now.annotations != read.article.annotations {
+                let article = Article { annotations: now.annotations, ..*read.article };
+                if let Err(e) = batch.restage(index, article.to_file_string().as_bytes()) {
+                    tracing::warn!("{}: {e}", read.file.display());
+                }
+            }
+        }
         if let Err(e) = batch.commit() {
             let message = e.to_string();
             for result in &mut results {
@@ -420,27 +481,40 @@ impl Staging {
     }
 }
 
+/// What staging one article gave: its outcome, its staged file, and the
+/// marks it took from its file.
+type Prepared = (Outcome, Option<atomic::Staged>, Option<MarksRead>);
+
 /// Merges with the existing file (its unknown keys survive) and stages the
 /// new content, or reports that nothing changed.
-fn prepare(mut article: Article, placement: Placement) -> Result<(Outcome, Option<atomic::Staged>), Error> {
+fn prepare(mut article: Article, placement: Placement) -> Result<Prepared, Error> {
     let mut outcome = Outcome::Created;
     let mut old_text = None;
+    let mut marks_from = None;
     if let Some(prev) = &placement.previous {
+        let seen = FileStamp::of(prev);
         let text = fs::read_to_string(prev).map_err(|e| Error::io(prev, e))?;
         let existing = Article::parse(&text).map_err(|error| Error::Format { path: prev.clone(), error })?;
         let mut extra = existing.extra;
         extra.extend(std::mem::take(&mut article.extra));
         article.extra = extra;
+        // The collective's marks are the collective's: a crawl or an
+        // import writing the article again keeps them.
+        if article.annotations.is_empty() {
+            article.annotations = existing.annotations;
+            marks_from = Some((prev.clone(), seen));
+        }
         outcome = Outcome::Updated;
         old_text = Some(text);
     }
     let text = article.to_file_string();
     if placement.previous.as_ref() == Some(&placement.target) && old_text.as_deref() == Some(text.as_str()) {
-        return Ok((Outcome::Unchanged, None));
+        return Ok((Outcome::Unchanged, None, None));
     }
     let staged = atomic::stage(&placement.target, text.as_bytes(), placement.previous)
         .map_err(|e| Error::writing(&placement.target, text.len(), e))?;
-    Ok((outcome, Some(staged)))
+    let read = marks_from.map(|(file, seen)| MarksRead { file, seen, article: Box::new(article) });
+    Ok((outcome, Some(staged), read))
 }
 
 #[cfg(test)]
@@ -508,6 +582,49 @@ mod tests {
         assert_eq!(articles.len(), 1);
         assert!(articles[0].path.ends_with("site/2024/06/titre.md"));
         assert_eq!(articles[0].article.extra.get("lu"), Some(&toml::Value::Boolean(true)));
+    }
+
+    #[test]
+    fn writing_an_article_again_keeps_the_collective_s_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Titre", Some("2025-01-01"))).unwrap();
+        let path = corpus.article_paths().unwrap().pop().unwrap();
+        let (_, changed) = annotations::annotate(&path, dir.path(), |marks| {
+            marks.labels.insert("à-lire".into());
+            marks.set_note("Pour la revue.");
+        })
+        .unwrap();
+        assert!(changed);
+        let (mut w, _) = corpus.writer().unwrap();
+        let mut again = article("a", "Titre corrigé", Some("2025-01-01"));
+        again.body = "Corps changé.".into();
+        assert_eq!(w.save(again).unwrap(), Outcome::Updated);
+        let back = Corpus::read(&path).unwrap();
+        assert_eq!(back.annotations.note.as_deref(), Some("Pour la revue."));
+        assert!(back.annotations.labels.contains("à-lire"));
+    }
+
+    #[test]
+    fn a_label_given_while_an_article_is_being_written_again_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Corpus::new(dir.path());
+        let (mut w, _) = corpus.writer().unwrap();
+        w.save(article("a", "Titre", Some("2025-01-01"))).unwrap();
+        let path = corpus.article_paths().unwrap().pop().unwrap();
+        let mut again = article("a", "Titre", Some("2025-01-01"));
+        again.body = "Corps réécrit par le crawl.".into();
+        let staging = w.stage_all(vec![again]);
+        // `veille tag` between the crawl's read and its rename.
+        annotations::annotate(&path, &dir.path().join("state"), |m| {
+            m.labels.insert("à-lire".into());
+        })
+        .unwrap();
+        assert!(staging.commit()[0].is_ok());
+        let back = Corpus::read(&path).unwrap();
+        assert_eq!(back.body, "Corps réécrit par le crawl.");
+        assert!(back.annotations.labels.contains("à-lire"), "{back:?}");
     }
 
     #[test]

@@ -12,6 +12,22 @@ pub fn plain_text(markdown: &str) -> String {
     plain_text_with_pages(markdown).0
 }
 
+/// The first sentences of a plain text, up to about `max_chars`
+/// characters: cut after the last sentence end within the budget (when it
+/// keeps a third of it at least), else at the budget. What the index
+/// weighs as the lead, and what press reviews and feeds show of an article.
+pub fn lead(text: &str, max_chars: usize) -> &str {
+    let mut end = text.len();
+    for (count, (i, _)) in text.char_indices().enumerate() {
+        if count >= max_chars {
+            end = i;
+            break;
+        }
+    }
+    let cut = text[..end].rfind(['.', '!', '?', '\n']).map_or(end, |i| i + 1);
+    &text[..if cut > end / 3 { cut } else { end }]
+}
+
 /// The page a `<!-- page N -->` marker (left by PDF extraction) starts.
 pub fn page_marker(html: &str) -> Option<u32> {
     let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();

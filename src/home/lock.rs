@@ -85,6 +85,31 @@ impl HomeLock {
     }
 }
 
+/// A short-held lock on one file, waited for: the article marks' edits
+/// (`veille tag`, `veille note`, the TUI) take it around each
+/// read-modify-write, which lasts milliseconds, so that they never have to
+/// wait for a crawl holding the [`HomeLock`].
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+impl FileLock {
+    /// Takes the lock on `path` (created when missing), waiting for it.
+    pub fn acquire(path: &Path) -> io::Result<FileLock> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let opened = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path);
+        let file = match opened {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => File::open(path)?,
+            other => other?,
+        };
+        flock(&file, true)?;
+        Ok(FileLock { _file: file })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

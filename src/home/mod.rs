@@ -21,6 +21,10 @@ pub use lock::{HomeLock, LockError};
 /// The file that marks a directory as a home.
 pub const MARKER: &str = "veille.toml";
 
+/// The line of the home's `.gitattributes` that gives article files the
+/// `veille` merge driver (`veille merge-file`).
+const GITATTRIBUTES_LINE: &str = "corpus/articles/**/*.md merge=veille";
+
 /// Lines `veille init` makes sure the home's `.gitignore` holds.
 const GITIGNORE_LINES: [&str; 3] = ["/index/", "/corpus/raw/", "/corpus/state/"];
 
@@ -142,6 +146,29 @@ impl Home {
                 atomic::write_atomic(&path, text.as_bytes()).map_err(io_err(&path))?;
                 report.created.push(path);
             }
+        }
+        // git's merge of article files goes through `veille merge-file`
+        // once a clone has run `veille merge-file --install`.
+        let gitattributes = home.root.join(".gitattributes");
+        match fs::read_to_string(&gitattributes) {
+            Ok(text) if text.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) => {
+                report.kept.push(gitattributes)
+            }
+            Ok(mut text) => {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(GITATTRIBUTES_LINE);
+                text.push('\n');
+                atomic::write_atomic(&gitattributes, text.as_bytes()).map_err(io_err(&gitattributes))?;
+                report.amended.push(gitattributes);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let text = format!("{GITATTRIBUTES_LINE}\n");
+                atomic::write_atomic(&gitattributes, text.as_bytes()).map_err(io_err(&gitattributes))?;
+                report.created.push(gitattributes);
+            }
+            Err(e) => return Err(io_err(&gitattributes)(e)),
         }
         let gitignore = home.root.join(".gitignore");
         let existing = match fs::read_to_string(&gitignore) {

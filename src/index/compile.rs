@@ -145,6 +145,14 @@ impl Compiler<'_> {
             Node::Word { text, field, .. } | Node::Phrase { text, field, .. } => self.text(text, *field),
             Node::Site(site) => Some(self.facet(self.fields.site, site)),
             Node::Kind(kind) => Some(self.facet(self.fields.kind, kind.as_str())),
+            Node::Label(label) => Some(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.labels, label),
+                IndexRecordOption::Basic,
+            ))),
+            Node::Read(read) => Some(Box::new(TermQuery::new(
+                Term::from_field_u64(self.fields.read, u64::from(*read)),
+                IndexRecordOption::Basic,
+            ))),
             Node::Theme { id, span } => {
                 let Some(theme) = self.themes.get(id) else {
                     let mut known: Vec<_> = self.themes.keys().cloned().collect();
@@ -301,6 +309,7 @@ impl Compiler<'_> {
             }
             Some(TextField::Author) => vec![(f.authors, 1.0, true)],
             Some(TextField::Tag) => vec![(f.tags, 1.0, false)],
+            Some(TextField::Note) => vec![(f.note, 1.0, false)],
         };
         if self.combine != Combine::Fuzzy {
             // A word that is one term in every field: one BM25F score.

@@ -31,7 +31,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema, the analyzers or the text read from the
 /// Markdown (`corpus::text::plain_text`) change.
-const FORMAT: &str = "veille-index-11";
+const FORMAT: &str = "veille-index-12";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.bin";
@@ -85,6 +85,12 @@ pub struct Fields {
     pub sha256: Field,
     pub mtime: Field,
     pub size: Field,
+    /// The collective's labels (`[collective] labels`), exact terms.
+    pub labels: Field,
+    /// The collective's note, analysed in French (found with `note:`).
+    pub note: Field,
+    /// 1 when someone opened the article, else 0.
+    pub read: Field,
 }
 
 fn build_schema() -> (Schema, Fields) {
@@ -124,6 +130,9 @@ fn build_schema() -> (Schema, Fields) {
         sha256: b.add_text_field("sha256", STRING | FAST),
         mtime: b.add_i64_field("mtime", FAST),
         size: b.add_u64_field("size", FAST),
+        labels: b.add_text_field("labels", STRING | STORED),
+        note: b.add_text_field("note", text(analyzer::FRENCH, true)),
+        read: b.add_u64_field("read", INDEXED | STORED),
     };
     (b.build(), fields)
 }

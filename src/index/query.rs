@@ -4,7 +4,8 @@
 //! `a OU b` (`OR`), parentheses, and field operators with French names and
 //! English aliases: `titre:`/`title:`, `auteur:`/`author:`, `site:`,
 //! `theme:`, `type:`/`kind:`, `tag:`, `depuis:`/`since:`, `avant:`/`before:`,
-//! `annee:`/`year:`.
+//! `annee:`/`year:`, and the collective's marks: `etiquette:`/`label:`,
+//! `lu:oui|non` (`read:yes|no`), `note:`.
 //!
 //! Text pasted from an article is a query too, so what is unbalanced is
 //! read leniently, never as an error: a quote never closed runs to the end
@@ -34,6 +35,8 @@ pub enum TextField {
     Title,
     Author,
     Tag,
+    /// The collective's note.
+    Note,
 }
 
 /// One node of a parsed query.
@@ -53,6 +56,10 @@ pub enum Node {
     },
     Site(String),
     Kind(Kind),
+    /// One of the collective's labels (normalised).
+    Label(String),
+    /// Opened by someone (`lu:oui`) or not (`lu:non`).
+    Read(bool),
     Theme {
         id: String,
         span: Range<usize>,
@@ -212,6 +219,9 @@ fn field_name(name: &str) -> Option<&'static str> {
         "depuis" | "since" | "after" | "apres" | "après" => "since",
         "avant" | "before" | "until" => "before",
         "annee" | "année" | "year" => "year",
+        "etiquette" | "étiquette" | "label" => "label",
+        "lu" | "read" => "read",
+        "note" => "note",
         _ => return None,
     })
 }
@@ -417,6 +427,15 @@ impl Parser {
             }
             "tag" => Node::Phrase { text: value.to_string(), field: Some(TextField::Tag), span },
             "site" => Node::Site(value.to_string()),
+            "label" => Node::Label(
+                crate::corpus::annotations::label(value).map_err(|e| QueryError::new(e.to_string(), span))?,
+            ),
+            "read" => Node::Read(match value.to_lowercase().as_str() {
+                "oui" | "yes" | "true" | "1" => true,
+                "non" | "no" | "false" | "0" => false,
+                _ => return Err(QueryError::new(format!("lu: takes oui or non, not {value:?}"), span)),
+            }),
+            "note" => text_field(TextField::Note),
             "theme" => Node::Theme { id: value.to_string(), span },
             "kind" => Node::Kind(value.parse::<Kind>().map_err(|e| QueryError::new(e.to_string(), span))?),
             "since" | "before" | "year" => {
@@ -443,6 +462,7 @@ impl fmt::Display for TextField {
             TextField::Title => "titre",
             TextField::Author => "auteur",
             TextField::Tag => "tag",
+            TextField::Note => "note",
         })
     }
 }
@@ -523,6 +543,15 @@ mod tests {
         assert_eq!(p("annee:2025"), Node::Published { from: d(2025, 1, 1), to: d(2026, 1, 1) });
         assert_eq!(p("year:2024-12"), Node::Published { from: d(2024, 12, 1), to: d(2025, 1, 1) });
         assert_eq!(p("12:30"), word("12:30"), "an unknown prefix is a plain word");
+        assert_eq!(p("etiquette:À-lire"), Node::Label("à-lire".into()));
+        assert_eq!(p("label:à-lire"), p("étiquette:à-lire"));
+        assert_eq!(p("lu:non"), Node::Read(false));
+        assert_eq!(p("read:yes"), Node::Read(true));
+        assert_eq!(
+            p("note:barrage"),
+            Node::Word { text: "barrage".into(), field: Some(TextField::Note), span: 0..0 }
+        );
+        assert!(parse("lu:peut-être").unwrap_err().message.contains("oui or non"));
     }
 
     #[test]

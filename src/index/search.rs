@@ -135,6 +135,15 @@ pub struct Hit {
     /// lists such articles after, or among, those that hold them all).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// The collective's labels of the article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// The collective's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Someone opened it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -705,6 +714,29 @@ impl Searcher {
     }
 
     /// The articles with these ids, in the order given (ids not in the index are left out).
+    /// Every label of the collective that an article carries, sorted: what
+    /// the interface completes.
+    pub fn labels(&self) -> Result<Vec<String>, IndexError> {
+        let searcher = self.reader_searcher();
+        let field = self.index().fields().labels;
+        let mut labels = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted
+                .terms()
+                .stream()
+                .map_err(|source| IndexError::Io { path: self.index().dir().to_path_buf(), source })?;
+            while terms.advance() {
+                let term = tantivy::Term::from_field_text(field, &String::from_utf8_lossy(terms.key()));
+                // A label removed since keeps its term until segments merge.
+                if searcher.doc_freq(&term)? > 0 {
+                    labels.insert(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+            }
+        }
+        Ok(labels.into_iter().collect())
+    }
+
     pub fn by_ids(&self, ids: &[String]) -> Result<Vec<Hit>, IndexError> {
         use tantivy::collector::DocSetCollector;
         let fields = self.index.fields();
@@ -875,6 +907,9 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         also_on_names: Vec::new(),
         reprises: 0,
         partial: false,
+        labels: all_texts(doc, fields.labels),
+        note: first_text(doc, fields.note),
+        read: doc.get_first(fields.read).and_then(|v| v.as_u64()) == Some(1),
     }
 }
 

@@ -185,16 +185,7 @@ const LEAD_CHARS: usize = 300;
 
 /// The first sentences of a text, up to about [`LEAD_CHARS`] characters.
 fn lead(body: &str) -> &str {
-    let mut end = body.len();
-    for (count, (i, _)) in body.char_indices().enumerate() {
-        if count >= LEAD_CHARS {
-            end = i;
-            break;
-        }
-    }
-    // Stop at the last sentence end inside the budget, when there is one.
-    let cut = body[..end].rfind(['.', '!', '?', '\n']).map_or(end, |i| i + 1);
-    &body[..if cut > end / 3 { cut } else { end }]
+    crate::corpus::text::lead(body, LEAD_CHARS)
 }
 
 /// The index document of an article.
@@ -242,6 +233,13 @@ fn document(
     doc.add_text(fields.sha256, article.sha256.as_deref().unwrap_or_default());
     doc.add_i64(fields.mtime, meta.mtime);
     doc.add_u64(fields.size, meta.size);
+    for label in &article.annotations.labels {
+        doc.add_text(fields.labels, label);
+    }
+    if let Some(note) = &article.annotations.note {
+        doc.add_text(fields.note, note);
+    }
+    doc.add_u64(fields.read, u64::from(article.annotations.read));
     doc
 }
 
@@ -452,6 +450,44 @@ pub fn update_with(
     prepared.commit()?;
     writer.wait_merging_threads()?;
     Ok(report)
+}
+
+/// Memory of the writer that re-indexes a few articles: tantivy's least.
+const SMALL_WRITER_MEMORY: usize = 15 << 20;
+
+/// Re-indexes the article files `paths` at once (their labels or note
+/// changed), in one commit, without a scan of the corpus. Their bodies did
+/// not change, so the reprises stay as they are. Returns false, doing
+/// nothing, when there is no index of this version yet (the next search
+/// builds it from the files, marks included).
+pub fn reindex_files(corpus: &Corpus, dir: &Path, paths: &[&Path]) -> Result<bool, IndexError> {
+    let index = match Index::open(dir) {
+        Ok(index) => index,
+        Err(IndexError::Missing(_) | IndexError::Outdated(_)) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let mut writer: IndexWriter =
+        index.tantivy().writer_with_num_threads(1, SMALL_WRITER_MEMORY).map_err(|e| match e {
+            TantivyError::LockFailure(..) => IndexError::Busy,
+            other => IndexError::Tantivy(other),
+        })?;
+    let fields = index.fields();
+    for path in paths {
+        let rel = relative(corpus, path);
+        let (meta, bytes) =
+            read_with_meta(path).map_err(|source| IndexError::Io { path: path.to_path_buf(), source })?;
+        let sha256 = sha256_hex(&bytes);
+        let mut article = Corpus::parse(path, bytes)?;
+        article.sha256 = Some(sha256);
+        let (text, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
+        writer.delete_term(Term::from_field_text(fields.path, &rel));
+        writer.add_document(document(&fields, &article, &rel, meta, text, &pages))?;
+    }
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(FORMAT);
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(true)
 }
 
 #[cfg(test)]

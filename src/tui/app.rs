@@ -13,9 +13,9 @@ use super::keymap::{Action, Keymap, Scope};
 use super::layout::{self, Areas, ScreenAreas};
 use super::render::{self, Rendered};
 use super::theme::{Palette, Styles};
-use super::worker::{Request, Response};
-use crate::corpus::Article;
+use super::worker::{MarkChange, Request, Response};
 use crate::corpus::basket::Basket;
+use crate::corpus::{Annotations, Article};
 use crate::index::search::{Hit, Mode, Sort};
 
 /// Results asked of a search (the list shows them all; more is rarely read).
@@ -43,6 +43,11 @@ pub enum Overlay {
     /// The brochure's title asked before the basket's brochure is made
     /// (the text is [`App::brochure_title`]).
     BrochureTitle,
+    /// Labels to add (`+à-lire`, or the word alone) and remove (`-important`)
+    /// on the selected article, typed in [`App::prompt`].
+    Labels,
+    /// The collective's note on the selected article, edited in [`App::prompt`].
+    Note,
 }
 
 /// A line of the themes sidebar.
@@ -142,6 +147,12 @@ pub struct App {
     pub brochures_dir: std::path::PathBuf,
     /// The title being typed for the basket's brochure.
     pub brochure_title: String,
+    /// What is typed in the labels or note prompt.
+    pub prompt: String,
+    /// Every label the archive uses, for the labels prompt's completion.
+    pub known_labels: Vec<String>,
+    /// Opening an article marks it read (veille.toml `[tui] mark_read`).
+    pub mark_read: bool,
     pub quit: bool,
     generation: u64,
     /// Analyses words to find the searched ones in an article.
@@ -172,6 +183,13 @@ pub enum Effect {
     /// Switch to this basket (loaded from disk by the runtime).
     LoadBasket(String),
     Suspend,
+    /// Hand the note of an article to $EDITOR (the runtime leaves the
+    /// screen meanwhile), then save what it gives back.
+    EditNote {
+        id: String,
+        path: String,
+        note: String,
+    },
 }
 
 impl App {
@@ -212,6 +230,9 @@ impl App {
             mouse: false,
             brochures_dir: std::path::PathBuf::new(),
             brochure_title: String::new(),
+            prompt: String::new(),
+            known_labels: Vec::new(),
+            mark_read: true,
             quit: false,
             generation: 0,
             analyzer: None,
@@ -221,7 +242,7 @@ impl App {
     /// What the runtime asks for when the UI opens: the theme counts, and
     /// the newest articles (as a mail reader opens on the newest mail).
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut effects = vec![Effect::Request(Request::ThemeCounts)];
+        let mut effects = vec![Effect::Request(Request::ThemeCounts), Effect::Request(Request::Labels)];
         effects.extend(self.search());
         effects
     }
@@ -368,6 +389,18 @@ impl App {
                     Err(e) => e,
                 });
             }
+            Response::Annotated { id, result } => match result {
+                Ok(marks) => {
+                    for label in &marks.labels {
+                        if let Err(at) = self.known_labels.binary_search(label) {
+                            self.known_labels.insert(at, label.clone());
+                        }
+                    }
+                    self.set_marks(&id, &marks);
+                }
+                Err(e) => self.status = Some(e),
+            },
+            Response::Labels(labels) => self.known_labels = labels,
             Response::Hits { hits } => {
                 self.basket_hits = hits;
                 self.basket_selected = self.basket_selected.min(self.basket_hits.len().saturating_sub(1));
@@ -409,8 +442,142 @@ impl App {
         reader.rendered = Some((width, rendered));
     }
 
+    /// Shows the marks an article now has everywhere it is listed or read.
+    fn set_marks(&mut self, id: &str, marks: &Annotations) {
+        let hits = self.results.hits.iter_mut().chain(self.basket_hits.iter_mut());
+        let reader = self.reader.as_mut().filter(|r| r.hit.id == id);
+        let reader_hit = reader.map(|r| {
+            if let Some(Ok(article)) = r.article.as_mut() {
+                article.annotations = marks.clone();
+            }
+            &mut r.hit
+        });
+        for hit in hits.chain(reader_hit).filter(|h| h.id == id) {
+            hit.labels = marks.labels.iter().cloned().collect();
+            hit.note = marks.note.clone();
+            hit.read = marks.read;
+        }
+    }
+
+    /// The article the marks' keys act on: the one read, else the one selected.
+    fn marks_target(&self) -> Option<&Hit> {
+        match (self.screen, self.focus) {
+            (Screen::Main, Focus::Themes) => None,
+            _ => self.selected_hit(),
+        }
+    }
+
+    fn ask_labels(&mut self) -> Vec<Effect> {
+        if self.marks_target().is_some() {
+            self.prompt.clear();
+            self.overlay = Overlay::Labels;
+        }
+        Vec::new()
+    }
+
+    fn ask_note(&mut self) -> Vec<Effect> {
+        if let Some(hit) = self.marks_target() {
+            self.prompt = hit.note.clone().unwrap_or_default();
+            self.overlay = Overlay::Note;
+        }
+        Vec::new()
+    }
+
+    /// The labels the word being typed may become: those of the archive
+    /// starting with it (without its `+` or `-`).
+    pub fn label_candidates(&self) -> Vec<&str> {
+        let word = self.prompt.rsplit(' ').next().unwrap_or_default();
+        let stem = word.trim_start_matches(['+', '-']).to_lowercase();
+        self.known_labels.iter().map(String::as_str).filter(|l| l.starts_with(&stem)).collect()
+    }
+
+    /// Tab in the labels prompt: the word typed grows to what its
+    /// candidates share (a whole label, and a space, when there is one).
+    fn complete_label(&mut self) {
+        let candidates: Vec<String> = self.label_candidates().into_iter().map(str::to_string).collect();
+        let Some(first) = candidates.first() else { return };
+        let mut shared: String = first.clone();
+        for other in &candidates[1..] {
+            let common = shared.chars().zip(other.chars()).take_while(|(a, b)| a == b).count();
+            shared = shared.chars().take(common).collect();
+        }
+        let start = self.prompt.rfind(' ').map_or(0, |i| i + 1);
+        let word = &self.prompt[start..];
+        let sign: String = word.chars().take_while(|c| *c == '+' || *c == '-').collect();
+        self.prompt.truncate(start);
+        self.prompt.push_str(&sign);
+        self.prompt.push_str(&shared);
+        if candidates.len() == 1 {
+            self.prompt.push(' ');
+        }
+    }
+
+    /// Enter in the labels prompt: the words as changes; a word that is no
+    /// label keeps the prompt open and says why.
+    fn apply_labels(&mut self) -> Vec<Effect> {
+        let Some(hit) = self.marks_target() else { return Vec::new() };
+        let (id, path) = (hit.id.clone(), hit.path.clone());
+        let (mut add, mut remove) = (Vec::new(), Vec::new());
+        for word in self.prompt.split_whitespace() {
+            let (list, text) = match word.strip_prefix('-') {
+                Some(rest) => (&mut remove, rest),
+                None => (&mut add, word.strip_prefix('+').unwrap_or(word)),
+            };
+            match crate::corpus::annotations::label(text) {
+                Ok(label) => list.push(label),
+                Err(e) => {
+                    self.status = Some(e.to_string());
+                    return Vec::new();
+                }
+            }
+        }
+        self.overlay = Overlay::None;
+        if add.is_empty() && remove.is_empty() {
+            return Vec::new();
+        }
+        self.status = Some(i18n::SAVED_MARKS.get(self.lang).to_string());
+        vec![Effect::Request(Request::Annotate { id, path, change: MarkChange::Labels { add, remove } })]
+    }
+
+    /// A key in the labels or note prompt.
+    fn edit_prompt(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let labels = self.overlay == Overlay::Labels;
+        match key.code {
+            KeyCode::Esc => self.overlay = Overlay::None,
+            KeyCode::Enter if labels => return self.apply_labels(),
+            KeyCode::Enter => {
+                self.overlay = Overlay::None;
+                let Some(hit) = self.marks_target() else { return Vec::new() };
+                let (id, path) = (hit.id.clone(), hit.path.clone());
+                self.status = Some(i18n::SAVED_MARKS.get(self.lang).to_string());
+                let note = std::mem::take(&mut self.prompt);
+                return vec![Effect::Request(Request::Annotate { id, path, change: MarkChange::Note(note) })];
+            }
+            KeyCode::Tab if labels => self.complete_label(),
+            KeyCode::Char('e') if ctrl && !labels => {
+                self.overlay = Overlay::None;
+                let Some(hit) = self.marks_target() else { return Vec::new() };
+                let (id, path) = (hit.id.clone(), hit.path.clone());
+                return vec![Effect::EditNote { id, path, note: std::mem::take(&mut self.prompt) }];
+            }
+            KeyCode::Char('u') if ctrl => self.prompt.clear(),
+            KeyCode::Backspace => {
+                self.prompt.pop();
+            }
+            KeyCode::Char(c) if !ctrl && self.prompt.chars().count() < 2000 => self.prompt.push(c),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn open(&mut self, hit: Hit) -> Vec<Effect> {
         let request = Request::Article { id: hit.id.clone(), path: hit.path.clone() };
+        let mut effects = Vec::new();
+        if self.mark_read && !hit.read {
+            let (id, path) = (hit.id.clone(), hit.path.clone());
+            effects.push(Effect::Request(Request::Annotate { id, path, change: MarkChange::Read }));
+        }
         self.reader = Some(Reader {
             hit,
             article: None,
@@ -422,7 +589,8 @@ impl App {
             linked: Vec::new(),
         });
         self.screen = Screen::Reader;
-        vec![Effect::Request(request)]
+        effects.insert(0, Effect::Request(request));
+        effects
     }
 
     fn toggle_basket(&mut self) -> Vec<Effect> {
@@ -527,6 +695,9 @@ impl App {
         }
         if self.overlay == Overlay::BrochureTitle {
             return self.edit_brochure_title(key);
+        }
+        if matches!(self.overlay, Overlay::Labels | Overlay::Note) {
+            return self.edit_prompt(key);
         }
         if self.focus == Focus::Query
             && self.screen == Screen::Main
@@ -708,6 +879,8 @@ impl App {
                 };
                 self.search()
             }
+            Action::Labels => self.ask_labels(),
+            Action::Note => self.ask_note(),
             Action::ShowBasket => {
                 self.screen = Screen::Basket;
                 vec![Effect::Request(Request::Hits { ids: self.basket.articles.clone() })]
@@ -739,6 +912,8 @@ impl App {
             Action::OpenBrowser => self.url_action(false),
             Action::CopyUrl => self.url_action(true),
             Action::Similar => self.similar(),
+            Action::Labels => self.ask_labels(),
+            Action::Note => self.ask_note(),
             Action::NextMatch | Action::PrevMatch => {
                 let Some(reader) = self.reader.as_mut() else { return Vec::new() };
                 if reader.matches.is_empty() {
@@ -955,6 +1130,9 @@ pub(crate) mod tests {
             also_on_names: vec![],
             reprises: 0,
             partial: false,
+            labels: vec![],
+            note: None,
+            read: false,
         }
     }
 
@@ -1172,7 +1350,8 @@ pub(crate) mod tests {
                 Screen::Reader,
                 "{width}×{height}: a click on the selected result opens it"
             );
-            assert!(matches!(&effects[..], [Effect::Request(Request::Article { id, .. })] if id == "1"));
+            // The article, and its read mark.
+            assert!(matches!(&effects[..], [Effect::Request(Request::Article { id, .. }), _] if id == "1"));
         }
     }
 
@@ -1332,10 +1511,17 @@ pub(crate) mod tests {
         assert_eq!(app.screen, Screen::Reader);
         assert_eq!(
             effects,
-            [Effect::Request(Request::Article {
-                id: "a".into(),
-                path: "articles/la-lime/2025/03/a.md".into()
-            })]
+            [
+                Effect::Request(Request::Article {
+                    id: "a".into(),
+                    path: "articles/la-lime/2025/03/a.md".into()
+                }),
+                Effect::Request(Request::Annotate {
+                    id: "a".into(),
+                    path: "articles/la-lime/2025/03/a.md".into(),
+                    change: MarkChange::Read
+                })
+            ]
         );
         let mut article = Article::new("a", "la-lime", "A");
         article.body = "Premier paragraphe.\n\nL’eau des rivières.\n\nAutre chose.\n\nEncore l'eau.".into();

@@ -68,6 +68,20 @@ pub const MODE_ALL: Text = Text::new("tous les mots", "all words");
 pub const BROCHURE_TITLE: Text = Text::new("Titre de la brochure", "Brochure title");
 pub const BROCHURE_TITLE_HINT: Text =
     Text::new("Entrée : faire la brochure · Échap : annuler", "Enter: make the brochure · Esc: cancel");
+/// The prompt for the collective's labels of an article.
+pub const LABELS: Text = Text::new("Étiquettes", "Labels");
+pub const LABELS_HINT: Text = Text::new(
+    "+étiquette ajoute, -étiquette retire · Tab : compléter · Entrée : appliquer · Échap : annuler",
+    "+label adds, -label removes · Tab: complete · Enter: apply · Esc: cancel",
+);
+/// The prompt for the collective's note on an article.
+pub const NOTE: Text = Text::new("Note du collectif", "The collective's note");
+pub const NOTE_HINT: Text = Text::new(
+    "Entrée : enregistrer · Ctrl-E : $EDITOR · Ctrl-U : effacer · Échap : annuler",
+    "Enter: save · Ctrl-E: $EDITOR · Ctrl-U: clear · Esc: cancel",
+);
+pub const SAVED_MARKS: Text =
+    Text::new("enregistré dans le fichier de l'article", "written in the article's file");
 /// Nothing typed: the list shows the newest articles.
 pub const NEWEST: Text = Text::new("les plus récents", "newest first");
 pub const MODE_BEST: Text = Text::new("meilleures correspondances", "best matches");

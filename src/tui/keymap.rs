@@ -39,6 +39,10 @@ pub enum Action {
     Left,
     Right,
     Export,
+    /// Add or remove the collective's labels.
+    Labels,
+    /// Write the collective's note.
+    Note,
 }
 
 /// Where a binding applies.
@@ -164,7 +168,9 @@ pub fn defaults() -> Vec<Binding> {
         b(OpenBrowser, "browser", Lists, &["o"], "ouvrir l'adresse", "open URL", false),
         b(CopyUrl, "copy", Lists, &["y"], "copier l'adresse", "copy URL", false),
         b(Filters, "filters", Lists, &["f"], "filtres", "filters", true),
-        b(ToggleSort, "sort", Lists, &["t"], "tri pertinence/date", "sort relevance/date", false),
+        b(Labels, "labels", Lists, &["t"], "étiquettes", "labels", true),
+        b(Note, "note", Lists, &["N"], "note", "note", false),
+        b(ToggleSort, "sort", Lists, &["T"], "tri pertinence/date", "sort relevance/date", false),
         b(ShowBasket, "show-basket", Lists, &["p"], "voir le panier", "show basket", true),
         b(Back, "back", Reader, &["esc", "h", "left"], "retour", "back", true),
         b(Up, "up", Reader, &["k", "up"], "ligne précédente", "line up", false),
@@ -182,7 +188,9 @@ pub fn defaults() -> Vec<Binding> {
         b(Top, "top", Reader, &["g", "home"], "début", "top", false),
         b(Bottom, "bottom", Reader, &["G", "end"], "fin", "bottom", false),
         b(NextMatch, "next-match", Reader, &["n"], "mot suivant", "next match", true),
-        b(PrevMatch, "prev-match", Reader, &["N"], "mot précédent", "previous match", false),
+        b(PrevMatch, "prev-match", Reader, &["p"], "mot précédent", "previous match", false),
+        b(Labels, "labels", Reader, &["t"], "étiquettes", "labels", true),
+        b(Note, "note", Reader, &["N"], "note", "note", true),
         b(OpenBrowser, "browser", Reader, &["o"], "ouvrir l'adresse", "open URL", true),
         b(CopyUrl, "copy", Reader, &["y"], "copier l'adresse", "copy URL", true),
         b(ToggleBasket, "basket", Reader, &["a"], "panier +/−", "basket +/−", true),
@@ -297,7 +305,9 @@ mod tests {
         assert_eq!(map.action(Scope::Lists, &key(KeyCode::Char('j'), false)), Some(Action::Down));
         assert_eq!(map.action(Scope::Reader, &key(KeyCode::Char('q'), false)), Some(Action::Quit));
         assert_eq!(map.action(Scope::Reader, &key(KeyCode::Char('c'), true)), Some(Action::Quit));
-        assert_eq!(map.action(Scope::Reader, &key(KeyCode::Char('N'), false)), Some(Action::PrevMatch));
+        assert_eq!(map.action(Scope::Reader, &key(KeyCode::Char('p'), false)), Some(Action::PrevMatch));
+        assert_eq!(map.action(Scope::Reader, &key(KeyCode::Char('N'), false)), Some(Action::Note));
+        assert_eq!(map.action(Scope::Lists, &key(KeyCode::Char('t'), false)), Some(Action::Labels));
         let mut overrides = BTreeMap::new();
         overrides.insert("quit".to_string(), vec!["x".to_string()]);
         let map = Keymap::with_overrides(&overrides).unwrap();

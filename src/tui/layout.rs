@@ -92,6 +92,7 @@ impl Areas {
             }
             Overlay::Filters => Some(centered(frame, 44, 6)),
             Overlay::BrochureTitle => Some(centered(frame, 60, 5)),
+            Overlay::Labels | Overlay::Note => Some(centered(frame, 72, 6)),
         };
         Areas { frame, screen, status, hints, overlay }
     }
@@ -186,6 +187,7 @@ pub fn reader_head_rows(reader: &Reader) -> u16 {
         hit.url.is_some(),
         !reader.linked.is_empty(),
         reader.document_status().is_some(),
+        !hit.labels.is_empty() || hit.note.is_some(),
     ];
     3 + optional.iter().filter(|&&line| line).count() as u16
 }
@@ -290,7 +292,9 @@ mod tests {
     #[test]
     fn overlays_are_drawn_in_their_boxes() {
         for (width, height) in SIZES {
-            for overlay in [Overlay::Help, Overlay::Filters, Overlay::BrochureTitle] {
+            for overlay in
+                [Overlay::Help, Overlay::Filters, Overlay::BrochureTitle, Overlay::Labels, Overlay::Note]
+            {
                 let mut app = searched(width, height, 3);
                 app.overlay = overlay;
                 let buffer = drawn(&app);

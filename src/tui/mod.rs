@@ -52,6 +52,7 @@ pub struct Setup {
     pub palette: theme::Palette,
     pub styles: theme::Styles,
     pub mouse: bool,
+    pub mark_read: bool,
 }
 
 impl Setup {
@@ -68,7 +69,14 @@ impl Setup {
             theme::Palette::default().with_colors(&settings.tui.colors).map_err(at)?
         };
         let styles = if no_color { theme::Styles::default() } else { theme::Styles::with_palette(&palette) };
-        Ok(Setup { lang: i18n::Lang::from_env(), keymap, palette, styles, mouse: settings.tui.mouse })
+        Ok(Setup {
+            lang: i18n::Lang::from_env(),
+            keymap,
+            palette,
+            styles,
+            mouse: settings.tui.mouse,
+            mark_read: settings.tui.mark_read,
+        })
     }
 }
 
@@ -89,6 +97,7 @@ pub fn run(home: &Home, searcher: Searcher, setup: Setup) -> Result<(), TuiError
     let mut app = App::new(setup.lang, setup.keymap, setup.styles, basket, baskets);
     app.palette = setup.palette;
     app.mouse = setup.mouse;
+    app.mark_read = setup.mark_read;
 
     let (to_main, messages) = mpsc::channel::<Msg>();
     let (to_worker, requests) = mpsc::channel();
@@ -212,6 +221,24 @@ fn run_effect(
             None => open_url(&url),
         },
         Effect::CopyUrl(url) => copy(&url),
+        Effect::EditNote { id, path, note } => {
+            // The editor gets the terminal, as a suspended UI gives it up.
+            restore();
+            let edited = crate::editor::edit(&note);
+            enable_raw_mode()?;
+            execute!(io::stdout(), EnterAlternateScreen)?;
+            if app.mouse {
+                execute!(io::stdout(), EnableMouseCapture)?;
+            }
+            terminal.clear()?;
+            match edited {
+                Ok(note) => {
+                    let change = worker::MarkChange::Note(note);
+                    let _ = to_worker.send(worker::Request::Annotate { id, path, change });
+                }
+                Err(e) => app.status = Some(e.to_string()),
+            }
+        }
         Effect::Suspend => {
             restore();
             // SAFETY: raising a signal in our own process; the shell resumes us with SIGCONT.

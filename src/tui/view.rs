@@ -30,6 +30,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Overlay::Help => draw_help(frame, app, popup),
             Overlay::Filters => draw_filters(frame, app, popup),
             Overlay::BrochureTitle => draw_brochure_title(frame, app, popup),
+            Overlay::Labels => draw_labels(frame, app, popup),
+            Overlay::Note => draw_note(frame, app, popup),
             Overlay::None => {}
         }
     }
@@ -159,6 +161,16 @@ fn theme_labels(app: &App, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The collective's labels (`#à-lire`) and a `✎` for a note; none when
+/// the article has neither.
+fn marks(hit: &Hit) -> Option<String> {
+    let mut marks: Vec<String> = hit.labels.iter().map(|l| format!("#{}", sanitize_line(l))).collect();
+    if hit.note.is_some() {
+        marks.push("✎".into());
+    }
+    (!marks.is_empty()).then(|| marks.join(" "))
+}
+
 fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Option<usize>) -> Vec<Line<'a>> {
     let in_basket = if app.basket.contains(&hit.id) { "● " } else { "" };
     let number = number.map(|n| format!("{n}. ")).unwrap_or_default();
@@ -168,7 +180,12 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
     let title = truncate_to_width(&format!("{mark}{number}{in_basket}{title}"), width);
     let title_style =
         if selected { app.palette.title.patch(app.palette.selected) } else { app.palette.title };
-    let mut meta = vec![sanitize_line(&hit.site_name).into_owned()];
+    let mut meta = Vec::new();
+    // The collective's marks first: what the collective said of it.
+    if let Some(marks) = marks(hit) {
+        meta.push(marks);
+    }
+    meta.push(sanitize_line(&hit.site_name).into_owned());
     if let Some(date) = &hit.published {
         meta.push(date.clone());
     }
@@ -341,6 +358,15 @@ fn reader_head<'a>(app: &App, reader: &Reader, width: usize) -> Vec<Line<'a>> {
             app.palette.dim,
         )));
     }
+    // The collective's labels and note (what `t` and `N` change).
+    if !hit.labels.is_empty() || hit.note.is_some() {
+        let mut line = marks(hit).unwrap_or_default();
+        if let Some(note) = &hit.note {
+            let flat = note.split_whitespace().collect::<Vec<_>>().join(" ");
+            line = format!("{line} {}", sanitize_line(&flat));
+        }
+        head.push(Line::from(Span::styled(truncate_to_width(line.trim(), width), app.palette.accent)));
+    }
     // A document whose text could not be read says why (encrypted, scanned…).
     if let Some(status) = reader.document_status() {
         head.push(Line::from(Span::styled(
@@ -499,6 +525,62 @@ fn draw_brochure_title(frame: &mut Frame, app: &App, popup: Rect) {
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(block(i18n::BROCHURE_TITLE.get(lang).to_string(), true, app)),
+        popup,
+    );
+}
+
+/// The end of `text` that fits `width` columns, for a prompt whose cursor
+/// sits after it.
+fn prompt_tail(text: &str, width: usize) -> String {
+    let text = sanitize_line(text);
+    let chars: Vec<char> = text.chars().collect();
+    chars[chars.len().saturating_sub(width.saturating_sub(1))..].iter().collect()
+}
+
+fn draw_labels(frame: &mut Frame, app: &App, popup: Rect) {
+    let lang = app.lang;
+    let inner = popup.width.saturating_sub(4) as usize;
+    let current = app.selected_hit().map(|h| h.labels.clone()).unwrap_or_default();
+    let current: Vec<String> = current.iter().map(|l| format!("#{}", sanitize_line(l))).collect();
+    let candidates: Vec<String> =
+        app.label_candidates().iter().map(|l| sanitize_line(l).into_owned()).collect();
+    let lines = vec![
+        Line::from(Span::styled(format!(" {}▏", prompt_tail(&app.prompt, inner)), app.palette.selected)),
+        Line::from(Span::styled(
+            truncate_to_width(&format!(" {}", current.join(" ")), inner),
+            app.palette.accent,
+        )),
+        Line::from(Span::styled(
+            truncate_to_width(&format!(" {}", candidates.join(" · ")), inner),
+            app.palette.dim,
+        )),
+        Line::from(Span::styled(
+            truncate_to_width(&format!(" {}", i18n::LABELS_HINT.get(lang)), inner),
+            app.palette.dim,
+        )),
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(i18n::LABELS.get(lang).to_string(), true, app)),
+        popup,
+    );
+}
+
+fn draw_note(frame: &mut Frame, app: &App, popup: Rect) {
+    let lang = app.lang;
+    let inner = popup.width.saturating_sub(4) as usize;
+    let flat = app.prompt.replace('\n', " ⏎ ");
+    let lines = vec![
+        Line::from(Span::styled(format!(" {}▏", prompt_tail(&flat, inner)), app.palette.selected)),
+        Line::from(""),
+        Line::from(Span::styled(
+            truncate_to_width(&format!(" {}", i18n::NOTE_HINT.get(lang)), inner),
+            app.palette.dim,
+        )),
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(i18n::NOTE.get(lang).to_string(), true, app)),
         popup,
     );
 }

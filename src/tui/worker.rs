@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
 use crate::config::Theme;
-use crate::corpus::{Article, Corpus};
+use crate::corpus::{Annotations, Article, Corpus};
 use crate::index::query::Node;
 use crate::index::search::{Hit, Mode, SearchOptions, Searcher, Sort, query_terms};
 use crate::index::themes::ThemeCount;
@@ -35,12 +35,28 @@ pub enum Request {
     Hits {
         ids: Vec<String>,
     },
+    /// Change the collective's marks of an article, and index it.
+    Annotate {
+        id: String,
+        path: String,
+        change: MarkChange,
+    },
+    /// Every label the archive uses, for completion.
+    Labels,
     /// The basket as a brochure (reading copy and cahier) in `dir`.
     Brochure {
         basket: String,
         title: String,
         dir: PathBuf,
     },
+}
+
+/// A change of an article's labels, note or read mark.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkChange {
+    Labels { add: Vec<String>, remove: Vec<String> },
+    Note(String),
+    Read,
 }
 
 /// What the worker found.
@@ -78,6 +94,12 @@ pub enum Response {
         hits: Vec<Hit>,
     },
     Brochure(Result<Vec<PathBuf>, String>),
+    /// The marks of article `id` as written, or why they could not be.
+    Annotated {
+        id: String,
+        result: Result<Annotations, String>,
+    },
+    Labels(Vec<String>),
 }
 
 /// What the worker reads from.
@@ -209,10 +231,48 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
             Response::Article { id, article, cited_by, linked }
         }
         Request::Hits { ids } => Response::Hits { hits: searcher.by_ids(&ids).unwrap_or_default() },
+        Request::Annotate { id, path, change } => {
+            Response::Annotated { id, result: annotate(sources, &path, change) }
+        }
+        Request::Labels => Response::Labels(searcher.labels().unwrap_or_default()),
         Request::Brochure { basket, title, dir } => {
             Response::Brochure(brochure(sources, &basket, &title, &dir))
         }
     }
+}
+
+/// Writes the change in the article file (re-read under the marks' lock),
+/// indexes that one file and reloads the searcher, so that a search sees it.
+fn annotate(sources: &Sources, path: &str, change: MarkChange) -> Result<Annotations, String> {
+    let file = sources.corpus_dir.join(path);
+    let (article, changed) = crate::corpus::annotations::annotate(
+        &file,
+        &sources.corpus_dir.join("state"),
+        |marks| match change {
+            MarkChange::Labels { add, remove } => {
+                marks.labels.extend(add);
+                for label in remove {
+                    marks.labels.remove(&label);
+                }
+            }
+            MarkChange::Note(note) => marks.set_note(&note),
+            MarkChange::Read => marks.read = true,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if changed {
+        let corpus = Corpus::new(&sources.corpus_dir);
+        let index_dir = sources.searcher.index().dir().to_path_buf();
+        match crate::index::update::reindex_files(&corpus, &index_dir, &[file.as_path()]) {
+            Ok(_) => {
+                let _ = sources.searcher.reload();
+            }
+            // A run writing the index takes the file at its next update.
+            Err(crate::index::IndexError::Busy) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(article.annotations)
 }
 
 fn brochure(

@@ -8,6 +8,7 @@ mod support;
 
 mod brochure;
 mod cli;
+mod collective;
 mod crawl;
 mod demo_corpus;
 mod disk_full;

@@ -46,6 +46,9 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         also_on_names: vec![],
         reprises: 0,
         partial: false,
+        labels: vec![],
+        note: None,
+        read: false,
     }
 }
 
@@ -308,4 +311,87 @@ fn the_selected_theme_is_named_whole_in_the_status_bar() {
     let screen = screen(&mut app, 120, 40);
     let status = screen.lines().nth(38).unwrap();
     assert!(status.contains("Thème : IA militaire"), "{status}");
+}
+
+#[test]
+fn labels_notes_and_the_read_mark_from_the_keyboard() {
+    use veille::tui::app::Effect;
+    use veille::tui::worker::MarkChange;
+    let mut app = app(Lang::Fr);
+    app.update(Msg::Worker(Response::Labels(vec!["à-lire".into(), "important".into(), "revue-48".into()])));
+    let generation = typed(&mut app, "eau");
+    answer(&mut app, generation, hits());
+    key(&mut app, KeyCode::Esc);
+    // `t`: labels, completed with Tab over the archive's labels.
+    key(&mut app, KeyCode::Char('t'));
+    typed(&mut app, "+rev");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.prompt, "+revue-48 ");
+    typed(&mut app, "-i");
+    each_size("labels_prompt", &mut app);
+    // A word that is no label keeps the prompt open and says why.
+    typed(&mut app, " +a:b");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.status.as_deref().unwrap_or_default().contains("punctuation"), "{:?}", app.status);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        [Effect::Request(Request::Annotate {
+            id: "1".into(),
+            path: "articles/collectif-sablier/2025/03/1.md".into(),
+            change: MarkChange::Labels { add: vec!["revue-48".into()], remove: vec!["i".into()] },
+        })]
+    );
+    let marks = |labels: &[&str], note: Option<&str>, read| veille::corpus::Annotations {
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        note: note.map(str::to_string),
+        read,
+    };
+    app.update(Msg::Worker(Response::Annotated {
+        id: "1".into(),
+        result: Ok(marks(&["revue-48"], None, false)),
+    }));
+    // `N`: the note, inline.
+    key(&mut app, KeyCode::Char('N'));
+    typed(&mut app, "À citer : les chiffres de l'Isère.");
+    each_size("note_prompt", &mut app);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::Request(Request::Annotate { change: MarkChange::Note(n), .. })] if n == "À citer : les chiffres de l'Isère.")
+    );
+    let written = marks(&["revue-48"], Some("À citer : les chiffres de l'Isère."), false);
+    app.update(Msg::Worker(Response::Annotated { id: "1".into(), result: Ok(written) }));
+    each_size("results_with_marks", &mut app);
+    // Ctrl-E hands the note to $EDITOR (the runtime runs it).
+    key(&mut app, KeyCode::Char('N'));
+    let effects = app.update(Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL)));
+    assert!(matches!(&effects[..], [Effect::EditNote { id, .. }] if id == "1"));
+    // Opening an article marks it read, and the reader shows the marks.
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(effects.contains(&Effect::Request(Request::Annotate {
+        id: "1".into(),
+        path: "articles/collectif-sablier/2025/03/1.md".into(),
+        change: MarkChange::Read,
+    })));
+    let mut article = Article::new("1", "collectif-sablier", "Puces contre rivières");
+    article.body = "Les fabricants de puces pompent l'eau de l'Isère.".into();
+    app.update(Msg::Worker(Response::Article {
+        id: "1".into(),
+        article: Ok(Box::new(article)),
+        cited_by: vec![],
+        linked: vec![],
+    }));
+    let read = marks(&["revue-48"], Some("À citer : les chiffres de l'Isère."), true);
+    app.update(Msg::Worker(Response::Annotated { id: "1".into(), result: Ok(read) }));
+    each_size("reader_with_marks", &mut app);
+    assert!(app.results.hits[0].read);
+    // Unless the setting says not to.
+    key(&mut app, KeyCode::Esc);
+    app.mark_read = false;
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Request(Request::Annotate { .. }))), "{effects:?}");
 }

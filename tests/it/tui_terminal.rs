@@ -1,6 +1,7 @@
 //! The real `veille` binary in a real terminal (tmux): type a query, see a
-//! known title, open the reader, add to the basket, quit, and check that
-//! the terminal was given back. Skipped, with a notice, where tmux is not
+//! known title, open the reader, add to the basket, label it and write a
+//! note, quit, and check that the terminal was given back and the marks are
+//! in the article's file. Skipped, with a notice, where tmux is not
 //! installed (`.ci/run` installs it).
 
 use std::process::Command;
@@ -74,6 +75,17 @@ fn search_read_basket_and_quit_in_a_real_terminal() {
     session.wait_for("Cité par");
     session.keys(&["a"]);
     session.wait_for("ajouté au panier");
+    // The collective's label and note, written in the file and shown at once.
+    session.keys(&["t"]);
+    session.wait_for("Étiquettes");
+    session.keys(&["-l", "+à-lire"]);
+    session.keys(&["Enter"]);
+    session.wait_for("#à-lire");
+    session.keys(&["N"]);
+    session.wait_for("Note du collectif");
+    session.keys(&["-l", "Vue en vrai terminal."]);
+    session.keys(&["Enter"]);
+    session.wait_for("✎ Vue en vrai terminal.");
     session.keys(&["Escape"]);
     session.wait_for("Résultats");
     session.keys(&["q"]);
@@ -84,4 +96,7 @@ fn search_read_basket_and_quit_in_a_real_terminal() {
     let (articles, _) = veille::corpus::Corpus::new(home.path().join("corpus")).load().unwrap();
     let chosen = articles.iter().find(|a| a.article.title.starts_with("Puces contre rivières")).unwrap();
     assert!(basket.contains(&chosen.article.id), "{basket}");
+    let marks = &chosen.article.annotations;
+    assert!(marks.labels.contains("à-lire") && marks.read, "{marks:?}");
+    assert_eq!(marks.note.as_deref(), Some("Vue en vrai terminal."));
 }
