@@ -629,6 +629,7 @@ impl SourceCrawl {
             Role::Robots => {}
             Role::Page | Role::Document => {
                 let mut state = self.url_state(&response, item, known.as_ref());
+                let known_links = known.as_ref().and_then(|k| k.links_sha256.clone());
                 if let Some(known) = known.filter(|k| k.payload_sha256 == state.payload_sha256) {
                     // The server ignored the conditional request but sent the same bytes.
                     state.keep_outcome_of(known);
@@ -641,7 +642,7 @@ impl SourceCrawl {
                 return if item.role == Role::Document || is_pdf_response(&response) {
                     self.read_document(item, key, response, warc, state).await
                 } else {
-                    self.read_page(item, key, response, warc, state).await
+                    self.read_page(item, key, response, warc, state, known_links).await
                 };
             }
         }
@@ -663,7 +664,7 @@ impl SourceCrawl {
             fetched: discover::now(),
             status: response.status,
             etag: response.header("etag").map(str::to_string),
-            last_modified: response.header("last-modified").map(str::to_string),
+            last_modified: response.header("last-modified").filter(|_| !stamped_now(response)).map(str::to_string),
             payload_sha256: Some(sha256_hex(&response.body)),
             size: response.raw.len() as u64,
             lastmod: item.updated.or(known.and_then(|k| k.lastmod)),
@@ -782,9 +783,10 @@ impl SourceCrawl {
         response: Response,
         warc: Option<WarcRef>,
         mut state: UrlState,
+        known_links: Option<String>,
     ) -> Result<Visit, Refusal> {
         let source = self.source.clone();
-        let follow = item.depth < source.max_depth || discover::is_pagination(&item.url);
+        let mut follow = item.depth < source.max_depth || discover::is_pagination(&item.url);
         let page_url = response.url.clone();
         let response_url = response.url.clone();
         let content_type = response.header("content-type").map(str::to_string);
@@ -806,6 +808,24 @@ impl SourceCrawl {
         let documents: Vec<discover::DocumentLink> = discover::reading_versions(
             links.documents.into_iter().filter(|d| self.scope.allows_document(&d.url)).collect(),
         );
+        if extracted.is_err() {
+            // A listing whose links are those of its last fetch leads
+            // nowhere new, whatever else changed in its bytes.
+            let mut keys: Vec<String> = links
+                .pages
+                .iter()
+                .filter(|u| self.scope.allows(u))
+                .map(|u| canonical::key(u.as_str()))
+                .chain(documents.iter().map(|d| canonical::key(d.url.as_str())))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let digest = sha256_hex(keys.join("\n").as_bytes());
+            if known_links.as_deref() == Some(digest.as_str()) && !self.ctx.options.recheck {
+                follow = false;
+            }
+            state.links_sha256 = Some(digest);
+        }
         if follow {
             for url in links.pages {
                 if !self.scope.allows(&url) {
@@ -997,6 +1017,20 @@ fn keep_what_did_not_change(article: &mut crate::corpus::Article, existing: crat
 }
 
 /// A response that is a PDF file, by its type or its first bytes.
+/// Whether the answer's Last-Modified is its own Date: a page stamped
+/// with the time it was generated (SPIP does it for every page) tells
+/// nothing about when it changed, and such a server answers a conditional
+/// request with the whole page again. Kept, it would pass for a validator.
+fn stamped_now(response: &Response) -> bool {
+    let date = |name: &str| {
+        response.header(name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok())
+    };
+    match (date("last-modified"), date("date")) {
+        (Some(modified), Some(sent)) => response.header("etag").is_none() && (sent - modified).num_seconds() <= 1,
+        _ => false,
+    }
+}
+
 fn is_pdf_response(response: &Response) -> bool {
     response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("application/pdf"))
         || extract::pdf::is_pdf(&response.body)

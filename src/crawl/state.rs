@@ -78,6 +78,11 @@ pub struct UrlState {
     pub note: Option<String>,
     #[serde(default)]
     pub depth: u32,
+    /// For a page that gave no article (a listing): sha256 of the in-scope
+    /// links it holds. Pages that stamp each answer with a nonce (SPIP's
+    /// `data-ajax-env`) never come back byte for byte; their links do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +106,7 @@ impl UrlState {
         self.body_sha256 = known.body_sha256;
         self.warc = known.warc;
         self.note = known.note;
+        self.links_sha256 = known.links_sha256;
     }
 }
 
