@@ -1569,7 +1569,11 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
 }
 
 struct Processor<'a> {
-    font_table: HashMap<Vec<u8>, Rc<dyn PdfFont + 'a>>,
+    // Keyed by the resource dictionary the name was looked up in, not by the
+    // name alone: a page and the Form XObjects it draws (pdfjam, pdfpages and
+    // other imposition tools place whole pages as forms) each have their own
+    // `/Font` dictionary, and `/F1` in one is not `/F1` in another.
+    font_table: HashMap<(*const Dictionary, Vec<u8>), Rc<dyn PdfFont + 'a>>,
     _none: PhantomData<&'a ()>,
 }
 
@@ -1578,9 +1582,8 @@ impl<'a> Processor<'a> {
         Processor { font_table: HashMap::new(), _none: PhantomData }
     }
 
-    fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
-        let mut gs: GraphicsState = GraphicsState {
+    fn initial_state() -> GraphicsState<'a> {
+        GraphicsState {
             ts: TextState {
                 font: None,
                 font_size: std::f64::NAN,
@@ -1598,7 +1601,15 @@ impl<'a> Processor<'a> {
             line_width: 1.,
             ctm: Transform2D::identity(),
             smask: None
-        };
+        }
+    }
+
+    /// Runs one content stream: a page's, or a Form XObject's with `gs` the
+    /// graphics state at its `Do` (the form's `/Matrix` already applied to
+    /// the CTM) and `depth` the number of forms it sits in.
+    fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32, gs: GraphicsState<'a>, depth: u32) -> Result<(), OutputError> {
+        let content = Content::decode(&content).unwrap();
+        let mut gs = gs;
         //let mut ts = &mut gs.ts;
         let mut gs_stack = Vec::new();
         let mut mc_stack = Vec::new();
@@ -1694,6 +1705,25 @@ impl<'a> Processor<'a> {
                         _ => { panic!("unexpected Tj operand {:?}", operation) }
                     }
                 }
+                // `string '` is `T* string Tj`, and `aw ac string "` is
+                // `aw Tw ac Tc string '`. Ghostscript's pdfwrite sets most
+                // justified lines this way: without them those lines are lost
+                // and the next relative moves start from the wrong line.
+                "'" | "\"" => {
+                    let (spacing, text) = operation.operands.split_at(operation.operands.len().saturating_sub(1));
+                    if operation.operator == "\"" {
+                        if let [aw, ac] = spacing {
+                            gs.ts.word_spacing = as_num(aw);
+                            gs.ts.character_spacing = as_num(ac);
+                        }
+                    }
+                    tlm = tlm.pre_transform(&Transform2D::create_translation(0., -gs.ts.leading));
+                    gs.ts.tm = tlm;
+                    output.end_line()?;
+                    if let [Object::String(ref s, _)] = text {
+                        show_text(&mut gs, s, &tlm, &flip_ctm, output)?;
+                    }
+                }
                 "Tc" => {
                     gs.ts.character_spacing = as_num(&operation.operands[0]);
                 }
@@ -1709,7 +1739,8 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let font = self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    let key = (resources as *const Dictionary, name.to_owned());
+                    let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -1860,12 +1891,35 @@ impl<'a> Processor<'a> {
                 "Do" => {
                     // `Do` process an entire subdocument, so we do a recursive call to `process_stream`
                     // with the subdocument content and resources
+                    //
+                    // Only forms are content streams (an image's bytes are
+                    // samples). A form is drawn in the graphics state of its
+                    // `Do`, with its `/Matrix` concatenated to the CTM
+                    // (PDF 32000-1, 8.10.1): imposition tools place each page
+                    // of a sheet with a `cm` before the `Do`. Forms drawing
+                    // forms are followed to a fixed depth, which also ends
+                    // cycles.
+                    const MAX_FORM_DEPTH: u32 = 12;
                     let xobject: &Dictionary = get(&doc, resources, b"XObject");
                     let name = operation.operands[0].as_name().unwrap();
                     let xf: &Stream = get(&doc, xobject, name);
+                    let is_form = xf.dict.get(b"Subtype").and_then(|s| s.as_name()).map_or(false, |s| s == b"Form");
+                    if !is_form {
+                        continue;
+                    }
+                    if depth >= MAX_FORM_DEPTH {
+                        warn!("Form XObjects nested deeper than {}: not drawn", MAX_FORM_DEPTH);
+                        continue;
+                    }
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
+                    let mut form_gs = gs.clone();
+                    if let Some(m) = get::<Option<Vec<f64>>>(&doc, &xf.dict, b"Matrix").filter(|m| m.len() == 6) {
+                        let matrix = Transform2D::row_major(m[0], m[1], m[2], m[3], m[4], m[5]);
+                        form_gs.ctm = form_gs.ctm.pre_transform(&matrix);
+                    }
                     let contents = get_contents(xf);
-                    self.process_stream(&doc, contents, resources, &media_box, output, page_num)?;
+                    self.process_stream(&doc, contents, resources, &media_box, output, page_num, form_gs, depth + 1)?;
+                    output.end_line()?;
                 }
                 _ => { dlog!("unknown operation {:?}", operation); }
 
@@ -2415,7 +2469,7 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     let art_box = get::<Option<Vec<f64>>>(&doc, page_dict, b"ArtBox")
         .map(|x| (x[0], x[1], x[2], x[3]));
     output.begin_page(page_num, &media_box, art_box)?;
-    p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num)?;
+    p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num, Processor::initial_state(), 0)?;
     output.end_page()?;
     Ok(())
 }
