@@ -253,10 +253,18 @@ impl OutputDev for Collector {
         if !size.is_finite() || size <= 0.0 || text.is_empty() {
             return Ok(());
         }
+        let (mut x, mut y) = (position.m31 as f32, position.m32 as f32);
+        // Upside-down text (booklet makers turn one side of a sheet, or every
+        // other page, for duplex printing) is read as if the page were turned:
+        // its glyphs then run left to right again, and its rows keep their order.
+        if trm.m11 < 0.0 && trm.m22 < 0.0 && trm.m12.abs() < 1e-6 && trm.m21.abs() < 1e-6 {
+            x = self.page.width - x;
+            y = self.page.height - y;
+        }
         self.page.glyphs.push(Glyph {
             text: text.to_string(),
-            x: position.m31 as f32,
-            y: position.m32 as f32,
+            x,
+            y,
             width: (width * size) as f32,
             size: size as f32,
         });
