@@ -1568,12 +1568,21 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
     }
 }
 
+#[derive(PartialEq, Eq, Hash)]
+enum FontKey {
+    Object(ObjectId),
+    Inline(*const Dictionary, Vec<u8>),
+}
+
 struct Processor<'a> {
     // Keyed by the resource dictionary the name was looked up in, not by the
     // name alone: a page and the Form XObjects it draws (pdfjam, pdfpages and
     // other imposition tools place whole pages as forms) each have their own
     // `/Font` dictionary, and `/F1` in one is not `/F1` in another.
-    font_table: HashMap<(*const Dictionary, Vec<u8>), Rc<dyn PdfFont + 'a>>,
+    // A font that is an indirect object is keyed by its id, so that the pages
+    // of an imposed sheet, whose forms share the document's fonts, parse
+    // each font once.
+    font_table: HashMap<FontKey, Rc<dyn PdfFont + 'a>>,
     _none: PhantomData<&'a ()>,
 }
 
@@ -1739,7 +1748,10 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let key = (resources as *const Dictionary, name.to_owned());
+                    let key = match fonts.get(name) {
+                        Ok(&Object::Reference(id)) => FontKey::Object(id),
+                        _ => FontKey::Inline(resources as *const Dictionary, name.to_owned()),
+                    };
                     let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
