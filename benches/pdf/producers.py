@@ -18,7 +18,11 @@ Producers (a producer whose tool is missing is skipped with a warning):
   groff-pdf     groff -ms -Tpdf (gropdf), footnotes with .FS/.FE
   groff-ps2pdf  groff -ms -Tps then ps2pdf (Ghostscript)
   wkhtmltopdf   wkhtmltopdf of an HTML file (some with a file name as <title>)
-  gs-*          `gs -sDEVICE=pdfwrite` rewrites of pdflatex, lualatex and wkhtmltopdf files
+  chromium      headless Chromium's print to PDF of the same kind of HTML file
+  lo-odt, lo-docx  LibreOffice Writer: the HTML file saved as ODT (or DOCX), that file
+                printed to PDF (the metadata title is the HTML's <title>)
+  gs-*          `gs -sDEVICE=pdfwrite` rewrites of pdflatex, lualatex, wkhtmltopdf, chromium
+                and LibreOffice files
   pdfjam-2up    `pdfjam --nup 2x1 --landscape` of an A5 pdflatex file (read as a 2-up copy)
   booklet-*     `pdfjam --booklet true --landscape` and `pdfbook2` of A5 pdflatex files
                 with page numbers "2", "- 2 -" or none (the extractor must say: cahier)
@@ -26,7 +30,7 @@ Producers (a producer whose tool is missing is skipped with a warning):
 usage: python3 benches/pdf/producers.py /tmp/pdfreal [--count-per-producer 3] [--force]
 Needs: apt-get install poppler-utils groff ghostscript texlive-latex-base
        texlive-latex-recommended texlive-lang-french texlive-luatex texlive-extra-utils
-       texlive-fonts-recommended lmodern wkhtmltopdf
+       texlive-fonts-recommended lmodern wkhtmltopdf chromium libreoffice-writer-nogui
 """
 from __future__ import annotations
 
@@ -74,6 +78,19 @@ def read_article(path: Path) -> dict:
     return {"title": title, "authors": authors, "blocks": blocks, "notes": notes, "id": path.stem}
 
 
+def gathered(arts: list[dict]) -> dict:
+    """Several articles as one document under the first one's title (the others' titles as headings)."""
+    blocks, notes = [], {}
+    for k, art in enumerate(arts):
+        if k:
+            blocks.append(("h", art["title"]))
+        def renum(x, k=k):
+            return re.sub(r"\[\^([^\]]+)\]", lambda m: f"[^{k}-{m[1]}]", x)
+        blocks += [(kind, [renum(i) for i in x] if kind == "ul" else renum(x)) for kind, x in art["blocks"]]
+        notes.update({f"{k}-{n}": t for n, t in art["notes"].items()})
+    return {**arts[0], "blocks": blocks, "notes": notes, "id": "+".join(a["id"] for a in arts)}
+
+
 def reference(a: dict) -> str:
     """The printed words: title, byline, body, notes (note calls are not words of the text)."""
     out = [f"# {a['title']}", " — ".join(a["authors"])]
@@ -105,7 +122,8 @@ def latex_source(a: dict, *, paper: str, columns: int, engine: str, folio: str, 
     pre = [r"\documentclass[" + ",".join(opts) + "]{article}"]
     if engine == "pdflatex":
         pre += [r"\usepackage[T1]{fontenc}", r"\usepackage[utf8]{inputenc}", r"\usepackage{lmodern}",
-                r"\DeclareUnicodeCharacter{2082}{\textsubscript{2}}"]
+                r"\DeclareUnicodeCharacter{2082}{\textsubscript{2}}",
+                r"\DeclareUnicodeCharacter{1D49}{\textsuperscript{e}}"]
     else:
         pre += [r"\usepackage{fontspec}"]
     pre += [r"\usepackage[french]{babel}", r"\usepackage[margin=2cm]{geometry}"]
@@ -241,7 +259,8 @@ def main() -> int:
     pool = iter(articles * 4)
     work = Path(tempfile.mkdtemp(prefix="pdfreal-"))
     have = {t: shutil.which(t) is not None for t in
-            ["pdflatex", "lualatex", "groff", "ps2pdf", "gs", "wkhtmltopdf", "pdfjam", "pdfbook2", "pdfinfo"]}
+            ["pdflatex", "lualatex", "groff", "ps2pdf", "gs", "wkhtmltopdf", "pdfjam", "pdfbook2", "pdfinfo",
+             "chromium", "soffice"]}
     for tool, ok in have.items():
         if not ok:
             print(f"warning: {tool} not found: its producers are skipped", file=sys.stderr)
@@ -303,8 +322,41 @@ def main() -> int:
             gs_rewrite(pdf, work / f"gs-wk-{i}.pdf")
             emit(f"gs-wkhtmltopdf-{i}", work / f"gs-wk-{i}.pdf", art, "ghostscript", "gs(wkhtmltopdf)")
 
-    def imposed(i: int) -> None:
+    def chromium(i: int) -> None:
         art = next(pool)
+        page = work / f"chromium-{i}.html"
+        page.write_text(html_source(art, art["title"]), encoding="utf-8")
+        pdf = work / f"chromium-{i}.pdf"
+        with tempfile.TemporaryDirectory(prefix="pdfreal-chromium-") as profile:
+            sh(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.resolve().as_uri()])
+        emit(f"chromium-{i}", pdf, art, "chromium", "chromium")
+        if have["gs"]:
+            gs_rewrite(pdf, work / f"gs-chromium-{i}.pdf")
+            emit(f"gs-chromium-{i}", work / f"gs-chromium-{i}.pdf", art, "ghostscript", "gs(chromium)")
+
+    def libreoffice(i: int, fmt: str) -> None:
+        art = next(pool)
+        title = [art["title"], f"brochure-{i}.{fmt}", art["title"]][i % 3]
+        page = work / f"lo-{fmt}-{i}.html"
+        page.write_text(html_source(art, title), encoding="utf-8")
+        with tempfile.TemporaryDirectory(prefix="pdfreal-lo-") as profile:
+            env = f"-env:UserInstallation={Path(profile).as_uri()}"
+            filt = {"odt": "odt:writer8", "docx": "docx:MS Word 2007 XML"}[fmt]
+            sh(["soffice", env, "--headless", "--infilter=HTML (StarWriter)", "--convert-to", filt,
+                "--outdir", str(work), str(page)])
+            sh(["soffice", env, "--headless", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work),
+                str(work / f"lo-{fmt}-{i}.{fmt}")])
+        pdf = work / f"lo-{fmt}-{i}.pdf"
+        emit(f"lo-{fmt}-{i}", pdf, art, "libreoffice", f"lo-{fmt}")
+        if have["gs"] and fmt == "odt":
+            gs_rewrite(pdf, work / f"gs-lo-{fmt}-{i}.pdf")
+            emit(f"gs-lo-{fmt}-{i}", work / f"gs-lo-{fmt}-{i}.pdf", art, "ghostscript", "gs(libreoffice)")
+
+    def imposed(i: int) -> None:
+        # Every other one gathers three articles: a cahier of several sheets.
+        art = next(pool) if i % 2 == 0 else gathered([next(pool), next(pool), next(pool)])
         folio = ["plain", "dashes", "none"][i % 3]
         name = f"a5-{folio}-{i}"
         src = latex_source(art, paper="a5", columns=1, engine="pdflatex", folio=folio, hyperref=True)
@@ -331,6 +383,11 @@ def main() -> int:
             attempt(groff, i)
         if have["wkhtmltopdf"]:
             attempt(wkhtml, i)
+        if have["chromium"]:
+            attempt(chromium, i)
+        if have["soffice"]:
+            attempt(libreoffice, i, "odt")
+            attempt(libreoffice, i, "docx")
     if have["pdflatex"] and have["pdfjam"]:
         for i in range(2 * n):
             attempt(imposed, i)

@@ -639,10 +639,13 @@ fn footnotes(notes: &str) -> String {
 /// The rows of the first page set clearly bigger than the text, at its top.
 fn first_page_title(rows: &[Row], body: f32) -> Option<String> {
     let biggest = rows.iter().map(|r| r.size).fold(0.0f32, f32::max);
-    if biggest < 1.3 * body {
+    let start = rows.iter().position(|r| (r.size - biggest).abs() < 0.5)?;
+    // A little bigger is enough when it opens the page, as groff -ms sets its
+    // `.TL` (two points over the text): a heading comes after some text.
+    let big_enough = if start == 0 { 1.15 } else { 1.3 };
+    if biggest < big_enough * body {
         return None;
     }
-    let start = rows.iter().position(|r| (r.size - biggest).abs() < 0.5)?;
     let words: Vec<&str> = rows[start..]
         .iter()
         .take_while(|r| (r.size - biggest).abs() < 0.5)
@@ -895,6 +898,22 @@ mod tests {
         assert_eq!(out.title.as_deref(), Some("Le titre"));
         assert!(out.markdown.starts_with("# Le titre\n\n"), "{}", out.markdown);
         assert!(out.markdown.ends_with("[^1]: La source en question.\n"), "{}", out.markdown);
+    }
+
+    #[test]
+    fn slightly_bigger_type_is_a_title_only_when_it_opens_the_page() {
+        let body = [
+            (40.0, 100.0, 11.0, "Le texte cite une source et continue sur la ligne."),
+            (40.0, 114.0, 11.0, "Et puis il continue encore sur une autre ligne."),
+            (40.0, 128.0, 11.0, "Une troisième ligne du texte suit les deux autres."),
+        ];
+        let mut lines = vec![(40.0, 60.0, 13.0, "Le titre de groff")];
+        lines.extend(body);
+        assert_eq!(layout(&[page(&lines)]).title.as_deref(), Some("Le titre de groff"));
+        let mut lines = body.to_vec();
+        lines.push((40.0, 150.0, 13.0, "Un intertitre"));
+        lines.push((40.0, 170.0, 11.0, "La suite du texte après son intertitre, assez longue."));
+        assert_eq!(layout(&[page(&lines)]).title, None);
     }
 
     #[test]
