@@ -35,6 +35,8 @@ struct Side {
     numbers: (Option<u32>, Option<u32>),
     /// The text lines of each half, top to bottom, page numbers left out.
     lines: (Vec<String>, Vec<String>),
+    /// The biggest type on each half.
+    biggest: (f32, f32),
 }
 
 impl Side {
@@ -42,6 +44,10 @@ impl Side {
         let mid = page.width / 2.0;
         let mut numbers = (None, None);
         let mut lines = (Vec::new(), Vec::new());
+        let biggest =
+            page.glyphs.iter().filter(|g| !g.text.trim().is_empty()).fold((0.0f32, 0.0f32), |b, g| {
+                if g.x < mid { (b.0.max(g.size), b.1) } else { (b.0, b.1.max(g.size)) }
+            });
         for row in rows_of(index, page) {
             let band = row.y > 0.85 * page.height || row.y < 0.1 * page.height;
             for left in [true, false] {
@@ -61,7 +67,7 @@ impl Side {
                 }
             }
         }
-        Side { numbers, lines }
+        Side { numbers, lines, biggest }
     }
 }
 
@@ -96,10 +102,11 @@ fn numbers_sit_in_folding_order(sides: &[Side]) -> bool {
     matched >= 2
 }
 
-/// Without page numbers: more sentences run on from page to page when the
+/// Without page numbers: sentences run on from page to page better when the
 /// halves are read in folding order than when they are read sheet by sheet;
 /// or the first sheet's left half, where a cahier puts its back cover, is
-/// empty while its right half (the first page) is not.
+/// empty while its right half (the first page) is not; or the title (the
+/// biggest type of the first sheet) is on its right half.
 fn text_says_so(sides: &[Side]) -> bool {
     if sides.iter().any(|s| s.numbers.0.is_some() || s.numbers.1.is_some()) {
         return false;
@@ -117,20 +124,33 @@ fn text_says_so(sides: &[Side]) -> bool {
     }
     let folded: Vec<&Vec<String>> = folded.into_iter().flatten().collect();
     let back_cover_first = sides[0].lines.0.is_empty() && !sides[0].lines.1.is_empty();
-    run_ons(&folded) > run_ons(&as_printed) || (sides.len() >= 2 && back_cover_first)
+    let title_on_the_right = sides[0].biggest.1 > 1.2 * sides[0].biggest.0;
+    tracing::debug!(
+        folded = run_ons(&folded),
+        as_printed = run_ons(&as_printed),
+        back_cover_first,
+        title_on_the_right,
+        "sentences running on across pages"
+    );
+    run_ons(&folded) > run_ons(&as_printed) || (sides.len() >= 2 && (back_cover_first || title_on_the_right))
 }
 
-/// Page turns where a sentence left unfinished goes on in lower case.
-fn run_ons(order: &[&Vec<String>]) -> usize {
+/// Page turns where a sentence left unfinished goes on in lower case,
+/// less those where it is followed by a capital (a new sentence or a title).
+fn run_ons(order: &[&Vec<String>]) -> isize {
     order
         .windows(2)
-        .filter(|pair| {
-            let (Some(last), Some(first)) = (pair[0].last(), pair[1].first()) else { return false };
+        .map(|pair| {
+            let (Some(last), Some(first)) = (pair[0].last(), pair[1].first()) else { return 0 };
             let unfinished =
                 last.chars().last().is_some_and(|c| c.is_alphanumeric() || ",-\u{ad}".contains(c));
-            unfinished && first.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase)
+            match first.chars().find(|c| c.is_alphabetic()) {
+                Some(c) if unfinished && c.is_lowercase() => 1,
+                Some(c) if unfinished && c.is_uppercase() => -1,
+                _ => 0,
+            }
         })
-        .count()
+        .sum()
 }
 
 #[cfg(test)]

@@ -222,13 +222,19 @@ fn gutter(rows: &[Row], width: f32) -> Option<(f32, f32)> {
         }
         i += 1;
     }
+    tracing::debug!(?best, threshold, typical, rows = rows.len(), "gutter candidates");
     let (start, end) = best?;
     let (x0, x1) = (start as f32 * bin, end as f32 * bin);
     // Text on both sides, on a good share of the rows.
     let left = rows.iter().filter(|r| r.glyphs.iter().any(|g| g.x + g.width < x0 - 4.0 * bin)).count();
     let right = rows.iter().filter(|r| r.glyphs.iter().any(|g| g.x > x1 + 4.0 * bin)).count();
-    (left >= rows.len() / 5 && right >= rows.len() / 5 && x1 - x0 >= 0.5 * typical_size(rows))
-        .then_some((x0, x1))
+    tracing::debug!(x0, x1, left, right, size = typical_size(rows), "gutter");
+    // A narrow gutter (LaTeX's `twocolumn` leaves 10 pt, and glyph widths
+    // from the font's metrics can eat into it) counts when most rows have
+    // text on both sides of it.
+    let wide_enough = x1 - x0 >= 0.5 * typical_size(rows)
+        || (x1 - x0 >= 0.25 * typical_size(rows) && left * 2 >= rows.len() && right * 2 >= rows.len());
+    (left >= rows.len() / 5 && right >= rows.len() / 5 && wide_enough).then_some((x0, x1))
 }
 
 fn typical_size(rows: &[Row]) -> f32 {
