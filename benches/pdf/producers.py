@@ -55,7 +55,8 @@ def read_article(path: Path) -> dict:
     title = re.search(r'^title = "(.*)"$', front, re.M)[1].replace('\\"', '"')
     authors = re.search(r"^authors = \[(.*)\]$", front, re.M)
     authors = re.findall(r'"([^"]*)"', authors[1]) if authors else []
-    notes = dict(re.findall(r"^\[\^([^\]]+)\]:\s*(.*)$", body, re.M))
+    notes = {k: re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", v)
+             for k, v in re.findall(r"^\[\^([^\]]+)\]:\s*(.*)$", body, re.M)}
     body = re.sub(r"^\[\^[^\]]+\]:.*$", "", body, flags=re.M)
     blocks = []
     for block in re.split(r"\n\s*\n", body.strip()):

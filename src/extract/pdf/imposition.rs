@@ -207,6 +207,26 @@ mod tests {
     }
 
     #[test]
+    fn without_numbers_a_title_on_the_first_sheets_right_half_makes_a_cahier() {
+        let mut first = sheet(&["Suite du texte."], &["Le texte commence."], None);
+        for (i, c) in "Le titre".chars().enumerate() {
+            first.glyphs.push(Glyph {
+                text: c.to_string(),
+                x: 460.0 + 12.0 * i as f32,
+                y: 60.0,
+                width: 12.0,
+                size: 20.0,
+            });
+        }
+        assert!(is_imposed(&[first.clone(), sheet(&["Texte."], &["Texte."], None)]));
+        // The same sheets as a 2-up copy: the title is on the left.
+        for g in &mut first.glyphs {
+            g.x = if g.x >= 421.0 { g.x - 420.0 } else { g.x + 420.0 };
+        }
+        assert!(!is_imposed(&[first, sheet(&["Texte."], &["Texte."], None)]));
+    }
+
+    #[test]
     fn without_numbers_sentences_running_on_across_sheets_make_a_cahier() {
         // Pages 1-4 of a text: 1 and 2, 3 and 4 end mid-sentence.
         let p = [

@@ -630,6 +630,14 @@ fn footnotes(notes: &str) -> String {
     notes
         .split("\n\n")
         .map(|note| {
+            // groff -ms raises the note's number as it raises the call: it
+            // was read as a note call, `[^1] Directive…`.
+            if let Some((number, rest)) = note.strip_prefix("[^").and_then(|n| n.split_once("] "))
+                && (1..=3).contains(&number.len())
+                && number.chars().all(|c| c.is_ascii_digit())
+            {
+                return format!("[^{number}]: {rest}");
+            }
             let digits = note.chars().take_while(char::is_ascii_digit).count();
             if (1..=3).contains(&digits) {
                 let rest = note[digits..].trim_start_matches(['.', ')', ' ']);
@@ -962,6 +970,14 @@ mod tests {
         let v = Vocabulary(["laboratoire".to_string()].into_iter().collect());
         assert!(v.is_lost_hyphenation("labo", "ratoire"));
         assert!(!v.is_lost_hyphenation("le", "laboratoire"));
+    }
+
+    #[test]
+    fn a_raised_number_opening_a_note_is_its_number() {
+        assert_eq!(
+            footnotes("[^1] Directive de 2023.\n\n2. Une autre."),
+            "[^1]: Directive de 2023.\n\n[^2]: Une autre."
+        );
     }
 
     #[test]
