@@ -24,6 +24,7 @@ Producers (a producer whose tool is missing is skipped with a warning):
   gs-*          `gs -sDEVICE=pdfwrite` rewrites of pdflatex, lualatex, wkhtmltopdf, chromium
                 and LibreOffice files
   pdfjam-2up    `pdfjam --nup 2x1 --landscape` of an A5 pdflatex file (read as a 2-up copy)
+  landscape     pdflatex on landscape A4, one or two columns (not a cahier either)
   booklet-*     `pdfjam --booklet true --landscape` and `pdfbook2` of A5 pdflatex files
                 with page numbers "2", "- 2 -" or none (the extractor must say: cahier)
 
@@ -118,7 +119,7 @@ def tex_inline(s: str, notes: dict) -> str:
 
 
 def latex_source(a: dict, *, paper: str, columns: int, engine: str, folio: str, hyperref: bool,
-                 multicol: bool = False) -> str:
+                 multicol: bool = False, landscape: bool = False) -> str:
     opts = [f"{paper}paper", "11pt"] + (["twocolumn"] if columns == 2 and not multicol else [])
     pre = [r"\documentclass[" + ",".join(opts) + "]{article}"]
     if engine == "pdflatex":
@@ -127,7 +128,8 @@ def latex_source(a: dict, *, paper: str, columns: int, engine: str, folio: str, 
                 r"\DeclareUnicodeCharacter{1D49}{\textsuperscript{e}}"]
     else:
         pre += [r"\usepackage{fontspec}"]
-    pre += [r"\usepackage[french]{babel}", r"\usepackage[margin=2cm]{geometry}"]
+    pre += [r"\usepackage[french]{babel}",
+            r"\usepackage[margin=2cm" + (",landscape" if landscape else "") + "]{geometry}"]
     if multicol:
         pre.append(r"\usepackage{multicol}")
     if hyperref:
@@ -355,6 +357,16 @@ def main() -> int:
             gs_rewrite(pdf, work / f"gs-lo-{fmt}-{i}.pdf")
             emit(f"gs-lo-{fmt}-{i}", work / f"gs-lo-{fmt}-{i}.pdf", art, "ghostscript", "gs(libreoffice)")
 
+    def landscape(i: int) -> None:
+        # Landscape pages that are no cahier: lines across the whole width, or two columns.
+        art = next(pool) if i % 2 == 0 else gathered([next(pool), next(pool)])
+        columns = 1 + i % 2
+        name = f"landscape-{columns}col-{i}"
+        src = latex_source(art, paper="a4", columns=columns, engine="pdflatex", folio="none" if i % 3 else "plain",
+                           hyperref=True, landscape=True)
+        pdf = run_latex(src, "pdflatex", work, name)
+        emit(name, pdf, art, "landscape", "pdflatex-landscape", columns=columns, cahier=False)
+
     def imposed(i: int) -> None:
         # Every other one gathers three articles: a cahier of several sheets.
         art = next(pool) if i % 2 == 0 else gathered([next(pool), next(pool), next(pool)])
@@ -392,6 +404,9 @@ def main() -> int:
     if have["pdflatex"] and have["pdfjam"]:
         for i in range(2 * n):
             attempt(imposed, i)
+    if have["pdflatex"]:
+        for i in range(n):
+            attempt(landscape, i)
     print(f"set in {a.out} (sources in {work})", file=sys.stderr)
     return 0
 

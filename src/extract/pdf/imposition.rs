@@ -1,10 +1,12 @@
 //! Telling an imposed booklet (a cahier: landscape sheets holding two pages
 //! each, in folding order, not reading order) from a 2-up reading copy or an
 //! ordinary landscape document. Two witnesses: the page numbers of each
-//! sheet's halves (their sum is the same on every side of a cahier), and,
-//! when there are none, the text itself (a sentence cut at the foot of a page
-//! goes on at the top of the next page, which in a cahier sits on another
-//! side of a sheet).
+//! sheet's halves (their sum is the same on every side of a cahier, and
+//! each sits where folding puts its page), and, when there are none, the
+//! text itself, on sheets whose middle no line crosses: a sentence cut at
+//! the foot of a page goes on at the top of the next page, which in a
+//! cahier sits on another side of a sheet; and a cahier's first sheet holds
+//! the back cover on the left and the title page on the right.
 
 use std::collections::HashMap;
 
@@ -37,6 +39,10 @@ struct Side {
     lines: (Vec<String>, Vec<String>),
     /// The biggest type on each half.
     biggest: (f32, f32),
+    /// Rows, and rows with a glyph across the sheet's middle (a line of a
+    /// landscape page, which a cahier's gutter never has).
+    rows: usize,
+    crossing: usize,
 }
 
 impl Side {
@@ -48,7 +54,12 @@ impl Side {
             page.glyphs.iter().filter(|g| !g.text.trim().is_empty()).fold((0.0f32, 0.0f32), |b, g| {
                 if g.x < mid { (b.0.max(g.size), b.1) } else { (b.0, b.1.max(g.size)) }
             });
+        let (mut rows, mut crossing) = (0, 0);
         for row in rows_of(index, page) {
+            rows += 1;
+            if row.glyphs.iter().any(|g| g.x < mid && g.x + g.width > mid && !g.text.trim().is_empty()) {
+                crossing += 1;
+            }
             let band = row.y > 0.85 * page.height || row.y < 0.1 * page.height;
             for left in [true, false] {
                 let glyphs: Vec<_> = row.glyphs.iter().filter(|g| (g.x < mid) == left).cloned().collect();
@@ -67,7 +78,7 @@ impl Side {
                 }
             }
         }
-        Side { numbers, lines, biggest }
+        Side { numbers, lines, biggest, rows, crossing }
     }
 }
 
@@ -109,6 +120,10 @@ fn numbers_sit_in_folding_order(sides: &[Side]) -> bool {
 /// biggest type of the first sheet) is on its right half.
 fn text_says_so(sides: &[Side]) -> bool {
     if sides.iter().any(|s| s.numbers.0.is_some() || s.numbers.1.is_some()) {
+        return false;
+    }
+    let (rows, crossing) = sides.iter().fold((0, 0), |(r, c), s| (r + s.rows, c + s.crossing));
+    if crossing * 10 > rows {
         return false;
     }
     let halves = sides.len() * 2;

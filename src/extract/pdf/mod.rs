@@ -4,9 +4,10 @@
 //! imposed booklet, malformed, over a limit).
 //!
 //! `glyphs` reads the file (the only user of the PDF parser), `layout`
-//! restores reading order and paragraphs, `imposition` tells a cahier, `worker` runs all of it in a
-//! child process under time and memory limits, because a PDF parser meets
-//! files built to exhaust it.
+//! restores reading order and paragraphs, `imposition` tells an imposed
+//! booklet from other landscape sheets, `worker` runs all of it in a child
+//! process under time and memory limits, because a PDF parser meets files
+//! built to exhaust it.
 
 pub mod glyphs;
 mod imposition;
