@@ -108,7 +108,8 @@ def load_set(folder: Path) -> list[dict]:
         docs.append({"name": pdf.stem, "path": str(pdf.resolve()), "reference": ref.read_text(encoding="utf-8"),
                      "title": meta.get("title", ""), "producer": meta.get("producer", "?"),
                      "columns": meta.get("columns", 1), "kind": meta.get("kind", "single"),
-                     "pages": meta["pages"]})
+                     "pages": meta["pages"], "family": meta.get("family", meta.get("producer", "?")),
+                     "cahier": meta.get("cahier")})
     return docs
 
 
@@ -185,6 +186,10 @@ def score_file(doc: dict, out: dict) -> dict:
     got = out.get("title")
     return {"name": doc["name"], "producer": doc["producer"], "columns": doc["columns"],
             "kind": doc["kind"], "pages": doc["pages"], "P": p, "R": r, "F1": f,
+            "family": doc["family"], "cahier": doc["cahier"],
+            # An imposed booklet is to be recognised, not read: its text is not scored.
+            "text_scored": doc["cahier"] is not True,
+            "said_cahier": "imposed" in str(out.get("status") or ""),
             "title_expected": doc["title"], "title_got": got,
             "title_ok": bool(norm_title(got)) and norm_title(got) == norm_title(doc["title"]),
             "error": out.get("error"),
@@ -193,16 +198,21 @@ def score_file(doc: dict, out: dict) -> dict:
 
 
 def summary(rows: list[dict]) -> dict:
+    text = [r for r in rows if r.get("text_scored", True)] or [{"F1": float("nan"), "P": float("nan"),
+                                                                "R": float("nan")}]
+    cahiers = [r for r in rows if r.get("cahier") is True]
     return {"files": len(rows), "pages": sum(r["pages"] for r in rows),
-            "F1": statistics.mean(r["F1"] for r in rows), "P": statistics.mean(r["P"] for r in rows),
-            "R": statistics.mean(r["R"] for r in rows), "F1_min": min(r["F1"] for r in rows),
-            "F1_target_share": sum(r["F1"] >= TARGET_F1 for r in rows) / len(rows),
+            "F1": statistics.mean(r["F1"] for r in text), "P": statistics.mean(r["P"] for r in text),
+            "R": statistics.mean(r["R"] for r in text), "F1_min": min(r["F1"] for r in text),
+            "F1_target_share": sum(r["F1"] >= TARGET_F1 for r in text) / len(text),
             "title_accuracy": sum(r["title_ok"] for r in rows) / len(rows),
-            "errors": sum(bool(r["error"]) for r in rows)}
+            "errors": sum(bool(r["error"]) for r in rows),
+            "cahiers": len(cahiers), "cahiers_recognised": sum(r.get("said_cahier", False) for r in cahiers),
+            "false_cahiers": sum(r.get("said_cahier", False) for r in rows if r.get("cahier") is not True)}
 
 
-def groups(rows: list[dict]) -> list[tuple[str, list[dict]]]:
-    out = [(p, [r for r in rows if r["producer"] == p]) for p in sorted({r["producer"] for r in rows})]
+def groups(rows: list[dict], by: str = "producer") -> list[tuple[str, list[dict]]]:
+    out = [(p, [r for r in rows if r[by] == p]) for p in sorted({r[by] for r in rows})]
     out += [("1 column", [r for r in rows if r["columns"] == 1]),
             ("2 columns", [r for r in rows if r["columns"] == 2]),
             ("multi-article", [r for r in rows if r["kind"] == "multi"]),
@@ -210,16 +220,18 @@ def groups(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(g, rs) for g, rs in out if rs]
 
 
-def report(name: str, rows: list[dict], cpu: float, wall: float) -> dict:
-    head = f"{'group':<14} {'files':>5} {'pages':>5}  {'F1':>6} {'P':>6} {'R':>6} {'minF1':>6} " \
-           f"{'F1>=.98':>7}  {'title':>6} {'errors':>6}"
+def report(name: str, rows: list[dict], cpu: float, wall: float, by: str = "producer") -> dict:
+    cahiers = any(r.get("cahier") is not None for r in rows)
+    head = f"{'group':<18} {'files':>5} {'pages':>5}  {'F1':>6} {'P':>6} {'R':>6} {'minF1':>6} " \
+           f"{'F1>=.98':>7}  {'title':>6} {'errors':>6}" + (f" {'cahier':>7} {'false':>5}" if cahiers else "")
     print(f"[{name}] {head}")
     table = {}
-    for g, rs in groups(rows):
+    for g, rs in groups(rows, by):
         s = table[g] = summary(rs)
-        print(f"[{name}] {g:<14} {s['files']:>5} {s['pages']:>5}  {s['F1']:>6.4f} {s['P']:>6.4f} "
+        print(f"[{name}] {g:<18} {s['files']:>5} {s['pages']:>5}  {s['F1']:>6.4f} {s['P']:>6.4f} "
               f"{s['R']:>6.4f} {s['F1_min']:>6.3f} {s['F1_target_share']:>7.0%}  "
-              f"{s['title_accuracy']:>6.1%} {s['errors']:>6}")
+              f"{s['title_accuracy']:>6.1%} {s['errors']:>6}"
+              + (f" {s['cahiers_recognised']:>3}/{s['cahiers']:<3} {s['false_cahiers']:>5}" if cahiers else ""))
     pages = table["ALL"]["pages"]
     speed = {"pages": pages, "files": len(rows), "cpu_seconds": cpu, "wall_seconds": wall,
              "pages_per_cpu_second": pages / cpu if cpu > 0 else None,
@@ -232,7 +244,7 @@ def report(name: str, rows: list[dict], cpu: float, wall: float) -> dict:
 
 def show_worst(rows: list[dict], n: int) -> None:
     print(f"\n{n} lowest F1:")
-    for r in sorted(rows, key=lambda r: r["F1"])[:n]:
+    for r in sorted((r for r in rows if r.get("text_scored", True)), key=lambda r: r["F1"])[:n]:
         title = "" if r["title_ok"] else f"  title: {r['title_got']!r} (want {r['title_expected']!r})"
         print(f"  {r['F1']:.4f} P={r['P']:.4f} R={r['R']:.4f}  {r['name']}"
               f"{'  error: ' + str(r['error']) if r['error'] else ''}{title}")
@@ -249,6 +261,8 @@ def main() -> int:
     ap.add_argument("--save", type=Path, help="write per-file scores and outputs as JSON")
     ap.add_argument("--worst", type=int, default=0, metavar="N", help="print the N lowest-F1 files")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds for the whole batch")
+    ap.add_argument("--by", default="producer", choices=["producer", "family"],
+                    help="group the files by this key of NAME.json (family: producers.py's families)")
     argv = sys.argv[1:]  # everything after the first "--" is the extractor's command line
     cmd = argv[argv.index("--") + 1:] if "--" in argv else []
     a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
@@ -261,7 +275,7 @@ def main() -> int:
 
     outs, cpu, wall = run_pdftotext(docs) if a.pdftotext else run_batch(cmd, docs, a.timeout)
     rows = [score_file(d, o) for d, o in zip(docs, outs)]
-    result = report(name, rows, cpu, wall)
+    result = report(name, rows, cpu, wall, a.by)
     if a.worst:
         show_worst(rows, a.worst)
     if a.save:

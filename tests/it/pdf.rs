@@ -361,3 +361,40 @@ fn extract_reads_a_pdf_file_and_reports_an_unreadable_one() {
         .code(1)
         .stderr(predicates::str::contains("verrou.pdf: encrypted"));
 }
+
+/// A PDF file made by a real producer, kept in `tests/fixtures/pdf`.
+fn real_pdf(name: &str) -> veille::extract::pdf::Extracted {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf").join(name);
+    veille::extract::pdf::extract(&fs::read(&path).unwrap(), &Default::default())
+}
+
+#[test]
+fn lines_set_by_ghostscript_quote_operators_are_read_in_place() {
+    let pdf = real_pdf("gs-quote.pdf");
+    assert!(
+        pdf.body.contains("Les anciens disent que le métier ne tient pas dans un fichier."),
+        "{}",
+        pdf.body
+    );
+    // Shown by `'`, then continued by relative moves from it.
+    assert!(
+        pdf.body.contains("Les apprentis les écoutent encore, le soir, sur les échafaudages."),
+        "{}",
+        pdf.body
+    );
+}
+
+#[test]
+fn pages_placed_as_forms_on_a_2_up_sheet_are_read_one_after_the_other() {
+    let pdf = real_pdf("deux-en-un.pdf");
+    assert_eq!(pdf.status, veille::extract::pdf::Status::Ok);
+    let first = pdf.body.find("La première page parle des toits et des couvreurs qui montent chaque matin");
+    let second = pdf.body.find("La deuxième page parle de la zinguerie, où la soudure à l’étain se transmet");
+    assert!(first.is_some() && second.is_some() && first < second, "{}", pdf.body);
+}
+
+#[test]
+fn a_pdfjam_booklet_numbered_like_groff_is_a_cahier() {
+    let pdf = real_pdf("cahier.pdf");
+    assert_eq!(pdf.status, veille::extract::pdf::Status::Imposed);
+}

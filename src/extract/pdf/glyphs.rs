@@ -253,10 +253,18 @@ impl OutputDev for Collector {
         if !size.is_finite() || size <= 0.0 || text.is_empty() {
             return Ok(());
         }
+        let (mut x, mut y) = (position.m31 as f32, position.m32 as f32);
+        // Upside-down text (booklet makers turn one side of a sheet, or every
+        // other page, for duplex printing) is read as if the page were turned:
+        // its glyphs then run left to right again, and its rows keep their order.
+        if trm.m11 < 0.0 && trm.m22 < 0.0 && trm.m12.abs() < 1e-6 && trm.m21.abs() < 1e-6 {
+            x = self.page.width - x;
+            y = self.page.height - y;
+        }
         self.page.glyphs.push(Glyph {
-            text: text.to_string(),
-            x: position.m31 as f32,
-            y: position.m32 as f32,
+            text: unswapped_ligature(text).unwrap_or_else(|| text.to_string()),
+            x,
+            y,
             width: (width * size) as f32,
             size: size as f32,
         });
@@ -276,9 +284,34 @@ impl OutputDev for Collector {
     }
 }
 
+/// Ghostscript's pdfwrite writes the ToUnicode value of a ligature in the
+/// wrong byte order (`<66006900>` for "fi"), which reads as two CJK
+/// characters (`昀椀`). A glyph of two or more characters that are all ASCII
+/// letters shifted by eight bits is that mistake.
+fn unswapped_ligature(text: &str) -> Option<String> {
+    let swapped: Option<String> = text
+        .chars()
+        .map(|c| {
+            let c = c as u32;
+            let low = (c >> 8) as u8;
+            (c & 0xff == 0 && low.is_ascii_alphabetic()).then_some(low as char)
+        })
+        .collect();
+    swapped.filter(|s| s.chars().count() >= 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ligatures_in_the_wrong_byte_order_are_read_back() {
+        assert_eq!(unswapped_ligature("昀椀").as_deref(), Some("fi"));
+        assert_eq!(unswapped_ligature("昀昀氀").as_deref(), Some("ffl"));
+        assert_eq!(unswapped_ligature("fi"), None);
+        assert_eq!(unswapped_ligature("昀"), None);
+        assert_eq!(unswapped_ligature("中文"), None);
+    }
 
     #[test]
     fn pdf_dates_become_iso_dates() {

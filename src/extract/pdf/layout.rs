@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::glyphs::{Glyph, Page};
+use super::imposition::is_imposed;
 
 /// What the layout gives.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,22 +29,22 @@ pub struct Layout {
 
 /// A run of glyphs on one baseline, within one column.
 #[derive(Debug, Clone)]
-struct Row {
-    page: usize,
+pub(super) struct Row {
+    pub(super) page: usize,
     x0: f32,
     x1: f32,
-    y: f32,
+    pub(super) y: f32,
     size: f32,
-    glyphs: Vec<Glyph>,
+    pub(super) glyphs: Vec<Glyph>,
     /// Raised small glyphs (note calls) merged into this row, by x.
     calls: Vec<Glyph>,
     /// Which column of its page block: 0 full width, 1 left, 2 right.
     column: u8,
-    text: String,
+    pub(super) text: String,
 }
 
 impl Row {
-    fn new(page: usize, glyphs: Vec<Glyph>) -> Row {
+    pub(super) fn new(page: usize, glyphs: Vec<Glyph>) -> Row {
         let x0 = glyphs.iter().map(|g| g.x).fold(f32::MAX, f32::min);
         let x1 = glyphs.iter().map(|g| g.x + g.width).fold(f32::MIN, f32::max);
         let y = median(glyphs.iter().map(|g| g.y).collect());
@@ -53,7 +54,7 @@ impl Row {
 
     /// The row's text: glyphs in x order, a space where the gap is wide,
     /// note calls as Markdown footnote references.
-    fn render(&mut self) {
+    pub(super) fn render(&mut self) {
         let mut all: Vec<(bool, &Glyph)> =
             self.glyphs.iter().map(|g| (false, g)).chain(self.calls.iter().map(|g| (true, g))).collect();
         all.sort_by(|a, b| a.1.x.total_cmp(&b.1.x));
@@ -165,7 +166,7 @@ fn dominant_size(glyphs: &[Glyph]) -> f32 {
 }
 
 /// Groups a page's glyphs into rows sharing a baseline.
-fn rows_of(page_index: usize, page: &Page) -> Vec<Row> {
+pub(super) fn rows_of(page_index: usize, page: &Page) -> Vec<Row> {
     let mut glyphs: Vec<&Glyph> = page.glyphs.iter().filter(|g| g.size > 0.5 && g.y.is_finite()).collect();
     glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Vec<Glyph>> = Vec::new();
@@ -221,13 +222,19 @@ fn gutter(rows: &[Row], width: f32) -> Option<(f32, f32)> {
         }
         i += 1;
     }
+    tracing::debug!(?best, threshold, typical, rows = rows.len(), "gutter candidates");
     let (start, end) = best?;
     let (x0, x1) = (start as f32 * bin, end as f32 * bin);
     // Text on both sides, on a good share of the rows.
     let left = rows.iter().filter(|r| r.glyphs.iter().any(|g| g.x + g.width < x0 - 4.0 * bin)).count();
     let right = rows.iter().filter(|r| r.glyphs.iter().any(|g| g.x > x1 + 4.0 * bin)).count();
-    (left >= rows.len() / 5 && right >= rows.len() / 5 && x1 - x0 >= 0.5 * typical_size(rows))
-        .then_some((x0, x1))
+    tracing::debug!(x0, x1, left, right, size = typical_size(rows), "gutter");
+    // A narrow gutter (LaTeX's `twocolumn` leaves 10 pt, and glyph widths
+    // from the font's metrics can eat into it) counts when most rows have
+    // text on both sides of it.
+    let wide_enough = x1 - x0 >= 0.5 * typical_size(rows)
+        || (x1 - x0 >= 0.25 * typical_size(rows) && left * 2 >= rows.len() && right * 2 >= rows.len());
+    (left >= rows.len() / 5 && right >= rows.len() / 5 && wide_enough).then_some((x0, x1))
 }
 
 fn typical_size(rows: &[Row]) -> f32 {
@@ -303,6 +310,13 @@ fn merge_raised(rows: &mut Vec<Row>, body: f32) {
     }
 }
 
+/// The number of a row that is a page number standing alone: `12`,
+/// `- 12 -`, `– 12 –`, `— 12 —`, `[12]`.
+pub(super) fn page_number_value(text: &str) -> Option<u32> {
+    let t = text.trim().trim_matches(|c: char| "-–—‒[]()".contains(c) || c.is_whitespace());
+    (!t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+}
+
 /// A row that is only a page number ("12", "- 12 -", "12/40", "Page 12").
 fn is_page_number(text: &str) -> bool {
     let t = text.trim().trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
@@ -361,48 +375,6 @@ fn drop_furniture(pages: &mut [Vec<Row>], heights: &[f32]) {
             None => true,
         });
     }
-}
-
-/// An imposed booklet: landscape sheets, each with a gutter at its middle
-/// and a page number on both halves whose sum is the same on every sheet.
-fn is_imposed(pages: &[Page]) -> bool {
-    let landscape: Vec<(usize, &Page)> =
-        pages.iter().enumerate().filter(|(_, p)| p.width > p.height * 1.2 && !p.glyphs.is_empty()).collect();
-    if landscape.len() < 2 || landscape.len() * 5 < pages.len() * 4 {
-        return false;
-    }
-    let mut sums: HashMap<u32, usize> = HashMap::new();
-    for (i, page) in &landscape {
-        let rows = rows_of(*i, page);
-        let numbers: Vec<(f32, u32)> = rows
-            .iter()
-            .filter(|r| r.y > 0.85 * page.height || r.y < 0.1 * page.height)
-            .flat_map(|r| halves(r, page.width / 2.0))
-            .collect();
-        let left = numbers.iter().find(|(x, _)| *x < page.width / 2.0);
-        let right = numbers.iter().find(|(x, _)| *x >= page.width / 2.0);
-        if let (Some(l), Some(r)) = (left, right) {
-            *sums.entry(l.1 + r.1).or_default() += 1;
-        }
-    }
-    sums.values().max().is_some_and(|&n| n * 2 >= landscape.len())
-}
-
-/// Page numbers standing alone on either half of a sheet row.
-fn halves(row: &Row, mid: f32) -> Vec<(f32, u32)> {
-    let mut out = Vec::new();
-    for side in [true, false] {
-        let glyphs: Vec<Glyph> = row.glyphs.iter().filter(|g| (g.x < mid) == side).cloned().collect();
-        if glyphs.is_empty() {
-            continue;
-        }
-        let mut part = Row::new(row.page, glyphs);
-        part.render();
-        if let Ok(n) = part.text.trim().parse::<u32>() {
-            out.push((part.x0, n));
-        }
-    }
-    out
 }
 
 /// Footnotes: the rows in small type below the text of a page.
@@ -593,7 +565,17 @@ pub fn layout(pages: &[Page]) -> Layout {
         return Layout::default();
     }
     if is_imposed(pages) {
-        return Layout { imposed: true, chars, ..Default::default() };
+        // Its text is out of order, but its title is on the first page: the
+        // right half of the first sheet.
+        let title = pages.first().and_then(|sheet| {
+            let right: Vec<Glyph> =
+                sheet.glyphs.iter().filter(|g| g.x >= sheet.width / 2.0).cloned().collect();
+            let half = Page { glyphs: right, ..sheet.clone() };
+            let mut rows = rows_of(0, &half);
+            rows.iter_mut().for_each(Row::render);
+            first_page_title(&rows, dominant_size(&all))
+        });
+        return Layout { imposed: true, chars, title, ..Default::default() };
     }
     let body = dominant_size(&all);
     let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
@@ -648,6 +630,14 @@ fn footnotes(notes: &str) -> String {
     notes
         .split("\n\n")
         .map(|note| {
+            // groff -ms raises the note's number as it raises the call: it
+            // was read as a note call, `[^1] Directive…`.
+            if let Some((number, rest)) = note.strip_prefix("[^").and_then(|n| n.split_once("] "))
+                && (1..=3).contains(&number.len())
+                && number.chars().all(|c| c.is_ascii_digit())
+            {
+                return format!("[^{number}]: {rest}");
+            }
             let digits = note.chars().take_while(char::is_ascii_digit).count();
             if (1..=3).contains(&digits) {
                 let rest = note[digits..].trim_start_matches(['.', ')', ' ']);
@@ -663,10 +653,13 @@ fn footnotes(notes: &str) -> String {
 /// The rows of the first page set clearly bigger than the text, at its top.
 fn first_page_title(rows: &[Row], body: f32) -> Option<String> {
     let biggest = rows.iter().map(|r| r.size).fold(0.0f32, f32::max);
-    if biggest < 1.3 * body {
+    let start = rows.iter().position(|r| (r.size - biggest).abs() < 0.5)?;
+    // A little bigger is enough when it opens the page, as groff -ms sets its
+    // `.TL` (two points over the text): a heading comes after some text.
+    let big_enough = if start == 0 { 1.15 } else { 1.3 };
+    if biggest < big_enough * body {
         return None;
     }
-    let start = rows.iter().position(|r| (r.size - biggest).abs() < 0.5)?;
     let words: Vec<&str> = rows[start..]
         .iter()
         .take_while(|r| (r.size - biggest).abs() < 0.5)
@@ -786,6 +779,11 @@ fn heading_level(size: f32, body: f32) -> usize {
 /// Appends the next line of a paragraph: a soft hyphen or a hyphen that cut a
 /// word is taken out, anything else gets a space.
 fn join_line(current: &mut String, next: &str, vocabulary: &Vocabulary, marker: Option<&str>) {
+    // wkhtmltopdf (Qt WebKit) writes the hyphen of a word cut at a line's
+    // end after a zero-width space: `dépos\u{200b}-` is `dépos-`.
+    if let Some(stem) = current.strip_suffix("\u{200b}-") {
+        *current = format!("{stem}-");
+    }
     let (first, rest) = match next.split_once(' ') {
         Some((first, rest)) => (first, Some(rest)),
         None => (next, None),
@@ -917,15 +915,35 @@ mod tests {
     }
 
     #[test]
+    fn slightly_bigger_type_is_a_title_only_when_it_opens_the_page() {
+        let body = [
+            (40.0, 100.0, 11.0, "Le texte cite une source et continue sur la ligne."),
+            (40.0, 114.0, 11.0, "Et puis il continue encore sur une autre ligne."),
+            (40.0, 128.0, 11.0, "Une troisième ligne du texte suit les deux autres."),
+        ];
+        let mut lines = vec![(40.0, 60.0, 13.0, "Le titre de groff")];
+        lines.extend(body);
+        assert_eq!(layout(&[page(&lines)]).title.as_deref(), Some("Le titre de groff"));
+        let mut lines = body.to_vec();
+        lines.push((40.0, 150.0, 13.0, "Un intertitre"));
+        lines.push((40.0, 170.0, 11.0, "La suite du texte après son intertitre, assez longue."));
+        assert_eq!(layout(&[page(&lines)]).title, None);
+    }
+
+    #[test]
     fn ligatures_and_combining_accents_come_out_as_letters() {
         assert_eq!(clean_spaces("e\u{301}\u{fb01}n  du   \u{fb02}ot"), "éfin du flot");
     }
 
     #[test]
     fn page_numbers_are_recognised() {
-        for yes in ["12", "- 12 -", "12/40", "Page 3", "page 3 sur 9", "xiv"] {
+        for yes in ["12", "- 12 -", "— 12 —", "– 12 –", "12/40", "Page 3", "page 3 sur 9", "xiv"] {
             assert!(is_page_number(yes), "{yes}");
         }
+        for (text, n) in [("12", Some(12)), ("- 2 -", Some(2)), ("— 2 —", Some(2)), ("[7]", Some(7))] {
+            assert_eq!(page_number_value(text), n, "{text}");
+        }
+        assert_eq!(page_number_value("2 025 €"), None);
         for no in ["2025 : une année", "Le chapitre 3", "12 000 personnes"] {
             assert!(!is_page_number(no), "{no}");
         }
@@ -952,5 +970,21 @@ mod tests {
         let v = Vocabulary(["laboratoire".to_string()].into_iter().collect());
         assert!(v.is_lost_hyphenation("labo", "ratoire"));
         assert!(!v.is_lost_hyphenation("le", "laboratoire"));
+    }
+
+    #[test]
+    fn a_raised_number_opening_a_note_is_its_number() {
+        assert_eq!(
+            footnotes("[^1] Directive de 2023.\n\n2. Une autre."),
+            "[^1]: Directive de 2023.\n\n[^2]: Une autre."
+        );
+    }
+
+    #[test]
+    fn a_hyphen_after_a_zero_width_space_is_a_line_end_hyphen() {
+        let v = Vocabulary(HashSet::new());
+        let mut line = "la dépos\u{200b}-".to_string();
+        join_line(&mut line, "session des gestes", &v, None);
+        assert_eq!(line, "la dépossession des gestes");
     }
 }

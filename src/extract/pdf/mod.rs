@@ -4,11 +4,13 @@
 //! imposed booklet, malformed, over a limit).
 //!
 //! `glyphs` reads the file (the only user of the PDF parser), `layout`
-//! restores reading order and paragraphs, `worker` runs all of it in a
-//! child process under time and memory limits, because a PDF parser meets
-//! files built to exhaust it.
+//! restores reading order and paragraphs, `imposition` tells an imposed
+//! booklet from other landscape sheets, `worker` runs all of it in a child
+//! process under time and memory limits, because a PDF parser meets files
+//! built to exhaust it.
 
 pub mod glyphs;
+mod imposition;
 pub mod layout;
 pub mod worker;
 
@@ -175,11 +177,23 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
 /// Metadata titles that are no title: empty, "untitled", a file name.
 fn is_real_title(title: &str) -> bool {
     let t = title.trim().to_lowercase();
-    let file = [".doc", ".docx", ".odt", ".pdf", ".indd", ".rtf", ".txt", ".tex", ".qxd"];
     !t.is_empty()
         && !["untitled", "sans titre", "titre", "document", "title", "microsoft word"].contains(&t.as_str())
         && !t.starts_with("microsoft word - ")
-        && !file.iter().any(|ext| t.ends_with(ext))
+        && !is_file_name(&t)
+}
+
+/// A file name or path, as producers write into the title when the author
+/// set none: `doc.html`, `brochure v2.docx`, `C:\tracts\tract.pdf`, `/tmp/x.ps`.
+fn is_file_name(title: &str) -> bool {
+    const EXTENSIONS: [&str; 24] = [
+        "doc", "docx", "odt", "ott", "pdf", "indd", "rtf", "txt", "tex", "qxd", "html", "htm", "xhtml",
+        "php", "asp", "aspx", "ps", "eps", "dvi", "md", "pages", "wpd", "sla", "pub",
+    ];
+    let last = title.rsplit(['/', '\\']).next().unwrap_or(title);
+    last.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext))
+        || title.starts_with('/')
+        || title.get(1..3) == Some(":\\")
 }
 
 fn split_authors(raw: &str) -> Vec<String> {
@@ -288,7 +302,13 @@ mod tests {
         assert_eq!(file_name("https://x.org/IMG/pdf/la%20brochure.pdf"), "la brochure.pdf");
         assert!(!is_real_title("Microsoft Word - tract.doc"));
         assert!(!is_real_title("untitled"));
+        assert!(!is_real_title("Microsoft Word - brochure.docx"));
+        assert!(!is_real_title("doc.html"));
+        assert!(!is_real_title("tract v2.ODT"));
+        assert!(!is_real_title("C:\\tracts\\tract.pdf"));
+        assert!(!is_real_title("/tmp/sortie.ps"));
         assert!(is_real_title("L'eau et les data centers"));
+        assert!(is_real_title("Briseurs de machines. Relire les luddites"));
     }
 
     #[test]
