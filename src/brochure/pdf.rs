@@ -183,7 +183,12 @@ pub fn cahier(reading: &Pdf, title: &str, today: chrono::NaiveDate) -> Result<Pd
     let sides: Vec<[usize; 2]> = imposition(reading.pages).into_iter().map(|(l, r)| [l, r]).collect();
     let sheets =
         serde_json::to_vec(&json!({"title": format!("{title} (cahier)"), "sides": sides})).expect("JSON");
-    typeset(CAHIER, vec![("/sheets.json", sheets), ("/brochure.pdf", reading.bytes.clone())], today, &Look::default())
+    typeset(
+        CAHIER,
+        vec![("/sheets.json", sheets), ("/brochure.pdf", reading.bytes.clone())],
+        today,
+        &Look::default(),
+    )
 }
 
 #[cfg(test)]

@@ -131,4 +131,3 @@ fn compile_world(world: &Memory) -> Result<Pdf, PdfError> {
         .map_err(|errors| PdfError::Export(messages(&errors)))?;
     Ok(Pdf { bytes, pages })
 }
-

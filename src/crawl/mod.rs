@@ -664,7 +664,10 @@ impl SourceCrawl {
             fetched: discover::now(),
             status: response.status,
             etag: response.header("etag").map(str::to_string),
-            last_modified: response.header("last-modified").filter(|_| !stamped_now(response)).map(str::to_string),
+            last_modified: response
+                .header("last-modified")
+                .filter(|_| !stamped_now(response))
+                .map(str::to_string),
             payload_sha256: Some(sha256_hex(&response.body)),
             size: response.raw.len() as u64,
             lastmod: item.updated.or(known.and_then(|k| k.lastmod)),
@@ -1022,11 +1025,12 @@ fn keep_what_did_not_change(article: &mut crate::corpus::Article, existing: crat
 /// nothing about when it changed, and such a server answers a conditional
 /// request with the whole page again. Kept, it would pass for a validator.
 fn stamped_now(response: &Response) -> bool {
-    let date = |name: &str| {
-        response.header(name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok())
-    };
+    let date =
+        |name: &str| response.header(name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok());
     match (date("last-modified"), date("date")) {
-        (Some(modified), Some(sent)) => response.header("etag").is_none() && (sent - modified).num_seconds() <= 1,
+        (Some(modified), Some(sent)) => {
+            response.header("etag").is_none() && (sent - modified).num_seconds() <= 1
+        }
         _ => false,
     }
 }

@@ -946,3 +946,49 @@ fn listings_without_validators_wait_while_the_feed_shows_nothing_new() {
     home.crawl(&["-q"]).success();
     assert_eq!(site.hits("/"), 1);
 }
+
+/// A SPIP-like site: every answer stamped `Last-Modified` = now (which no
+/// conditional request can use) and a nonce in every page. The stamp is not
+/// taken for a validator, so the home waits while the feed shows nothing
+/// new; without a feed the home is read again, but its links being those
+/// of last time, the listings it links to are not fetched again.
+#[test]
+fn a_page_stamped_now_and_a_nonce_do_not_pass_for_news() {
+    let rt = runtime();
+    let site = Site::start(&rt, "", "spip.test");
+    site.stamped_now();
+    let feed: String = (1..=3)
+        .map(|n| format!("<item><title>Article {n}</title><link>{}/posts/{n}/</link></item>", site.base()))
+        .collect();
+    site.set(
+        "/feed/",
+        "application/rss+xml",
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Sablier</title>{feed}</channel></rss>"),
+    );
+    let links: String =
+        (1..=3).map(|n| format!("<li><a href=\"/posts/{n}/\">Article {n}</a></li>")).collect();
+    let home_page = |nonce: u32| {
+        format!(
+            "<html lang=\"fr\"><head><title>Sablier</title></head><body><ul>{links}</ul>\
+             <a href=\"/rubrique/\">Rubrique</a><div class=\"ajaxbloc\" data-ajax-env=\"{nonce:08x}\"></div></body></html>"
+        )
+    };
+    site.set("/rubrique/", "text/html; charset=utf-8", format!("<html><body><ul>{links}</ul></body></html>"));
+    for n in 1..=3 {
+        site.set(&format!("/posts/{n}/"), "text/html; charset=utf-8", wordpress_post(n));
+    }
+    for (with_feed, home_hits, nonce) in [(true, 0, 10), (false, 1, 20)] {
+        site.set("/", "text/html; charset=utf-8", home_page(nonce));
+        let feeds = if with_feed { format!("feeds = [\"{}/feed/\"]\n", site.base()) } else { String::new() };
+        let sources = format!("[[source]]\nid = \"sablier\"\nhomepage = \"{}/\"\n{feeds}", site.base());
+        let home = Home::new(FAST, &sources, &[&site]);
+        home.crawl(&["-q"]).success();
+        assert_eq!(home.articles().len(), 3);
+        site.set("/", "text/html; charset=utf-8", home_page(nonce + 1));
+        site.clear_log();
+        let summary = home.summary(&[]);
+        assert_eq!(site.hits("/"), home_hits, "with a feed: {with_feed}; {:?}", site.log());
+        assert_eq!(site.hits("/rubrique/"), 0, "with a feed: {with_feed}; {summary:#}");
+        assert_eq!(home.articles().len(), 3);
+    }
+}

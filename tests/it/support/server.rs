@@ -64,6 +64,8 @@ struct Inner {
     served: HashMap<String, u32>,
     /// Pages are served without ETag or Last-Modified (many CMS pages are).
     no_validators: bool,
+    /// ... or with a Last-Modified that is the time of the answer, as SPIP does.
+    stamped_now: bool,
 }
 
 /// A running fixture site.
@@ -93,6 +95,7 @@ impl Site {
                 log: Vec::new(),
                 served: HashMap::new(),
                 no_validators: false,
+                stamped_now: false,
             })),
         };
         if !name.is_empty() {
@@ -158,6 +161,14 @@ impl Site {
     /// dynamic pages are: no request to it can be conditional.
     pub fn without_validators(&self) {
         self.inner.lock().unwrap().no_validators = true;
+    }
+
+    /// Serves every route with `Date` and `Last-Modified` both the time
+    /// of the answer, and ignores conditional requests, as SPIP does.
+    pub fn stamped_now(&self) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.no_validators = true;
+        inner.stamped_now = true;
     }
 
     /// The bytes of a route.
@@ -328,7 +339,13 @@ impl Site {
             body = gz.finish().unwrap();
         }
         if inner.no_validators {
-            return Answer::Full(response(200, &route.content_type, "", &body));
+            let now = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            let extra = if inner.stamped_now {
+                format!("Date: {now}\r\nLast-Modified: {now}\r\n")
+            } else {
+                String::new()
+            };
+            return Answer::Full(response(200, &route.content_type, &extra, &body));
         }
         let etag = format!("\"{:016x}\"", fxhash(&body));
         if request.header("if-none-match") == Some(etag.as_str()) {
