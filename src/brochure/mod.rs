@@ -5,8 +5,10 @@
 //!
 //! [`select`] gathers the articles (basket order, else by date);
 //! [`write`] writes the formats asked for. French typography is applied in
-//! Rust before layout ([`typography`]); the PDF is typeset by Typst
-//! ([`pdf`]), every other format is written here.
+//! Rust before layout ([`typography`]); the PDF's data and imposition are
+//! [`pdf`]'s, its typesetting by Typst `typeset`'s with the built-in
+//! `fonts` (both only with the default feature `brochure-pdf`); every other
+//! format is written here.
 
 pub mod blocks;
 pub mod epub;
