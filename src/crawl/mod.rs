@@ -133,6 +133,8 @@ struct Item {
     in_frontier: bool,
     /// For a document: what the page linking it says.
     parent: Option<Arc<Parent>>,
+    /// A feed found on one of the site's pages (not named in sources.toml).
+    found_on_page: bool,
 }
 
 /// What a page says about a document it links.
@@ -319,7 +321,7 @@ impl SourceCrawl {
         if !self.seen.insert(canonical::key(url.as_str())) {
             return false;
         }
-        let item = Item { url, role, depth, updated, in_frontier: false, parent: None };
+        let item = Item { url, role, depth, updated, in_frontier: false, parent: None, found_on_page: false };
         match role {
             Role::Feed | Role::Sitemap => self.discovery.push_back(item),
             _ => self.queue.push_back(item),
@@ -403,17 +405,20 @@ impl SourceCrawl {
             None => (Vec::new(), Vec::new()),
         };
         // Archived articles due for a check: found again by no listing when
-        // feeds, sitemaps and listings answer 304. Feeds and sitemaps found
-        // on pages of earlier runs are read again (conditional requests):
-        // the page that named them may not be downloaded this run.
+        // feeds, sitemaps and listings answer 304. Feeds found on the site's
+        // pages in earlier runs are read again (conditional requests): the
+        // page that named them may not be downloaded this run. (A feed only
+        // sources.toml named is not: removed from there, it is not read.)
         for (key, state) in known {
-            if matches!(state.role, Some(Role::Feed | Role::Sitemap))
+            if state.role == Some(Role::Feed)
+                && state.found_on_page
                 && (200..300).contains(&state.status)
                 && let Some(url) = canonical::clean(&state.url)
                 && self.scope.has_host(&url)
             {
-                let role = state.role.unwrap_or(Role::Feed);
-                self.push(url, role, 0, None);
+                if self.push(url, Role::Feed, 0, None) {
+                    self.discovery.back_mut().expect("just pushed").found_on_page = true;
+                }
                 continue;
             }
             let probe = Item {
@@ -423,6 +428,7 @@ impl SourceCrawl {
                 updated: None,
                 in_frontier: false,
                 parent: None,
+                found_on_page: false,
             };
             if state.article.is_some()
                 && matches!(state.role, Some(Role::Page | Role::Document))
@@ -449,6 +455,7 @@ impl SourceCrawl {
                         updated: None,
                         in_frontier: true,
                         parent,
+                        found_on_page: false,
                     };
                     self.queue.push_back(item);
                 }
@@ -673,6 +680,7 @@ impl SourceCrawl {
             lastmod: item.updated.or(known.and_then(|k| k.lastmod)),
             redirected_to: (response.url != item.url).then(|| response.url.to_string()),
             depth: item.depth,
+            found_on_page: item.found_on_page || known.is_some_and(|k| k.found_on_page),
             ..Default::default()
         }
     }
@@ -859,8 +867,8 @@ impl SourceCrawl {
                 }
             }
             for feed in links.feeds {
-                if item.depth == 0 && self.scope.has_host(&feed) {
-                    self.push(feed, Role::Feed, 0, None);
+                if item.depth == 0 && self.scope.has_host(&feed) && self.push(feed, Role::Feed, 0, None) {
+                    self.discovery.back_mut().expect("just pushed").found_on_page = true;
                 }
             }
         }

@@ -83,6 +83,10 @@ pub struct UrlState {
     /// `data-ajax-env`) never come back byte for byte; their links do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links_sha256: Option<String>,
+    /// A feed found on one of the site's pages (its `<link rel=alternate>`),
+    /// read every run even when no page naming it is downloaded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub found_on_page: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -938,6 +938,16 @@ fn listings_without_validators_wait_while_the_feed_shows_nothing_new() {
     assert_eq!(site.hits("/"), 1, "a new post in the feed: the listings are read again");
     assert_eq!(home.articles().len(), 4);
 
+    // A feed sources.toml no longer names (and no page links) is not read.
+    fs::write(
+        home.path().join("corpus/sources.toml"),
+        format!("[[source]]\nid = \"collectif\"\nhomepage = \"{}/\"\n", site.base()),
+    )
+    .unwrap();
+    site.clear_log();
+    home.crawl(&["-q"]).success();
+    assert_eq!((site.hits("/feed/"), site.hits("/")), (0, 1), "{:?}", site.log());
+
     // No feed, no sitemap: nothing tells that the site did not change.
     let no_feed = format!("[[source]]\nid = \"collectif\"\nhomepage = \"{}/\"\n", site.base());
     let home = Home::new(FAST, &no_feed, &[&site]);
