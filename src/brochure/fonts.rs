@@ -52,11 +52,15 @@ pub fn built_in() -> &'static [Font] {
 /// folder), in file name order. A file that is not a font is an error
 /// naming it: a template would otherwise fall back to another face
 /// without a word.
-pub fn in_dir(dir: &Path) -> std::io::Result<Vec<Font>> {
+pub fn in_dir(dir: &Path) -> Result<Vec<Font>, super::BrochureError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| super::BrochureError::Io { path, source }
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+        Err(e) => return Err(io(dir)(e)),
     };
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
@@ -70,14 +74,12 @@ pub fn in_dir(dir: &Path) -> std::io::Result<Vec<Font>> {
     paths.sort();
     let mut fonts = Vec::new();
     for path in paths {
-        let bytes = std::fs::read(&path)?;
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
         let before = fonts.len();
         fonts.extend(Font::iter(Bytes::new(bytes)));
         if fonts.len() == before {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{}: not a font Typst can read (OpenType or TrueType)", path.display()),
-            ));
+            let why = "not a font Typst can read (OpenType or TrueType): replace it or take it out of corpus/fonts/";
+            return Err(io(&path)(std::io::Error::new(std::io::ErrorKind::InvalidData, why)));
         }
     }
     Ok(fonts)

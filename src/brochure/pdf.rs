@@ -58,20 +58,12 @@ pub struct Look {
 impl Look {
     /// The look of the home whose corpus is `corpus_dir`.
     pub fn of_home(corpus_dir: &Path) -> Result<Look, super::BrochureError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| super::BrochureError::Io { path, source }
-        };
-        let template_path = corpus_dir.join("brochure.typ");
-        let template = match std::fs::read_to_string(&template_path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(&template_path)(e)),
-        };
+        let path = corpus_dir.join("brochure.typ");
+        let template = crate::home::read_if_present(&path)
+            .map_err(|source| super::BrochureError::Io { path: path.clone(), source })?;
         #[cfg(feature = "brochure-pdf")]
         {
-            let fonts_dir = corpus_dir.join("fonts");
-            let fonts = super::fonts::in_dir(&fonts_dir).map_err(io(&fonts_dir))?;
+            let fonts = super::fonts::in_dir(&corpus_dir.join("fonts"))?;
             Ok(Look { template, fonts })
         }
         #[cfg(not(feature = "brochure-pdf"))]

@@ -291,11 +291,8 @@ pub fn revue(context: &Context, args: RevueArgs) -> anyhow::Result<Status> {
         }
     };
     let template_path = home.corpus_dir().join(format.template_name());
-    let template = match std::fs::read_to_string(&template_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", template_path.display())),
-    };
+    let template = crate::home::read_if_present(&template_path)
+        .with_context(|| format!("cannot read {}", template_path.display()))?;
     let revue = Revue { title: args.title, period: since.zip(until), collective: collective(&home), groups };
     let text = revue::render(&revue, format, template.as_deref())?;
     write_out(args.output.as_deref(), &text)?;

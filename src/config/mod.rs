@@ -6,7 +6,6 @@ pub mod settings;
 pub mod sources;
 pub mod themes;
 
-use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -31,11 +30,7 @@ pub fn line_at(text: &str, offset: usize) -> usize {
 
 /// Reads a config file; `None` when it does not exist.
 pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ConfigError::Io { path: path.to_path_buf(), source }),
-    }
+    crate::home::read_if_present(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })
 }
 
 /// Deserialises TOML text, turning serde's message into `file:line: message`.

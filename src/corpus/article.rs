@@ -124,12 +124,17 @@ impl PubDate {
         }
     }
 
+    /// The instant it names, a day taken at midnight UTC.
+    pub fn instant(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        match self {
+            PubDate::Date(d) => d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset(),
+            PubDate::DateTime(dt) => *dt,
+        }
+    }
+
     /// Seconds since the epoch, a day taken at midnight UTC; for sorting and indexing.
     pub fn timestamp(&self) -> i64 {
-        match self {
-            PubDate::Date(d) => d.and_hms_opt(0, 0, 0).map(|n| n.and_utc().timestamp()).unwrap_or(0),
-            PubDate::DateTime(dt) => dt.timestamp(),
-        }
+        self.instant().timestamp()
     }
 
     fn to_toml(self) -> Value {

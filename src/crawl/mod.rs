@@ -465,8 +465,11 @@ impl SourceCrawl {
             if self.ctx.cancelled.load(Ordering::Relaxed) {
                 break;
             }
+            let errors = self.report.errors;
             let outcome = self.visit(&item).await;
-            if outcome.is_err() && matches!(item.role, Role::Feed | Role::Sitemap) {
+            if matches!(item.role, Role::Feed | Role::Sitemap)
+                && (outcome.is_err() || self.report.errors > errors)
+            {
                 // A feed or sitemap that could not be read may have told of something new.
                 self.news.read(true);
             }
@@ -607,19 +610,15 @@ impl SourceCrawl {
             // Fetched before, but the site gave nothing to ask "changed since?" with.
             self.ctx.counters.unconditional.fetch_add(1, Ordering::Relaxed);
         }
-        let discovery = matches!(item.role, Role::Feed | Role::Sitemap);
         if response.status == 304 {
             self.ctx.counters.bytes_saved.fetch_add(known.as_ref().map_or(0, |k| k.size), Ordering::Relaxed);
-            if discovery {
+            if matches!(item.role, Role::Feed | Role::Sitemap) {
                 self.news.read(false);
             }
             self.forget(item);
             return Ok(Visit::Done);
         }
         if !(200..300).contains(&response.status) {
-            if discovery {
-                self.news.read(true);
-            }
             self.fail(&item.url, format!("HTTP {} {}", response.status, response.reason));
             let state = self.url_state(&response, item, known.as_ref());
             if let Some(mut store) = self.store() {
@@ -751,10 +750,7 @@ impl SourceCrawl {
                 }
                 self.news.read(news);
             }
-            Err(e) => {
-                self.news.read(true);
-                self.fail(&item.url, e.to_string());
-            }
+            Err(e) => self.fail(&item.url, e.to_string()),
         }
     }
 
@@ -780,10 +776,7 @@ impl SourceCrawl {
                     self.news.read(news);
                 }
             }
-            Err(e) => {
-                self.news.read(true);
-                self.fail(&item.url, e.to_string());
-            }
+            Err(e) => self.fail(&item.url, e.to_string()),
         }
     }
 

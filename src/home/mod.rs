@@ -16,6 +16,16 @@ pub mod space;
 
 use crate::config::{self, ConfigError, Settings, SiteNames, Source, Theme};
 use crate::corpus::{Corpus, atomic};
+
+/// The text of a file of the home that may not be there (a setting file,
+/// a template the home may override): `None` when it does not exist.
+pub fn read_if_present(path: &Path) -> io::Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 pub use lock::{HomeLock, LockError};
 
 /// The file that marks a directory as a home.

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use quick_xml::escape::escape;
 
-use super::{Item, instant, rfc3339};
+use super::{Item, rfc3339};
 
 /// What a feed is, apart from its entries.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +39,7 @@ pub fn urn(what: &str, name: &str) -> String {
 }
 
 fn entry_updated(item: &Item) -> Option<DateTime<FixedOffset>> {
-    match (item.fetched.map(instant), item.published.map(instant)) {
+    match (item.fetched.map(|d| d.instant()), item.published.map(|d| d.instant())) {
         (Some(f), Some(p)) => Some(f.max(p)),
         (a, b) => a.or(b),
     }
@@ -130,7 +130,7 @@ mod tests {
             subtitle: None,
             self_url: Some("https://collectif.example/flux/eau.xml".into()),
             author: "Le Sablier".into(),
-            now: PubDate::parse("2026-12-07T00:00:00Z").map(instant).unwrap(),
+            now: PubDate::parse("2026-12-07T00:00:00Z").map(|d| d.instant()).unwrap(),
         };
         let xml = atom(&feed, &[item()]);
         assert!(xml.contains("<title>Des puces &lt;sobres&gt; &amp; des serveurs</title>"), "{xml}");

@@ -6,7 +6,7 @@
 pub mod feed;
 pub mod revue;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::corpus::{PubDate, StoredArticle};
 
@@ -83,18 +83,7 @@ pub fn lead_of(body: &str) -> String {
 
 /// A date as an RFC 3339 instant (a day alone is its midnight UTC).
 pub fn rfc3339(date: PubDate) -> String {
-    match date {
-        PubDate::Date(day) => format!("{day}T00:00:00Z"),
-        PubDate::DateTime(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }
-}
-
-/// `date` as an instant with its offset.
-pub fn instant(date: PubDate) -> DateTime<FixedOffset> {
-    match date {
-        PubDate::Date(day) => day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().fixed_offset(),
-        PubDate::DateTime(dt) => dt,
-    }
+    date.instant().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]
