@@ -222,10 +222,16 @@ fn reprises(context: &Context) -> anyhow::Result<Status> {
     let (mut bare_seconds, mut index_seconds) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..3 {
         let started = Instant::now();
-        crate::index::update::update_with(&home.corpus(), &home.index_dir(), true, false, &|_, _| {})?;
+        crate::index::update::update_with(
+            &home.corpus(),
+            &home.index_dir(),
+            crate::index::update::Scope::Rebuild,
+            false,
+            &|_, _| {},
+        )?;
         bare_seconds = bare_seconds.min(started.elapsed().as_secs_f64());
         let started = Instant::now();
-        super::index::update_index(context, &home, true)?;
+        super::index::update_index(context, &home, crate::index::update::Scope::Rebuild)?;
         index_seconds = index_seconds.min(started.elapsed().as_secs_f64());
     }
     let (stored, _) = home.corpus().load()?;
@@ -331,7 +337,7 @@ pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
     let mut out = io::stdout().lock();
     if !args.no_index {
         let started = Instant::now();
-        let report = super::index::update_index(context, &home, true)?;
+        let report = super::index::update_index(context, &home, crate::index::update::Scope::Rebuild)?;
         let seconds = started.elapsed().as_secs_f64();
         let docs = report.added + report.updated;
         let megabytes = report.bytes as f64 / 1e6;

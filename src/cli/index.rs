@@ -14,11 +14,16 @@ use crate::index::{Index, IndexError, update};
 
 const EXAMPLES: &str = "\
 Only new and changed article files are read and indexed; files that
-disappeared are removed. The index is derived from corpus/: deleting index/
-and running `veille index` gives the same results.
+disappeared are removed. A run looks only in the directories of
+corpus/articles/ whose modification time moved since the last run (a new,
+renamed or deleted file moves it); once a week, and with --full, it checks
+every file's time and size, to see a file rewritten in place by an editor
+that does not rename (nano, some IDEs). The index is derived from corpus/:
+deleting index/ and running `veille index` gives the same results.
 
 Examples:
   veille index
+  veille index --full           check every file, not only changed directories
   veille index --rebuild        start from nothing";
 
 /// Bring the search index up to date with corpus/ (incremental)
@@ -28,6 +33,10 @@ pub struct IndexArgs {
     /// Rebuild the index from nothing
     #[arg(long)]
     pub rebuild: bool,
+    /// Check every article file's time and size, not only the directories
+    /// that changed (done anyway once a week)
+    #[arg(long, conflicts_with = "rebuild")]
+    pub full: bool,
     /// Wait for another update/crawl/index to finish instead of exiting with 75
     #[arg(long)]
     pub wait: bool,
@@ -47,7 +56,7 @@ fn progress_bar(context: &Context) -> Option<indicatif::ProgressBar> {
 }
 
 /// Runs an index update and reports failures as warnings.
-pub fn update_index(context: &Context, home: &Home, rebuild: bool) -> anyhow::Result<update::Report> {
+pub fn update_index(context: &Context, home: &Home, scope: update::Scope) -> anyhow::Result<update::Report> {
     let bar = progress_bar(context);
     let progress = |done: usize, total: usize| {
         if let Some(bar) = &bar {
@@ -55,7 +64,7 @@ pub fn update_index(context: &Context, home: &Home, rebuild: bool) -> anyhow::Re
             bar.set_position(done as u64);
         }
     };
-    let report = update::update(&home.corpus(), &home.index_dir(), rebuild, &progress)
+    let report = update::update_with(&home.corpus(), &home.index_dir(), scope, true, &progress)
         .with_context(|| format!("cannot index {}", home.index_dir().display()))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -76,7 +85,12 @@ pub fn run(context: &Context, args: IndexArgs) -> anyhow::Result<Status> {
     let home = context.home()?;
     let _lock = home.lock("index", args.wait)?;
     let started = Instant::now();
-    let report = update_index(context, &home, args.rebuild)?;
+    let scope = match (args.rebuild, args.full) {
+        (true, _) => update::Scope::Rebuild,
+        (false, true) => update::Scope::AllFiles,
+        (false, false) => update::Scope::Changed,
+    };
+    let report = update_index(context, &home, scope)?;
     if !context.global.quiet {
         writeln!(
             std::io::stdout().lock(),
@@ -117,14 +131,14 @@ pub fn searcher(context: &Context, home: &Home) -> anyhow::Result<(Searcher, Vec
             if !context.global.quiet {
                 eprintln!("veille: building the search index of {} (first use)…", home.root().display());
             }
-            update_index(context, home, false)?;
+            update_index(context, home, update::Scope::Changed)?;
             Searcher::new(Index::open(&home.index_dir())?, parsed)?
         }
         // Derived from corpus/: built again, when no other veille holds
         // the home (else the error says `veille index` repairs it).
         Err(damaged @ IndexError::Damaged { .. }) => {
             let Ok(_lock) = home.lock("index", false) else { return Err(damaged.into()) };
-            update_index(context, home, false)?;
+            update_index(context, home, update::Scope::Changed)?;
             Searcher::new(Index::open(&home.index_dir())?, parsed)?
         }
         Err(e) => return Err(e.into()),

@@ -77,7 +77,11 @@ pub fn run(context: &Context, args: UpdateArgs) -> anyhow::Result<Status> {
     } else {
         crawl(context, &home, Options::from(args.target))?
     };
-    let index = if signal.is_none() { Some(update_index(context, &home, false)?) } else { None };
+    let index = if signal.is_none() {
+        Some(update_index(context, &home, crate::index::update::Scope::Changed)?)
+    } else {
+        None
+    };
     let failed_sources: Vec<_> =
         summary.failed_sources().map(|s| json!({"id": s.id, "why": s.failed})).collect();
     let index_failures = index.as_ref().map_or(0, |r| r.failed.len());

@@ -88,11 +88,49 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Corpus {
     dir: PathBuf,
+    catalog: Option<SharedCatalog>,
+}
+
+/// What a writer can learn of the corpus without reading every file (the
+/// index knows which file holds each id it indexed, and which directories
+/// changed since): at a million articles, reading every file's id took
+/// longer than the import of a hundred articles it was for.
+pub trait Catalog: Send + Sync {
+    /// `None` when the catalog cannot help (no index yet): the writer then
+    /// reads every file.
+    fn survey(&self, corpus: &Corpus) -> Option<Survey>;
+}
+
+/// Which file holds an id, as a [`Catalog`] knows it.
+pub type IdLookup = Box<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+
+/// What a [`Catalog`] tells a writer.
+pub struct Survey {
+    /// The file of an id the catalog vouches for (its directory did not change).
+    pub lookup: IdLookup,
+    /// The article files it does not vouch for: the writer reads their ids.
+    pub unknown: Vec<PathBuf>,
+    /// Temporary files of unfinished writes met on the way.
+    pub temporaries: Vec<PathBuf>,
+}
+
+#[derive(Clone)]
+struct SharedCatalog(std::sync::Arc<dyn Catalog>);
+
+impl std::fmt::Debug for SharedCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalog")
+    }
 }
 
 impl Corpus {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Corpus { dir: dir.into() }
+        Corpus { dir: dir.into(), catalog: None }
+    }
+
+    /// The same corpus, whose writers ask `catalog` before reading every file.
+    pub fn with_catalog(self, catalog: std::sync::Arc<dyn Catalog>) -> Self {
+        Corpus { catalog: Some(SharedCatalog(catalog)), ..self }
     }
 
     pub fn dir(&self) -> &Path {
@@ -265,7 +303,11 @@ const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600
 pub struct Writer {
     corpus: Corpus,
     by_id: HashMap<String, PathBuf>,
+    /// Files read or placed by this writer; with a catalog, other files
+    /// exist that are not here (the disk is asked).
     taken: HashSet<PathBuf>,
+    /// The catalog's lookup, for the ids of files this writer did not read.
+    lookup: Option<IdLookup>,
     /// Next collision suffix to try per (dir, stem), so that thousands of
     /// equal titles do not cost a quadratic search.
     next_suffix: HashMap<PathBuf, u32>,
@@ -278,8 +320,15 @@ struct Placement {
 
 impl Writer {
     fn open(corpus: &Corpus) -> Result<(Writer, Vec<Error>), Error> {
-        let mut temporaries = Vec::new();
-        let paths = corpus.walk(Some(&mut temporaries))?;
+        let survey = corpus.catalog.as_ref().and_then(|catalog| catalog.0.survey(corpus));
+        let (paths, temporaries, lookup) = match survey {
+            Some(survey) => (survey.unknown, survey.temporaries, Some(survey.lookup)),
+            None => {
+                let mut temporaries = Vec::new();
+                let paths = corpus.walk(Some(&mut temporaries))?;
+                (paths, temporaries, None)
+            }
+        };
         let removed = atomic::remove_abandoned(&temporaries, ABANDONED_AFTER);
         if removed > 0 {
             tracing::info!("removed {removed} temporary files left by an interrupted run");
@@ -289,6 +338,7 @@ impl Writer {
             corpus: corpus.clone(),
             by_id: HashMap::with_capacity(paths.len()),
             taken: HashSet::with_capacity(paths.len()),
+            lookup,
             next_suffix: HashMap::new(),
         };
         let mut errors = Vec::new();
@@ -312,8 +362,8 @@ impl Writer {
     }
 
     /// The file of an article already in the corpus.
-    pub fn path_of(&self, id: &str) -> Option<&Path> {
-        self.by_id.get(id).map(PathBuf::as_path)
+    pub fn path_of(&self, id: &str) -> Option<PathBuf> {
+        self.by_id.get(id).cloned().or_else(|| self.lookup.as_ref().and_then(|lookup| lookup(id)))
     }
 
     /// Chooses the file for `article`: its existing file if it stays in the
@@ -321,7 +371,7 @@ impl Writer {
     /// fresh name in the right directory.
     fn place(&mut self, article: &Article) -> Placement {
         let (dir, stem) = self.corpus.home_of(article);
-        let previous = self.by_id.get(&article.id).cloned();
+        let previous = self.path_of(&article.id);
         if let Some(prev) = &previous
             && prev.parent() == Some(dir.as_path())
         {
@@ -333,8 +383,9 @@ impl Writer {
             let name = if n == 1 { format!("{stem}.md") } else { format!("{stem}-{n}.md") };
             let candidate = dir.join(name);
             n += 1;
-            // `taken` holds every article file found when the writer opened.
-            if !self.taken.contains(&candidate) {
+            // `taken` holds every article file found when the writer opened,
+            // unless a catalog spared it the reading: then the disk knows.
+            if !self.taken.contains(&candidate) && (self.lookup.is_none() || !candidate.exists()) {
                 break candidate;
             }
         };

@@ -77,7 +77,7 @@ pub fn reextract(
         };
         let archive::ArchivedPage { url, content_type, body } = page;
         let existing =
-            known.article.as_ref().and_then(|id| writer.path_of(id)).and_then(|p| Corpus::read(p).ok());
+            known.article.as_ref().and_then(|id| writer.path_of(id)).and_then(|p| Corpus::read(&p).ok());
         let fetched = chrono::DateTime::from_timestamp(known.fetched, 0)
             .map(|d| PubDate::DateTime(d.fixed_offset()))
             .expect("a unix time in range");

@@ -163,7 +163,7 @@ impl Store {
 
     /// The article file of `id` as it is now, if there is one.
     pub fn existing(&self, id: &str) -> Option<Article> {
-        self.writer.path_of(id).and_then(|path| Corpus::read(path).ok())
+        self.writer.path_of(id).and_then(|path| Corpus::read(&path).ok())
     }
 
     /// The article that already holds this body, if another one does.

@@ -223,8 +223,11 @@ impl Home {
         self.root.join("corpus")
     }
 
+    /// The corpus, whose writers ask the index which file holds an id
+    /// rather than read every file.
     pub fn corpus(&self) -> Corpus {
         Corpus::new(self.corpus_dir())
+            .with_catalog(std::sync::Arc::new(crate::index::IndexCatalog::new(self.index_dir())))
     }
 
     pub fn sources_file(&self) -> PathBuf {

@@ -8,11 +8,14 @@
 
 pub mod analyzer;
 mod bm25f;
+mod catalog;
 mod compile;
 mod directory;
+mod manifest;
 pub mod query;
 mod ranked;
 pub mod reprises;
+mod scan;
 pub mod search;
 pub mod themes;
 pub mod update;
@@ -25,6 +28,7 @@ use tantivy::schema::{
 };
 use tantivy::{IndexReader, ReloadPolicy, TantivyError};
 
+pub use catalog::IndexCatalog;
 pub use query::{QueryError, parse as parse_query};
 pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 

@@ -16,6 +16,8 @@ use rayon::prelude::*;
 use tantivy::schema::Facet;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError, Term};
 
+use super::manifest::{self, Entry, Lookup};
+use super::scan::{self, DirCache};
 use super::{FORMAT, Fields, Index, IndexError};
 use crate::corpus::{Article, Corpus, sha256_hex};
 
@@ -38,15 +40,6 @@ pub struct Report {
     /// What was wrong with the index when it was found damaged and built
     /// again from the corpus.
     pub healed: Option<String>,
-}
-
-/// What the index knows of one file.
-#[derive(Debug, Clone)]
-struct Entry {
-    id: String,
-    sha256: String,
-    mtime: i64,
-    size: u64,
 }
 
 /// The state of one corpus file compared with the index.
@@ -87,64 +80,19 @@ fn read_with_meta(path: &Path) -> std::io::Result<(FileMeta, Vec<u8>)> {
 
 /// Path of an article file as the index stores it: relative to `corpus/`.
 fn relative(corpus: &Corpus, path: &Path) -> String {
-    path.strip_prefix(corpus.dir()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    scan::relative(corpus.dir(), path)
 }
 
 /// What the index holds for each article file: its path relative to
 /// `corpus/` → (id, sha256 of the whole file), as of the last commit.
 /// `veille check --deep` compares it with the files.
 pub fn indexed_files(index: &Index) -> Result<HashMap<String, (String, String)>, IndexError> {
-    Ok(manifest(index)?.into_iter().map(|(path, entry)| (path, (entry.id, entry.sha256))).collect())
+    Ok(manifest::all(index)?.into_iter().map(|(path, entry)| (path, (entry.id, entry.sha256))).collect())
 }
 
 /// The path of an article file as the index stores it.
 pub fn indexed_path(corpus: &Corpus, path: &Path) -> String {
     relative(corpus, path)
-}
-
-/// Reads path → entry from the fast fields of the last commit.
-fn manifest(index: &Index) -> Result<HashMap<String, Entry>, IndexError> {
-    let searcher = index.reader()?.searcher();
-    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let str_column = |name: &str| -> Result<_, IndexError> {
-            fast.str(name)?.ok_or_else(|| IndexError::Outdated(index.dir().to_path_buf()))
-        };
-        let (paths, ids, shas) = (str_column("path")?, str_column("id")?, str_column("sha256")?);
-        let mtimes = fast.i64("mtime")?;
-        let sizes = fast.u64("size")?;
-        // Each dictionary read in one pass: looking terms up one by one
-        // decompresses a block (and sets up a zstd context) per lookup,
-        // which made an update with nothing to do take seconds.
-        let terms = |column: &tantivy::columnar::StrColumn| -> Result<Vec<String>, IndexError> {
-            let dictionary = column.dictionary();
-            let mut stream = dictionary
-                .stream()
-                .map_err(|source| IndexError::Io { path: index.dir().to_path_buf(), source })?;
-            let mut out = Vec::with_capacity(dictionary.num_terms());
-            while stream.advance() {
-                out.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-            Ok(out)
-        };
-        let (path_terms, id_terms, sha_terms) = (terms(&paths)?, terms(&ids)?, terms(&shas)?);
-        let text = |column: &tantivy::columnar::StrColumn, terms: &[String], doc| -> Option<String> {
-            let ord = column.term_ords(doc).next()?;
-            terms.get(usize::try_from(ord).ok()?).cloned()
-        };
-        for doc in segment.doc_ids_alive() {
-            let (Some(path), Some(id), Some(sha256)) =
-                (text(&paths, &path_terms, doc), text(&ids, &id_terms, doc), text(&shas, &sha_terms, doc))
-            else {
-                continue;
-            };
-            let mtime = mtimes.first(doc).unwrap_or(0);
-            let size = sizes.first(doc).unwrap_or(0);
-            out.insert(path, Entry { id, sha256, mtime, size });
-        }
-    }
-    Ok(out)
 }
 
 fn scan(path: &Path, known: Option<&Entry>) -> Scan {
@@ -251,6 +199,19 @@ fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
     })
 }
 
+/// How much of the corpus a run looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The directories whose mtime moved since the last run, and every file
+    /// once the last full scan is a week old (see [`scan`]).
+    #[default]
+    Changed,
+    /// Every file's mtime and size (`veille index --full`).
+    AllFiles,
+    /// Everything, into an empty index (`veille index --rebuild`).
+    Rebuild,
+}
+
 /// Brings the index in `dir` up to date with `corpus`; `rebuild` starts from
 /// nothing. `progress` is called with (files done, files in all).
 pub fn update(
@@ -259,28 +220,52 @@ pub fn update(
     rebuild: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, IndexError> {
-    update_with(corpus, dir, rebuild, true, progress)
+    let scope = if rebuild { Scope::Rebuild } else { Scope::Changed };
+    update_with(corpus, dir, scope, true, progress)
 }
 
-/// [`update`], with reprises or without: `veille bench --reprises` times a
-/// rebuild without them to tell what they cost. Without them, the reprises
-/// files are left as they were (stale until the next run with them).
+/// [`update`] with a [`Scope`], with reprises or without: `veille bench
+/// --reprises` times a rebuild without them to tell what they cost. Without
+/// them, the reprises files are left as they were (stale until the next run
+/// with them).
 #[doc(hidden)]
 pub fn update_with(
     corpus: &Corpus,
     dir: &Path,
-    rebuild: bool,
+    scope: Scope,
     with_reprises: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, IndexError> {
+    let started = scan::now_nanos();
     let (index, opened) = Index::open_or_create(dir)?;
     let created = opened != super::Opened::Existing;
     let mut writer = writer(&index)?;
     let reprises_file = dir.join(super::REPRISES_FILE);
+    let clusters_file = dir.join(super::CLUSTERS_FILE);
+    // The directories that did not change since the last run are trusted
+    // only when the cache is there, recent, and about this index.
+    let previous = match scope {
+        Scope::Changed if !created => {
+            DirCache::load(dir).filter(|cache| cache.is_fresh(started / 1_000_000_000))
+        }
+        _ => None,
+    };
+    let mut listing = scan::walk(corpus.dir(), previous.as_ref(), started)?;
+    let nothing_moved = !listing.complete
+        && listing.listed.is_empty()
+        && listing.gone.is_empty()
+        && previous.as_ref().is_some_and(|cache| cache.pending().is_empty());
     // The fingerprints of unchanged articles come from the saved file; when
-    // it is missing, outdated or damaged, every article is read again.
+    // it is missing, outdated or damaged, every article is read again. When
+    // no directory moved, they are not even read (at a million articles,
+    // reading them was most of a run with nothing to do).
     let mut reprises = None;
-    if with_reprises && !rebuild && !created {
+    // (The clusters file, which searches read, must still be readable.)
+    let reprises_untouched = with_reprises
+        && nothing_moved
+        && reprises_file.is_file()
+        && super::reprises::Clusters::load(&clusters_file).is_ok();
+    if with_reprises && scope != Scope::Rebuild && !created && !reprises_untouched {
         match super::reprises::Reprises::load(&reprises_file) {
             Ok(loaded) => reprises = loaded,
             Err(e) => tracing::warn!(
@@ -289,19 +274,47 @@ pub fn update_with(
             ),
         }
     }
-    let rebuild = rebuild || (with_reprises && reprises.is_none());
+    let rebuild =
+        scope == Scope::Rebuild || created || (with_reprises && reprises.is_none() && !reprises_untouched);
     let healed = match opened {
         super::Opened::Healed(problem) => Some(problem),
         _ => None,
     };
-    let mut report = Report { rebuilt: rebuild || created, healed, ..Report::default() };
-    let known = if report.rebuilt {
+    let mut report = Report { rebuilt: rebuild, healed, ..Report::default() };
+    if rebuild && !listing.complete {
+        listing = scan::walk(corpus.dir(), None, started)?;
+    }
+    let lookup = if listing.complete { None } else { Some(Lookup::new(&index)?) };
+    let mut paths = listing.files;
+    let known: HashMap<String, Entry> = if rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
+    } else if let Some(lookup) = &lookup {
+        let mut known = HashMap::new();
+        for dir in listing.listed.iter().chain(&listing.gone) {
+            known.extend(lookup.files_in(dir)?);
+        }
+        // Files that failed last time are looked at again, wherever they are.
+        let listed: HashSet<&str> = listing.listed.iter().map(String::as_str).collect();
+        for rel in previous.as_ref().map_or(&[][..], |cache| cache.pending()) {
+            if scan::in_dirs(rel, &listed) {
+                continue;
+            }
+            if let Some(entry) = lookup.file(rel)? {
+                known.insert(rel.clone(), entry);
+            }
+            let path = corpus.dir().join(rel);
+            if path.is_file() {
+                paths.push(path);
+            }
+        }
+        known
     } else {
-        manifest(&index)?
+        manifest::all(&index)?
     };
-    let paths = corpus.article_paths()?;
+    // Path order (component by component) is the order of a walk sorted
+    // by name: the first of two files claiming one id keeps it.
+    paths.sort();
     let total = paths.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = index.fields();
@@ -339,30 +352,60 @@ pub fn update_with(
             (rel, outcome)
         })
         .collect();
+    drop(paths);
 
     // Two files claiming one id: the first (in path order) keeps it.
     let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
     let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
+    // Files to look at again next run (they could not be indexed).
+    let mut pending: Vec<String> = Vec::new();
     // Reprises: removals first, so that an id moving to another file stays.
-    let mut removed_ids: Vec<&str> = Vec::new();
+    let mut removed_ids: Vec<String> = Vec::new();
     let mut fingerprinted: Vec<super::reprises::Entry> = Vec::new();
     for (rel, outcome) in &results {
         seen_paths.insert(rel.clone());
         match outcome {
             Ok((id, indexed_size, print)) => {
-                if let Some(first) = owner.get(id) {
+                // The other file holding this id: one read this run, or, when
+                // only some directories were listed, one the index holds
+                // elsewhere (a term lookup, for the files that changed).
+                let elsewhere = match (&lookup, indexed_size) {
+                    (_, _) if owner.contains_key(id) => None,
+                    (Some(lookup), Some(_)) if known.get(rel).is_none_or(|e| e.id != *id) => {
+                        lookup.path_of(id)?.filter(|other| other != rel && !known.contains_key(other))
+                    }
+                    _ => None,
+                };
+                if let Some(first) = owner.get(id).or(elsewhere.as_ref()).cloned() {
+                    let path_order = |p: &str| Path::new(p).to_path_buf();
+                    if owner.contains_key(id) || path_order(&first) < path_order(rel) {
+                        report.failed.push(format!(
+                            "{}: id {id:?} is already used by {}; not indexed",
+                            corpus.dir().join(rel).display(),
+                            corpus.dir().join(&first).display()
+                        ));
+                        writer.delete_term(Term::from_field_text(fields.path, rel));
+                        pending.push(rel.clone());
+                        if let Some(entry) = known.get(rel) {
+                            removed_ids.push(entry.id.clone());
+                            report.removed += 1;
+                        }
+                        continue;
+                    }
+                    // This file comes first: the other one gives the id up.
                     report.failed.push(format!(
                         "{}: id {id:?} is already used by {}; not indexed",
-                        corpus.dir().join(rel).display(),
-                        corpus.dir().join(first).display()
+                        corpus.dir().join(&first).display(),
+                        corpus.dir().join(rel).display()
                     ));
-                    writer.delete_term(Term::from_field_text(fields.path, rel));
-                    continue;
+                    writer.delete_term(Term::from_field_text(fields.path, &first));
+                    pending.push(first);
+                    report.removed += 1;
                 }
                 owner.insert(id.clone(), rel.clone());
                 if let Some((print, published)) = print {
                     if let Some(old) = known.get(rel).filter(|e| e.id != *id) {
-                        removed_ids.push(&old.id);
+                        removed_ids.push(old.id.clone());
                     }
                     fingerprinted.push((id.clone(), *print, *published));
                 }
@@ -379,10 +422,11 @@ pub fn update_with(
             }
             Err(message) => {
                 report.failed.push(message.clone());
+                pending.push(rel.clone());
                 // A file that broke keeps no stale document behind.
                 if let Some(entry) = known.get(rel) {
                     writer.delete_term(Term::from_field_text(fields.path, rel));
-                    removed_ids.push(&entry.id);
+                    removed_ids.push(entry.id.clone());
                     report.removed += 1;
                 }
             }
@@ -392,10 +436,14 @@ pub fn update_with(
         if !seen_paths.contains(rel) {
             writer.delete_term(Term::from_field_text(fields.path, rel));
             if !owner.contains_key(&entry.id) {
-                removed_ids.push(&entry.id);
+                removed_ids.push(entry.id.clone());
             }
             report.removed += 1;
         }
+    }
+    // The files of the directories that were not listed are as they were.
+    if let Some(lookup) = &lookup {
+        report.unchanged += usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(known.len());
     }
     progress(total, total);
     // The reprises are clustered and saved while tantivy's threads finish
@@ -403,10 +451,9 @@ pub fn update_with(
     // fingerprints the same files again next time (inserting an id again
     // replaces it).
     let save_reprises = || -> Result<(), IndexError> {
-        if !with_reprises {
+        if !with_reprises || reprises_untouched {
             return Ok(());
         }
-        let clusters_file = dir.join(super::CLUSTERS_FILE);
         let reprises = match reprises {
             // Nothing came or went: the saved files are right as they are
             // (unless the clusters file cannot be read: it is written again).
@@ -419,7 +466,7 @@ pub fn update_with(
                 return Ok(());
             }
             Some(mut reprises) => {
-                for id in removed_ids {
+                for id in &removed_ids {
                     reprises.remove(id);
                 }
                 for (id, print, published) in fingerprinted {
@@ -448,6 +495,11 @@ pub fn update_with(
     })?;
     prepared.set_payload(FORMAT);
     prepared.commit()?;
+    // After the commit: a cache that ran ahead of the index would hide files from it.
+    if let Err(e) = listing.cache.save(dir, pending) {
+        tracing::warn!("{}: {e}; the next run looks at every file", dir.join(scan::CACHE_FILE).display());
+        DirCache::remove(dir);
+    }
     writer.wait_merging_threads()?;
     Ok(report)
 }

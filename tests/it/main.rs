@@ -15,6 +15,7 @@ mod disk_full;
 mod extract;
 mod pdf;
 mod reprises;
+mod scale;
 mod search;
 mod tui;
 mod tui_terminal;

@@ -377,7 +377,7 @@ impl Home {
     fn path_of(&self, id: &str) -> std::path::PathBuf {
         let corpus = self.corpus();
         let (writer, _) = corpus.writer().unwrap();
-        writer.path_of(id).unwrap().to_path_buf()
+        writer.path_of(id).unwrap()
     }
 }
 
