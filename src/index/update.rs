@@ -21,6 +21,10 @@ use super::scan::{self, DirCache};
 use super::{FORMAT, Fields, Index, IndexError};
 use crate::corpus::{Article, Corpus, sha256_hex};
 
+/// Files read at a time: enough to keep every core busy, few enough that
+/// what they leave behind stays small.
+const SCAN_CHUNK: usize = 4096;
+
 /// Memory tantivy may use while indexing, across its threads.
 const WRITER_MEMORY: usize = 256 << 20;
 
@@ -318,132 +322,139 @@ pub fn update_with(
     let total = paths.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = index.fields();
-
-    // Read, parse and hand over documents on all cores; tantivy's own
-    // threads analyse and index them meanwhile.
-    // Per file: its relative path, its id, its size when it was (re)indexed,
-    // and then its body's fingerprint and date, for the reprises.
-    type Print = Option<(super::reprises::Fingerprint, Option<i64>)>;
-    type Scanned = (String, Result<(String, Option<u64>, Print), String>);
-    let results: Vec<Scanned> = paths
-        .par_iter()
-        .map(|path| {
-            let rel = relative(corpus, path);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if n.is_multiple_of(1024) {
-                progress(n, total);
-            }
-            let outcome = match scan(path, known.get(&rel)) {
-                Scan::Unchanged { id } => Ok((id, None, None)),
-                Scan::Changed { article, meta, is_new } => {
-                    if !is_new {
-                        writer.delete_term(Term::from_field_text(fields.path, &rel));
-                    }
-                    let (text, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
-                    let print = with_reprises.then(|| {
-                        (super::reprises::fingerprint(&text), article.published.map(|p| p.timestamp()))
-                    });
-                    // add_document only fails when the writer died, which commit reports.
-                    let _ = writer.add_document(document(&fields, &article, &rel, meta, text, &pages));
-                    Ok((article.id, Some(meta.size), print))
-                }
-                Scan::Failed(message) => Err(message),
-            };
-            (rel, outcome)
-        })
-        .collect();
-    drop(paths);
+    let mut known = known;
+    // The files this run looks at again (only some directories were
+    // listed): another file of the index holding an id is elsewhere.
+    let examined: HashSet<String> = if lookup.is_some() { known.keys().cloned().collect() } else { HashSet::new() };
 
     // Two files claiming one id: the first (in path order) keeps it.
-    let mut owner: HashMap<String, String> = HashMap::with_capacity(results.len());
-    let mut seen_paths: HashSet<String> = HashSet::with_capacity(results.len());
+    let mut owner: HashMap<String, String> = HashMap::new();
     // Files to look at again next run (they could not be indexed).
     let mut pending: Vec<String> = Vec::new();
     // Reprises: removals first, so that an id moving to another file stays.
     let mut removed_ids: Vec<String> = Vec::new();
     let mut fingerprinted: Vec<super::reprises::Entry> = Vec::new();
-    for (rel, outcome) in &results {
-        seen_paths.insert(rel.clone());
-        match outcome {
-            Ok((id, indexed_size, print)) => {
-                // The other file holding this id: one read this run, or, when
-                // only some directories were listed, one the index holds
-                // elsewhere (a term lookup, for the files that changed).
-                let elsewhere = match (&lookup, indexed_size) {
-                    (_, _) if owner.contains_key(id) => None,
-                    (Some(lookup), Some(_)) if known.get(rel).is_none_or(|e| e.id != *id) => {
-                        lookup.path_of(id)?.filter(|other| other != rel && !known.contains_key(other))
+    // Files are read a chunk at a time, on all cores, and handed to
+    // tantivy's own threads, which analyse and index them meanwhile; what
+    // each file leaves behind is its path and id (a million of everything
+    // else did not fit in a small machine's memory).
+    for chunk in paths.chunks(SCAN_CHUNK) {
+        // Per file: its relative path, its id, its size when it was
+        // (re)indexed, and then its body's fingerprint and date, for the reprises.
+        type Print = Option<(super::reprises::Fingerprint, Option<i64>)>;
+        type Scanned = (String, Result<(String, Option<u64>, Print), String>);
+        let results: Vec<Scanned> = chunk
+            .par_iter()
+            .map(|path| {
+                let rel = relative(corpus, path);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n.is_multiple_of(1024) {
+                    progress(n, total);
+                }
+                let outcome = match scan(path, known.get(&rel)) {
+                    Scan::Unchanged { id } => Ok((id, None, None)),
+                    Scan::Changed { article, meta, is_new } => {
+                        if !is_new {
+                            writer.delete_term(Term::from_field_text(fields.path, &rel));
+                        }
+                        let (text, pages) = crate::corpus::text::plain_text_with_pages(&article.body);
+                        let print = with_reprises.then(|| {
+                            (super::reprises::fingerprint(&text), article.published.map(|p| p.timestamp()))
+                        });
+                        // add_document only fails when the writer died, which commit reports.
+                        let _ = writer.add_document(document(&fields, &article, &rel, meta, text, &pages));
+                        Ok((article.id, Some(meta.size), print))
                     }
-                    _ => None,
+                    Scan::Failed(message) => Err(message),
                 };
-                if let Some(first) = owner.get(id).or(elsewhere.as_ref()).cloned() {
-                    let path_order = |p: &str| Path::new(p).to_path_buf();
-                    if owner.contains_key(id) || path_order(&first) < path_order(rel) {
+                (rel, outcome)
+            })
+            .collect();
+
+        for (rel, outcome) in results {
+            let before = known.remove(&rel);
+            match outcome {
+                Ok((id, indexed_size, print)) => {
+                    // The other file holding this id: one read this run, or, when
+                    // only some directories were listed, one the index holds
+                    // elsewhere (a term lookup, for the files that changed).
+                    let elsewhere = match (&lookup, indexed_size) {
+                        (_, _) if owner.contains_key(&id) => None,
+                        (Some(lookup), Some(_)) if before.as_ref().is_none_or(|e| e.id != id) => {
+                            lookup.path_of(&id)?.filter(|other| *other != rel && !examined.contains(other))
+                        }
+                        _ => None,
+                    };
+                    if let Some(first) = owner.get(&id).or(elsewhere.as_ref()).cloned() {
+                        if owner.contains_key(&id) || Path::new(&first) < Path::new(&rel) {
+                            report.failed.push(format!(
+                                "{}: id {id:?} is already used by {}; not indexed",
+                                corpus.dir().join(&rel).display(),
+                                corpus.dir().join(&first).display()
+                            ));
+                            writer.delete_term(Term::from_field_text(fields.path, &rel));
+                            if let Some(entry) = before {
+                                removed_ids.push(entry.id);
+                                report.removed += 1;
+                            }
+                            pending.push(rel);
+                            continue;
+                        }
+                        // This file comes first: the other one gives the id up.
                         report.failed.push(format!(
                             "{}: id {id:?} is already used by {}; not indexed",
-                            corpus.dir().join(rel).display(),
-                            corpus.dir().join(&first).display()
+                            corpus.dir().join(&first).display(),
+                            corpus.dir().join(&rel).display()
                         ));
-                        writer.delete_term(Term::from_field_text(fields.path, rel));
-                        pending.push(rel.clone());
-                        if let Some(entry) = known.get(rel) {
-                            removed_ids.push(entry.id.clone());
-                            report.removed += 1;
+                        writer.delete_term(Term::from_field_text(fields.path, &first));
+                        pending.push(first);
+                        report.removed += 1;
+                    }
+                    if let Some((print, published)) = print {
+                        if let Some(old) = before.as_ref().filter(|e| e.id != id) {
+                            removed_ids.push(old.id.clone());
                         }
-                        continue;
+                        fingerprinted.push((id.clone(), print, published));
                     }
-                    // This file comes first: the other one gives the id up.
-                    report.failed.push(format!(
-                        "{}: id {id:?} is already used by {}; not indexed",
-                        corpus.dir().join(&first).display(),
-                        corpus.dir().join(rel).display()
-                    ));
-                    writer.delete_term(Term::from_field_text(fields.path, &first));
-                    pending.push(first);
-                    report.removed += 1;
-                }
-                owner.insert(id.clone(), rel.clone());
-                if let Some((print, published)) = print {
-                    if let Some(old) = known.get(rel).filter(|e| e.id != *id) {
-                        removed_ids.push(old.id.clone());
+                    match (indexed_size, &before) {
+                        (Some(size), Some(_)) => {
+                            report.updated += 1;
+                            report.bytes += size;
+                        }
+                        (Some(size), None) => {
+                            report.added += 1;
+                            report.bytes += size;
+                        }
+                        (None, _) => report.unchanged += 1,
                     }
-                    fingerprinted.push((id.clone(), *print, *published));
+                    owner.insert(id, rel);
                 }
-                if let Some(size) = indexed_size {
-                    if known.contains_key(rel) {
-                        report.updated += 1;
-                    } else {
-                        report.added += 1;
+                Err(message) => {
+                    report.failed.push(message);
+                    // A file that broke keeps no stale document behind.
+                    if let Some(entry) = before {
+                        writer.delete_term(Term::from_field_text(fields.path, &rel));
+                        removed_ids.push(entry.id);
+                        report.removed += 1;
                     }
-                    report.bytes += size;
-                } else {
-                    report.unchanged += 1;
-                }
-            }
-            Err(message) => {
-                report.failed.push(message.clone());
-                pending.push(rel.clone());
-                // A file that broke keeps no stale document behind.
-                if let Some(entry) = known.get(rel) {
-                    writer.delete_term(Term::from_field_text(fields.path, rel));
-                    removed_ids.push(entry.id.clone());
-                    report.removed += 1;
+                    pending.push(rel);
                 }
             }
         }
     }
-    for (rel, entry) in &known {
-        if !seen_paths.contains(rel) {
-            writer.delete_term(Term::from_field_text(fields.path, rel));
-            if !owner.contains_key(&entry.id) {
-                removed_ids.push(entry.id.clone());
-            }
-            report.removed += 1;
+    drop(paths);
+    // What is left of the index's files was not found: gone.
+    for (rel, entry) in known.drain() {
+        writer.delete_term(Term::from_field_text(fields.path, &rel));
+        if !owner.contains_key(&entry.id) {
+            removed_ids.push(entry.id);
         }
+        report.removed += 1;
     }
+    drop(owner);
     // The files of the directories that were not listed are as they were.
     if let Some(lookup) = &lookup {
-        report.unchanged += usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(known.len());
+        report.unchanged += usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(examined.len());
     }
     progress(total, total);
     // The reprises are clustered and saved while tantivy's threads finish
