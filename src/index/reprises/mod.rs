@@ -560,7 +560,19 @@ impl Reprises {
     /// Adds (or replaces) an article. Only its LSH candidates are compared
     /// with it. `published` is a Unix timestamp, used to tell the original.
     pub fn insert(&mut self, id: &str, fingerprint: Fingerprint, published: Option<i64>) {
-        self.remove(id);
+        self.insert_one(id, fingerprint, published);
+        self.release();
+    }
+
+    /// Unmaps the pages of the base read so far (see [`store::Base::release`]).
+    fn release(&self) {
+        if let Some(base) = &self.base {
+            base.release();
+        }
+    }
+
+    fn insert_one(&mut self, id: &str, fingerprint: Fingerprint, published: Option<i64>) {
+        self.remove_one(id);
         self.index_added();
         let slot = self.base_len() + self.added.len() as u32;
         assert!(slot < u32::MAX, "fewer than 2^32 articles");
@@ -608,6 +620,11 @@ impl Reprises {
     /// Removes an article that left the corpus; the clusters around it are
     /// derived again without it.
     pub fn remove(&mut self, id: &str) {
+        self.remove_one(id);
+        self.release();
+    }
+
+    fn remove_one(&mut self, id: &str) {
         let Some(slot) = self.find(id) else { return };
         self.index_added();
         let print = self.print(slot);
@@ -712,35 +729,53 @@ impl Reprises {
     }
 
     /// The clusters of two or more, as slots, each original first then in
-    /// clustering order, ordered like their originals.
+    /// clustering order, ordered like their originals. The base's clusters
+    /// are in that order already: the few clusters changed since are merged
+    /// in by binary search, so that only the cluster tables and the ids of
+    /// the base are read, not its records.
     fn cluster_slots(&self) -> Vec<Vec<u32>> {
-        let mut clusters: Vec<Vec<u32>> = self.members.values().cloned().collect();
-        if let Some(base) = &self.base {
-            for c in 0..base.clusters() {
-                let members: Vec<u32> = base.members(c).collect();
-                // A cluster moved out of the base keeps its root in `roots`, unless the root left.
-                if members.len() > 1
-                    && !self.roots.contains_key(&members[0])
-                    && !self.dead.contains(&members[0])
-                {
-                    clusters.push(members);
-                }
-            }
-        }
-        for members in &mut clusters {
+        let mut changed: Vec<Vec<u32>> = self.members.values().cloned().collect();
+        for members in &mut changed {
             members.sort_by(|&a, &b| self.order(a).cmp(&self.order(b)));
         }
-        clusters.sort_by(|a, b| self.order(a[0]).cmp(&self.order(b[0])));
-        clusters
+        changed.sort_by(|a, b| self.order(a[0]).cmp(&self.order(b[0])));
+        let Some(base) = &self.base else { return changed };
+        let count = base.clusters();
+        let mut out = Vec::with_capacity(count as usize + changed.len());
+        // A cluster moved out of the base keeps its root in `roots`, unless the root left.
+        let kept = |c: u32| -> Option<Vec<u32>> {
+            let members: Vec<u32> = base.members(c).collect();
+            (members.len() > 1 && !self.roots.contains_key(&members[0]) && !self.dead.contains(&members[0]))
+                .then_some(members)
+        };
+        let original = |c: u32| base.members(c).next().unwrap_or(0);
+        let mut next = 0u32;
+        for members in changed {
+            let key = self.order(members[0]);
+            let (mut lo, mut hi) = (next, count);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if self.order(original(mid)) < key { lo = mid + 1 } else { hi = mid }
+            }
+            out.extend((next..lo).filter_map(kept));
+            next = lo;
+            out.push(members);
+        }
+        out.extend((next..count).filter_map(kept));
+        self.release();
+        out
     }
 
     /// All clusters of two or more members, each original first, ordered
     /// like their originals.
     pub fn clusters(&self) -> Vec<Vec<String>> {
-        self.cluster_slots()
+        let clusters = self
+            .cluster_slots()
             .into_iter()
             .map(|members| members.into_iter().map(|i| self.id(i).to_string()).collect())
-            .collect()
+            .collect();
+        self.release();
+        clusters
     }
 
     /// Number of articles (clustered or not).

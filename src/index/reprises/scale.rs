@@ -19,6 +19,18 @@ use std::time::Instant;
 use super::reposts::Rng;
 use super::*;
 
+/// Resident memory now, anonymous and file-backed (mapped pages read), from /proc.
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?".into(), |l| l[name.len()..].trim().to_string())
+    };
+    format!("anon {}, file {}", field("RssAnon:"), field("RssFile:"))
+}
+
 fn synthetic(n: usize, seed: u64) -> Vec<Entry> {
     let mut rng = Rng(seed);
     let mut out: Vec<Entry> = Vec::with_capacity(n);
@@ -57,9 +69,11 @@ fn reprises_at_scale() {
         "build" => {
             let articles = synthetic(n, 1);
             let made = started.elapsed();
+            println!("made: {}", rss());
             let started = Instant::now();
             let reprises = Reprises::from_articles(articles);
             let built = started.elapsed();
+            println!("clustered: {}", rss());
             reprises.save(&path).unwrap();
             reprises.save_clusters(&clusters).unwrap();
             println!(
@@ -91,11 +105,14 @@ fn reprises_at_scale() {
                 reprises.insert(&id, print, published);
             }
             let inserted = inserting.elapsed();
+            println!("after inserting: {}", rss());
             let saving = Instant::now();
             reprises.save(&path).unwrap();
             let saved = saving.elapsed();
+            println!("after saving: {}", rss());
             let writing = Instant::now();
             reprises.save_clusters(&clusters).unwrap();
+            println!("after the clusters: {}", rss());
             println!(
                 "add 100: loaded in {loaded:.2?}, inserted in {inserted:.2?} ({} comparisons), saved in {saved:.2?}, \
                  clusters written in {:.2?}; total {:.2?}",
