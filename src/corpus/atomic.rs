@@ -71,6 +71,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(dir)
 }
 
+/// [`write_atomic`] for a file too large to build in memory first: `fill`
+/// writes the temporary file (and may seek in it).
+pub fn write_atomic_with<T>(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<T>) -> io::Result<T> {
+    let dir = parent(path);
+    fs::create_dir_all(dir)?;
+    let mut temp = temp_in(dir, path, None)?;
+    let value = fill(temp.as_file_mut())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)?;
+    Ok(value)
+}
+
 /// A file written to its temporary name, waiting for [`Batch::commit`].
 #[derive(Debug)]
 pub struct Staged {
