@@ -39,7 +39,7 @@ impl Catalog for IndexCatalog {
         };
         let listed: HashSet<String> = listing.listed.iter().chain(&listing.gone).cloned().collect();
         let pending: HashSet<String> = cache.pending().iter().cloned().collect();
-        let mut unknown = listing.files;
+        let mut unknown = listing.paths();
         unknown.extend(
             cache
                 .pending()

@@ -21,6 +21,29 @@ use super::scan::{self, DirCache};
 use super::{FORMAT, Fields, Index, IndexError};
 use crate::corpus::{Article, Corpus, sha256_hex};
 
+/// Which file holds each id in a run: the first in path order. Keyed by
+/// the id's 64-bit hash, and checked against the file on a hit: a million
+/// ids and paths kept as strings weighed 165 MB.
+#[derive(Default)]
+struct Owners {
+    by_key: HashMap<u64, usize>,
+}
+
+impl Owners {
+    fn insert(&mut self, id: &str, position: usize) {
+        self.by_key.insert(super::id_key(id), position);
+    }
+
+    /// The file holding `id`, if one of this run does.
+    fn get(&self, id: &str, listing: &scan::Listing) -> Option<std::path::PathBuf> {
+        let position = *self.by_key.get(&super::id_key(id))?;
+        let path = listing.path(listing.files.get(position)?);
+        // Two ids with one hash (about one chance in 10^8 at a million
+        // ids) are told apart by the file's own id.
+        Corpus::read(&path).is_ok_and(|article| article.id == id).then_some(path)
+    }
+}
+
 /// Files read at a time: enough to keep every core busy, few enough that
 /// what they leave behind stays small.
 const SCAN_CHUNK: usize = 4096;
@@ -195,12 +218,25 @@ fn document(
     doc
 }
 
+/// Segments with more documents are not merged again (see [`writer`]).
+const MAX_MERGED_DOCS: usize = 200_000;
+
 fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    index.tantivy().writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
+    let writer = index.tantivy().writer_with_num_threads(threads, WRITER_MEMORY).map_err(|e| match e {
         TantivyError::LockFailure(..) => IndexError::Busy,
         other => IndexError::Tantivy(other),
-    })
+    })?;
+    // A merge reads each input segment's document store whole (tantivy
+    // stacks the compressed blocks): merging the big segments of a
+    // million-article index held hundreds of megabytes at once. Segments
+    // past this size stay as they are, so a merge reads at most that much
+    // at a time; an archive of a few hundred thousand articles still ends
+    // in a few segments, which searches do not notice.
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_MERGED_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
 }
 
 /// How much of the corpus a run looks at.
@@ -289,7 +325,6 @@ pub fn update_with(
         listing = scan::walk(corpus.dir(), None, started)?;
     }
     let lookup = if listing.complete { None } else { Some(Lookup::new(&index)?) };
-    let mut paths = listing.files;
     let known: HashMap<String, Entry> = if rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
@@ -300,6 +335,7 @@ pub fn update_with(
         }
         // Files that failed last time are looked at again, wherever they are.
         let listed: HashSet<&str> = listing.listed.iter().map(String::as_str).collect();
+        let mut elsewhere = Vec::new();
         for rel in previous.as_ref().map_or(&[][..], |cache| cache.pending()) {
             if scan::in_dirs(rel, &listed) {
                 continue;
@@ -309,17 +345,19 @@ pub fn update_with(
             }
             let path = corpus.dir().join(rel);
             if path.is_file() {
-                paths.push(path);
+                elsewhere.push(path);
             }
+        }
+        for path in elsewhere {
+            listing.insert(&path);
         }
         known
     } else {
         manifest::all(&index)?
     };
-    // Path order (component by component) is the order of a walk sorted
-    // by name: the first of two files claiming one id keeps it.
-    paths.sort();
-    let total = paths.len();
+    // The files come in path order (component by component, the order of
+    // a walk sorted by name): the first of two files claiming one id keeps it.
+    let total = listing.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = index.fields();
     let mut known = known;
@@ -328,7 +366,7 @@ pub fn update_with(
     let examined: HashSet<String> = if lookup.is_some() { known.keys().cloned().collect() } else { HashSet::new() };
 
     // Two files claiming one id: the first (in path order) keeps it.
-    let mut owner: HashMap<String, String> = HashMap::new();
+    let mut owner = Owners::default();
     // Files to look at again next run (they could not be indexed).
     let mut pending: Vec<String> = Vec::new();
     // Reprises: removals first, so that an id moving to another file stays.
@@ -338,14 +376,15 @@ pub fn update_with(
     // tantivy's own threads, which analyse and index them meanwhile; what
     // each file leaves behind is its path and id (a million of everything
     // else did not fit in a small machine's memory).
-    for chunk in paths.chunks(SCAN_CHUNK) {
+    for (number, chunk) in listing.files.chunks(SCAN_CHUNK).enumerate() {
         // Per file: its relative path, its id, its size when it was
         // (re)indexed, and then its body's fingerprint and date, for the reprises.
         type Print = Option<(super::reprises::Fingerprint, Option<i64>)>;
         type Scanned = (String, Result<(String, Option<u64>, Print), String>);
         let results: Vec<Scanned> = chunk
             .par_iter()
-            .map(|path| {
+            .map(|file| {
+                let path = &listing.path(file);
                 let rel = relative(corpus, path);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if n.is_multiple_of(1024) {
@@ -371,22 +410,23 @@ pub fn update_with(
             })
             .collect();
 
-        for (rel, outcome) in results {
+        for (position, (rel, outcome)) in (number * SCAN_CHUNK..).zip(results) {
             let before = known.remove(&rel);
             match outcome {
                 Ok((id, indexed_size, print)) => {
                     // The other file holding this id: one read this run, or, when
                     // only some directories were listed, one the index holds
                     // elsewhere (a term lookup, for the files that changed).
+                    let first_here = owner.get(&id, &listing).map(|path| relative(corpus, &path));
                     let elsewhere = match (&lookup, indexed_size) {
-                        (_, _) if owner.contains_key(&id) => None,
+                        (_, _) if first_here.is_some() => None,
                         (Some(lookup), Some(_)) if before.as_ref().is_none_or(|e| e.id != id) => {
                             lookup.path_of(&id)?.filter(|other| *other != rel && !examined.contains(other))
                         }
                         _ => None,
                     };
-                    if let Some(first) = owner.get(&id).or(elsewhere.as_ref()).cloned() {
-                        if owner.contains_key(&id) || Path::new(&first) < Path::new(&rel) {
+                    if let Some(first) = first_here.clone().or(elsewhere) {
+                        if first_here.is_some() || Path::new(&first) < Path::new(&rel) {
                             report.failed.push(format!(
                                 "{}: id {id:?} is already used by {}; not indexed",
                                 corpus.dir().join(&rel).display(),
@@ -427,7 +467,7 @@ pub fn update_with(
                         }
                         (None, _) => report.unchanged += 1,
                     }
-                    owner.insert(id, rel);
+                    owner.insert(&id, position);
                 }
                 Err(message) => {
                     report.failed.push(message);
@@ -442,16 +482,16 @@ pub fn update_with(
             }
         }
     }
-    drop(paths);
     // What is left of the index's files was not found: gone.
     for (rel, entry) in known.drain() {
         writer.delete_term(Term::from_field_text(fields.path, &rel));
-        if !owner.contains_key(&entry.id) {
+        if owner.get(&entry.id, &listing).is_none() {
             removed_ids.push(entry.id);
         }
         report.removed += 1;
     }
     drop(owner);
+    drop(listing.files);
     // The files of the directories that were not listed are as they were.
     if let Some(lookup) = &lookup {
         report.unchanged += usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(examined.len());
@@ -498,12 +538,13 @@ pub fn update_with(
         let _ = std::fs::remove_file(dir.join("reprises.json"));
         Ok(())
     };
-    let mut prepared = std::thread::scope(|scope| {
-        let saving = scope.spawn(save_reprises);
-        let prepared = writer.prepare_commit();
-        saving.join().expect("saving the reprises panicked")?;
-        Ok::<_, IndexError>(prepared?)
-    })?;
+    // One after the other, not side by side: tantivy's last segments and
+    // the clustering of a million fingerprints at once took 1.5 GB.
+    tracing::debug!("files read; tantivy finishes its segments");
+    let mut prepared = writer.prepare_commit()?;
+    tracing::debug!("segments ready; reprises");
+    save_reprises()?;
+    tracing::debug!("reprises saved");
     prepared.set_payload(FORMAT);
     prepared.commit()?;
     // After the commit: a cache that ran ahead of the index would hide files from it.
