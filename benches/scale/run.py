@@ -195,7 +195,7 @@ def one_size(R, n, args, results):
                          "corpus_fr": os.path.abspath(args.corpus_fr),
                          "generator_mtime": int(os.path.getmtime(os.path.join(HERE, "generate.py")))})
     if not (os.path.exists(jsonl) and os.path.exists(stamp) and open(stamp).read() == params):
-        need = n * 4200 + n * 6000 + n * 2000  # JSONL, article files, index (bytes, generous)
+        need = n * (4200 + 6500 + 4000)  # JSONL, article files, index (bytes, generous)
         free = shutil.disk_usage(args.work).free
         if free - need < args.min_free_gb * 1e9:
             raise Failed(f"not enough disk in {args.work}: {free / 1e9:.1f} GB free, about "
