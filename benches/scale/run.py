@@ -165,7 +165,7 @@ def median(xs):
 def one_size(R, n, args, results):
     work = os.path.join(args.work, f"n{n}")
     home = os.path.join(work, "home")
-    logs = os.path.join(work, "logs")
+    logs = os.path.join(work, "logs", time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(logs, exist_ok=True)
     R.log_dir = logs
     R.count = 0
@@ -188,8 +188,33 @@ def one_size(R, n, args, results):
     def record(key, value, load):
         fig[key] = {"value": value, "load": load}
 
-    # 1. the articles
     jsonl = os.path.join(work, "articles.jsonl")
+    reuse = args.reuse_home and os.path.exists(os.path.join(home, "index"))
+    if args.reuse_home and not reuse:
+        print(f"  no indexed home in {home}: building it", file=sys.stderr)
+    if not reuse:
+        build_home(step, record, r, n, args, work, home, jsonl, V, gen, cold)
+    elif args.rebuild:
+        # A rebuild may hold the old index and the new one at once.
+        old = dir_size(os.path.join(home, "index"))
+        free = shutil.disk_usage(args.work).free
+        if free - old < args.min_free_gb * 1e9:
+            raise Failed(f"not enough disk in {args.work} to rebuild next to the {old / 1e9:.1f} GB index: "
+                         f"{free / 1e9:.1f} GB free and {args.min_free_gb} GB to keep free")
+        rebuild(step, record, r, home, V, cold)
+    measure(step, record, r, args, work, home, jsonl, V, gen, cold)
+
+
+def rebuild(step, record, r, home, V, cold):
+    res = step("index-rebuild", V + ["index", "--rebuild"], cold=cold)
+    record("index_full_s", res["wall_s"], res["load"])
+    record("index_full_rss_mb", res["rss_mb"], res["load"])
+    r["index_bytes"] = dir_size(os.path.join(home, "index"))
+    record("index_size_gb", round(r["index_bytes"] / 1e9, 3), None)
+
+
+def build_home(step, record, r, n, args, work, home, jsonl, V, gen, cold):
+    # 1. the articles
     stamp = jsonl + ".params"
     params = json.dumps({"n": n, "seed": args.seed, "sites": args.sites,
                          "corpus_fr": os.path.abspath(args.corpus_fr),
@@ -219,12 +244,10 @@ def one_size(R, n, args, results):
         keyword_queries(jsonl, os.path.join(work, "keywords.tsv"))
         os.remove(jsonl)
         os.remove(stamp)
-    res = step("index-rebuild", V + ["index", "--rebuild"], cold=cold)
-    record("index_full_s", res["wall_s"], res["load"])
-    record("index_full_rss_mb", res["rss_mb"], res["load"])
-    r["index_bytes"] = dir_size(os.path.join(home, "index"))
-    record("index_size_gb", round(r["index_bytes"] / 1e9, 3), None)
+    rebuild(step, record, r, home, V, cold)
 
+
+def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
     # 3. nothing changed
     for name, cmd in (("index-nochange", V + ["index"]),
                       ("update-nochange", V + ["update", "--no-crawl"])):
@@ -237,7 +260,8 @@ def one_size(R, n, args, results):
     # 4. 100 new articles, imported then indexed
     imp, idx, tot = [], [], []
     load = None
-    for b in range(args.repeat):
+    done = sum(1 for f in os.listdir(work) if f.startswith("new-") and f.endswith(".jsonl"))
+    for b in range(done, done + args.repeat):  # a reused home holds the earlier batches
         new = os.path.join(work, f"new-{b}.jsonl")
         step("generate-new", gen + [str(args.new), "--next", "--batch", str(b), "-o", new,
                                     "--seed", str(args.seed), "--sites", str(args.sites)])
@@ -251,7 +275,7 @@ def one_size(R, n, args, results):
 
     # 5. queries
     kw = os.path.join(work, "keywords.tsv")
-    if not os.path.exists(kw) or not args.delete_jsonl:
+    if not os.path.exists(kw) or os.path.exists(jsonl):
         keyword_queries(jsonl, kw)
     for name, qfile in (("keywords", kw), ("spf", os.path.join(args.spf, "queries.tsv"))):
         res = step("bench-" + name, V + ["bench", "--no-index", "--queries", qfile])
@@ -357,6 +381,10 @@ def main():
     ap.add_argument("--seed", type=int, default=27)
     ap.add_argument("--sites", type=int, default=300)
     ap.add_argument("--delete-jsonl", action="store_true", help="remove articles.jsonl once imported (saves disk)")
+    ap.add_argument("--reuse-home", action="store_true",
+                    help="keep an indexed home of an earlier run: measure from the no-change steps on")
+    ap.add_argument("--rebuild", action="store_true", help="with --reuse-home: measure the full index too")
+    ap.add_argument("--results", help="where to write the figures (default: WORK/results.json)")
     ap.add_argument("--min-free-gb", type=float, default=6, help="refuse to generate below this much free disk")
     args = ap.parse_args()
     args.veille = os.path.abspath(args.veille) if os.sep in args.veille else (shutil.which(args.veille) or args.veille)
@@ -376,12 +404,12 @@ def main():
         version = subprocess.run([args.veille, "--version"], capture_output=True, text=True).stdout.strip()
     except OSError as e:
         sys.exit(f"run.py: cannot run {args.veille}: {e.strerror}")
-    out_path = os.path.join(args.work, "results.json")
+    out_path = args.results or os.path.join(args.work, "results.json")
     results = {}
     meta = {"veille": args.veille, "version": version, "host": platform.node(),
             "cores": os.cpu_count(), "cache": "cold" if args.cold else "warm",
             "started": time.strftime("%Y-%m-%d %H:%M:%S"), "seed": args.seed, "sites": args.sites,
-            "repeat": args.repeat}
+            "repeat": args.repeat, "reuse_home": args.reuse_home}
     R = Runner(args)
     failed = False
     for n in sizes:
