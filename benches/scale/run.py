@@ -90,6 +90,8 @@ class Runner:
             p.returncode = os.waitstatus_to_exitcode(status)
         stdout = open(base + ".stdout", errors="replace").read()
         res = {"cmd": shlex.join(cmd), "wall_s": round(wall, 3), "rss_mb": round(ru.ru_maxrss / 1024, 1),
+               "cpu_s": round(ru.ru_utime + ru.ru_stime, 3), "user_s": round(ru.ru_utime, 3),
+               "sys_s": round(ru.ru_stime, 3),
                "load": load, "rc": p.returncode, "log": base + ".stderr"}
         if p.returncode != 0:
             tail = open(base + ".stderr", errors="replace").read().strip().splitlines()[-5:]
@@ -185,8 +187,10 @@ def one_size(R, n, args, results):
         steps.setdefault(name, []).append({k: v for k, v in res.items() if k != "stdout"})
         return res
 
-    def record(key, value, load):
+    def record(key, value, load, cpu=None):
         fig[key] = {"value": value, "load": load}
+        if cpu is not None:
+            fig[key]["cpu_s"] = round(cpu, 2)
 
     jsonl = os.path.join(work, "articles.jsonl")
     reuse = args.reuse_home and os.path.exists(os.path.join(home, "index"))
@@ -207,7 +211,7 @@ def one_size(R, n, args, results):
 
 def rebuild(step, record, r, home, V, cold):
     res = step("index-rebuild", V + ["index", "--rebuild"], cold=cold)
-    record("index_full_s", res["wall_s"], res["load"])
+    record("index_full_s", res["wall_s"], res["load"], res["cpu_s"])
     record("index_full_rss_mb", res["rss_mb"], res["load"])
     r["index_bytes"] = dir_size(os.path.join(home, "index"))
     record("index_size_gb", round(r["index_bytes"] / 1e9, 3), None)
@@ -237,7 +241,7 @@ def build_home(step, record, r, n, args, work, home, jsonl, V, gen, cold):
         shutil.rmtree(home)
     step("init", V[:-2] + ["init", "-q", home])
     res = step("import", V + ["import", jsonl], cold=cold)
-    record("import_s", res["wall_s"], res["load"])
+    record("import_s", res["wall_s"], res["load"], res["cpu_s"])
     record("import_rss_mb", res["rss_mb"], res["load"])
     r["corpus_bytes"] = dir_size(os.path.join(home, "corpus"))
     if args.delete_jsonl:
@@ -254,11 +258,12 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
         if not cold:
             step(name + "-warmup", cmd)
         runs = [step(name, cmd, cold=cold) for _ in range(args.repeat)]
-        record(name.replace("-", "_") + "_s", median([x["wall_s"] for x in runs]), runs[0]["load"])
+        record(name.replace("-", "_") + "_s", median([x["wall_s"] for x in runs]), runs[0]["load"],
+               median([x["cpu_s"] for x in runs]))
         record(name.replace("-", "_") + "_rss_mb", max(x["rss_mb"] for x in runs), runs[0]["load"])
 
     # 4. 100 new articles, imported then indexed
-    imp, idx, tot = [], [], []
+    imp, idx, tot, cimp, cidx, ctot = [], [], [], [], [], []
     load = None
     done = sum(1 for f in os.listdir(work) if f.startswith("new-") and f.endswith(".jsonl"))
     for b in range(done, done + args.repeat):  # a reused home holds the earlier batches
@@ -269,9 +274,10 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
         c = step("index-new", V + ["index"], cold=cold)
         load = a["load"] if load is None else load
         imp.append(a["wall_s"]); idx.append(c["wall_s"]); tot.append(a["wall_s"] + c["wall_s"])
-    record("import_new_s", median(imp), load)
-    record("index_new_s", median(idx), load)
-    record("import_index_new_s", median(tot), load)
+        cimp.append(a["cpu_s"]); cidx.append(c["cpu_s"]); ctot.append(a["cpu_s"] + c["cpu_s"])
+    record("import_new_s", median(imp), load, median(cimp))
+    record("index_new_s", median(idx), load, median(cidx))
+    record("import_index_new_s", median(tot), load, median(ctot))
 
     # 5. queries
     kw = os.path.join(work, "keywords.tsv")
@@ -288,7 +294,7 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
     # 6. themes
     step("themes-warmup", V + ["themes"])
     runs = [step("themes", V + ["themes"], cold=cold) for _ in range(args.repeat)]
-    record("themes_s", median([x["wall_s"] for x in runs]), runs[0]["load"])
+    record("themes_s", median([x["wall_s"] for x in runs]), runs[0]["load"], median([x["cpu_s"] for x in runs]))
 
     # 7. the TUI
     res = step("bench-tui", V + ["bench", "--tui", "--tui-queries", str(args.tui_queries),
@@ -302,7 +308,7 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
 
     # 8. check
     res = step("check", V + ["check"], cold=cold)
-    record("check_s", res["wall_s"], res["load"])
+    record("check_s", res["wall_s"], res["load"], res["cpu_s"])
     record("check_rss_mb", res["rss_mb"], res["load"])
 
 
@@ -345,6 +351,8 @@ def table(results, sizes):
             v = f["value"]
             s = f"{v:,.3f}" if unit == "GB" else f"{v:,.2f}" if unit == "s" and v < 10 else f"{v:,.1f}" if unit != "MB" else f"{v:,.0f}"
             s += f" {unit}"
+            if f.get("cpu_s") is not None:
+                s += f", CPU {f['cpu_s']:,.2f} s" if f["cpu_s"] < 10 else f", CPU {f['cpu_s']:,.1f} s"
             if f.get("load") is not None:
                 s += f" (load {f['load']:.2f})"
             cells.append(s)
@@ -426,7 +434,8 @@ def main():
         with open(out_path, "w") as f:
             json.dump({"meta": meta, "results": results}, f, indent=1, ensure_ascii=False)
     print(f"\n{version}, {os.cpu_count()} cores, {meta['cache']} page cache; "
-          f"figures are medians of {args.repeat} runs where repeated; (load) = 1-min load average at the step's start\n")
+          f"figures are medians of {args.repeat} runs where repeated; CPU = user + system time of the command; "
+          "(load) = 1-min load average at the step's start\n")
     print(table(results, sizes))
     print(f"\nwritten: {out_path}")
     sys.exit(1 if failed else 0)
