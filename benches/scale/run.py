@@ -193,12 +193,12 @@ def one_size(R, n, args, results):
             fig[key]["cpu_s"] = round(cpu, 2)
 
     jsonl = os.path.join(work, "articles.jsonl")
-    reuse = args.reuse_home and os.path.exists(os.path.join(home, "index"))
+    reuse = args.reuse_home and os.path.exists(os.path.join(home, "corpus", "articles"))
     if args.reuse_home and not reuse:
-        print(f"  no indexed home in {home}: building it", file=sys.stderr)
+        print(f"  no home in {home}: building it", file=sys.stderr)
     if not reuse:
         build_home(step, record, r, n, args, work, home, jsonl, V, gen, cold)
-    elif args.rebuild:
+    elif args.rebuild or not os.path.exists(os.path.join(home, "index")):
         # A rebuild may hold the old index and the new one at once.
         old = dir_size(os.path.join(home, "index"))
         free = shutil.disk_usage(args.work).free
@@ -390,7 +390,8 @@ def main():
     ap.add_argument("--sites", type=int, default=300)
     ap.add_argument("--delete-jsonl", action="store_true", help="remove articles.jsonl once imported (saves disk)")
     ap.add_argument("--reuse-home", action="store_true",
-                    help="keep an indexed home of an earlier run: measure from the no-change steps on")
+                    help="keep the home of an earlier run (its articles): measure from the no-change steps on "
+                         "(from the full index if index/ is missing)")
     ap.add_argument("--rebuild", action="store_true", help="with --reuse-home: measure the full index too")
     ap.add_argument("--results", help="where to write the figures (default: WORK/results.json)")
     ap.add_argument("--min-free-gb", type=float, default=6, help="refuse to generate below this much free disk")
