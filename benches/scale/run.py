@@ -263,7 +263,7 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
         record(name.replace("-", "_") + "_rss_mb", max(x["rss_mb"] for x in runs), runs[0]["load"])
 
     # 4. 100 new articles, imported then indexed
-    imp, idx, tot, cimp, cidx, ctot = [], [], [], [], [], []
+    imp, idx, tot, cimp, cidx, ctot, rimp, ridx = [], [], [], [], [], [], [], []
     load = None
     done = sum(1 for f in os.listdir(work) if f.startswith("new-") and f.endswith(".jsonl"))
     for b in range(done, done + args.repeat):  # a reused home holds the earlier batches
@@ -275,9 +275,12 @@ def measure(step, record, r, args, work, home, jsonl, V, gen, cold):
         load = a["load"] if load is None else load
         imp.append(a["wall_s"]); idx.append(c["wall_s"]); tot.append(a["wall_s"] + c["wall_s"])
         cimp.append(a["cpu_s"]); cidx.append(c["cpu_s"]); ctot.append(a["cpu_s"] + c["cpu_s"])
+        rimp.append(a["rss_mb"]); ridx.append(c["rss_mb"])
     record("import_new_s", median(imp), load, median(cimp))
     record("index_new_s", median(idx), load, median(cidx))
     record("import_index_new_s", median(tot), load, median(ctot))
+    record("import_new_rss_mb", max(rimp), load)
+    record("index_new_rss_mb", max(ridx), load)
 
     # 5. queries
     kw = os.path.join(work, "keywords.tsv")
@@ -325,6 +328,8 @@ ROWS = [
     ("`import` of 100 new", "import_new_s", "s"),
     ("`index` of those 100", "index_new_s", "s"),
     ("import + index of 100 new", "import_index_new_s", "s"),
+    ("`import` of 100 new, peak RSS", "import_new_rss_mb", "MB"),
+    ("`index` of those 100, peak RSS", "index_new_rss_mb", "MB"),
     ("keyword query p50", "query_keywords_p50_ms", "ms"),
     ("keyword query p99", "query_keywords_p99_ms", "ms"),
     ("SPF question p50", "query_spf_p50_ms", "ms"),
