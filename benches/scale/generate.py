@@ -9,11 +9,11 @@ CORPUS_FR is corpus-fr.jsonl (82,135 French legal articles, ~115 MB), made by
 (a copy of that script is in the eval repository; it fetches two npm packages of DILA data).
 
 What comes out, the same bytes for the same corpus-fr, N, seed and site count:
-- bodies drawn sentence by sentence from corpus-fr's 450k distinct sentences, never two
+- bodies drawn sentence by sentence from corpus-fr's 302k distinct sentences, never two
   articles sharing a pair of consecutive sentences (and so no passage longer than one
   sentence): each article walks the shuffled sentence pool in an arithmetic progression
   whose step is its own, and a Bloom filter of every pair written skips the rare pair an
-  earlier article already holds (from 450k articles on, steps repeat);
+  earlier article already holds (from 296k articles on, steps repeat);
 - lengths from 150 to 1,500 words, log-normal (median 450 words, mean about 520),
   paragraphs of 1 to 5 sentences;
 - titles of 5 to 14 words cut from another sentence of the pool;
