@@ -28,6 +28,7 @@ no-change step runs once more before it is timed). --cold drops the page cache (
 Peak RSS is the child's ru_maxrss (os.wait4). Python 3 standard library only.
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -222,7 +223,7 @@ def build_home(step, record, r, n, args, work, home, jsonl, V, gen, cold):
     stamp = jsonl + ".params"
     params = json.dumps({"n": n, "seed": args.seed, "sites": args.sites,
                          "corpus_fr": os.path.abspath(args.corpus_fr),
-                         "generator_mtime": int(os.path.getmtime(os.path.join(HERE, "generate.py")))})
+                         "generator": hashlib.sha1(open(os.path.join(HERE, "generate.py"), "rb").read()).hexdigest()})
     if not (os.path.exists(jsonl) and os.path.exists(stamp) and open(stamp).read() == params):
         need = n * (4200 + 6500 + 4000)  # JSONL, article files, index (bytes, generous)
         free = shutil.disk_usage(args.work).free
