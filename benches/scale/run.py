@@ -202,10 +202,12 @@ def one_size(R, n, args, results):
     elif args.rebuild or not os.path.exists(os.path.join(home, "index")):
         # A rebuild may hold the old index and the new one at once.
         old = dir_size(os.path.join(home, "index"))
+        need = max(old, n * 4000)  # the index of the 1M home is 3.8 GB
         free = shutil.disk_usage(args.work).free
-        if free - old < args.min_free_gb * 1e9:
-            raise Failed(f"not enough disk in {args.work} to rebuild next to the {old / 1e9:.1f} GB index: "
-                         f"{free / 1e9:.1f} GB free and {args.min_free_gb} GB to keep free")
+        if free - need < args.min_free_gb * 1e9:
+            raise Failed(f"not enough disk in {args.work} for a new index of about {need / 1e9:.1f} GB "
+                         f"(next to the old one, if any): {free / 1e9:.1f} GB free and "
+                         f"{args.min_free_gb} GB to keep free")
         rebuild(step, record, r, home, V, cold)
     measure(step, record, r, args, work, home, jsonl, V, gen, cold)
 
