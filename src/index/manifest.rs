@@ -70,12 +70,25 @@ pub fn all(index: &Index) -> Result<HashMap<String, Entry>, IndexError> {
     Ok(out)
 }
 
+/// The fast fields a lookup reads, of one segment.
+struct Columns {
+    path: StrColumn,
+    id: StrColumn,
+    sha256: StrColumn,
+    mtime: tantivy::columnar::Column<i64>,
+    size: tantivy::columnar::Column<u64>,
+}
+
 /// Lookups of a few files and ids in the last commit, through the inverted
 /// index of the `path` and `id` fields: each costs a term lookup, whatever
 /// the size of the archive.
 pub struct Lookup {
     dir: std::path::PathBuf,
     searcher: Searcher,
+    /// Each segment's columns, opened at its first lookup: opening a
+    /// column reads its dictionary's index, which cost milliseconds a
+    /// document at a million articles.
+    columns: Vec<std::sync::OnceLock<Columns>>,
     path_field: Field,
     id_field: Field,
 }
@@ -83,9 +96,11 @@ pub struct Lookup {
 impl Lookup {
     pub fn new(index: &Index) -> Result<Lookup, IndexError> {
         let fields = index.fields();
+        let searcher = index.reader()?.searcher();
         Ok(Lookup {
             dir: index.dir().to_path_buf(),
-            searcher: index.reader()?.searcher(),
+            columns: searcher.segment_readers().iter().map(|_| std::sync::OnceLock::new()).collect(),
+            searcher,
             path_field: fields.path,
             id_field: fields.id,
         })
@@ -100,18 +115,36 @@ impl Lookup {
         self.searcher.num_docs()
     }
 
-    fn entry(&self, segment: &SegmentReader, doc: DocId) -> Result<Option<(String, Entry)>, IndexError> {
-        let get = |name: &str| -> Result<Option<String>, IndexError> {
-            let column = str_column(&self.dir, segment, name)?;
+    fn columns(&self, number: usize) -> Result<&Columns, IndexError> {
+        if let Some(columns) = self.columns[number].get() {
+            return Ok(columns);
+        }
+        let segment = &self.searcher.segment_readers()[number];
+        let fast = segment.fast_fields();
+        let columns = Columns {
+            path: str_column(&self.dir, segment, "path")?,
+            id: str_column(&self.dir, segment, "id")?,
+            sha256: str_column(&self.dir, segment, "sha256")?,
+            mtime: fast.i64("mtime")?,
+            size: fast.u64("size")?,
+        };
+        Ok(self.columns[number].get_or_init(|| columns))
+    }
+
+    fn entry(&self, number: usize, doc: DocId) -> Result<Option<(String, Entry)>, IndexError> {
+        let columns = self.columns(number)?;
+        let get = |column: &StrColumn| -> Result<Option<String>, IndexError> {
             let Some(ord) = column.term_ords(doc).next() else { return Ok(None) };
             let mut text = String::new();
             Ok(column.ord_to_str(ord, &mut text).map_err(|e| self.io(e))?.then_some(text))
         };
-        let (Some(path), Some(id), Some(sha256)) = (get("path")?, get("id")?, get("sha256")?) else {
+        let (Some(path), Some(id), Some(sha256)) =
+            (get(&columns.path)?, get(&columns.id)?, get(&columns.sha256)?)
+        else {
             return Ok(None);
         };
-        let mtime = segment.fast_fields().i64("mtime")?.first(doc).unwrap_or(0);
-        let size = segment.fast_fields().u64("size")?.first(doc).unwrap_or(0);
+        let mtime = columns.mtime.first(doc).unwrap_or(0);
+        let size = columns.size.first(doc).unwrap_or(0);
         Ok(Some((path, Entry { id, sha256, mtime, size })))
     }
 
@@ -123,7 +156,7 @@ impl Lookup {
         to: &[u8],
     ) -> Result<Vec<(String, Entry)>, IndexError> {
         let mut out = Vec::new();
-        for segment in self.searcher.segment_readers() {
+        for (number, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(field)?;
             let mut terms = inverted.terms().range().ge(from).lt(to).into_stream().map_err(|e| self.io(e))?;
             while terms.advance() {
@@ -133,7 +166,7 @@ impl Lookup {
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
                     if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc))
-                        && let Some(found) = self.entry(segment, doc)?
+                        && let Some(found) = self.entry(number, doc)?
                     {
                         out.push(found);
                     }
@@ -166,7 +199,7 @@ impl Lookup {
 
     fn exact(&self, field: Field, value: &str) -> Result<Option<(String, Entry)>, IndexError> {
         let term = Term::from_field_text(field, value);
-        for segment in self.searcher.segment_readers() {
+        for (number, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(field)?;
             let Some(mut postings) =
                 inverted.read_postings(&term, IndexRecordOption::Basic).map_err(|e| self.io(e))?
@@ -176,7 +209,7 @@ impl Lookup {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
-                    return self.entry(segment, doc);
+                    return self.entry(number, doc);
                 }
                 doc = postings.advance();
             }

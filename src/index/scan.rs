@@ -356,7 +356,13 @@ mod tests {
     fn files_come_in_the_order_of_a_walk_sorted_by_name() {
         let tmp = tempfile::tempdir().unwrap();
         let corpus = tmp.path();
-        for path in ["articles/s/b.md", "articles/s/a/z.md", "articles/s/c/y.md", "articles/s/a.md", "articles/s/a0.md"] {
+        for path in [
+            "articles/s/b.md",
+            "articles/s/a/z.md",
+            "articles/s/c/y.md",
+            "articles/s/a.md",
+            "articles/s/a0.md",
+        ] {
             write(&corpus.join(path));
         }
         let mut listing = walk(corpus, None, now_nanos()).unwrap();

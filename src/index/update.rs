@@ -291,6 +291,11 @@ pub fn update_with(
         _ => None,
     };
     let mut listing = scan::walk(corpus.dir(), previous.as_ref(), started)?;
+    tracing::debug!(
+        "{:.2} s: {} directories listed",
+        (scan::now_nanos() - started) as f64 / 1e9,
+        listing.listed.len()
+    );
     let nothing_moved = !listing.complete
         && listing.listed.is_empty()
         && listing.gone.is_empty()
@@ -329,10 +334,14 @@ pub fn update_with(
         writer.delete_all_documents()?;
         HashMap::new()
     } else if let Some(lookup) = &lookup {
-        let mut known = HashMap::new();
-        for dir in listing.listed.iter().chain(&listing.gone) {
-            known.extend(lookup.files_in(dir)?);
-        }
+        // On all cores: each directory costs term lookups and dictionary reads.
+        let found: Vec<Vec<(String, Entry)>> = listing
+            .listed
+            .par_iter()
+            .chain(listing.gone.par_iter())
+            .map(|dir| lookup.files_in(dir))
+            .collect::<Result<_, _>>()?;
+        let mut known: HashMap<String, Entry> = found.into_iter().flatten().collect();
         // Files that failed last time are looked at again, wherever they are.
         let listed: HashSet<&str> = listing.listed.iter().map(String::as_str).collect();
         let mut elsewhere = Vec::new();
@@ -358,12 +367,14 @@ pub fn update_with(
     // The files come in path order (component by component, the order of
     // a walk sorted by name): the first of two files claiming one id keeps it.
     let total = listing.files.len();
+    tracing::debug!("{:.2} s: {total} files to look at", (scan::now_nanos() - started) as f64 / 1e9);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = index.fields();
     let mut known = known;
     // The files this run looks at again (only some directories were
     // listed): another file of the index holding an id is elsewhere.
-    let examined: HashSet<String> = if lookup.is_some() { known.keys().cloned().collect() } else { HashSet::new() };
+    let examined: HashSet<String> =
+        if lookup.is_some() { known.keys().cloned().collect() } else { HashSet::new() };
 
     // Two files claiming one id: the first (in path order) keeps it.
     let mut owner = Owners::default();
@@ -494,7 +505,8 @@ pub fn update_with(
     drop(listing.files);
     // The files of the directories that were not listed are as they were.
     if let Some(lookup) = &lookup {
-        report.unchanged += usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(examined.len());
+        report.unchanged +=
+            usize::try_from(lookup.len()).unwrap_or(usize::MAX).saturating_sub(examined.len());
     }
     progress(total, total);
     // The reprises are clustered and saved while tantivy's threads finish
@@ -540,19 +552,22 @@ pub fn update_with(
     };
     // One after the other, not side by side: tantivy's last segments and
     // the clustering of a million fingerprints at once took 1.5 GB.
-    tracing::debug!("files read; tantivy finishes its segments");
+    let since = |at: i64| (scan::now_nanos() - at) as f64 / 1e9;
+    tracing::debug!("{:.2} s: files read; tantivy finishes its segments", since(started));
     let mut prepared = writer.prepare_commit()?;
-    tracing::debug!("segments ready; reprises");
+    tracing::debug!("{:.2} s: segments ready; reprises", since(started));
     save_reprises()?;
-    tracing::debug!("reprises saved");
+    tracing::debug!("{:.2} s: reprises saved", since(started));
     prepared.set_payload(FORMAT);
     prepared.commit()?;
+    tracing::debug!("{:.2} s: committed", since(started));
     // After the commit: a cache that ran ahead of the index would hide files from it.
     if let Err(e) = listing.cache.save(dir, pending) {
         tracing::warn!("{}: {e}; the next run looks at every file", dir.join(scan::CACHE_FILE).display());
         DirCache::remove(dir);
     }
     writer.wait_merging_threads()?;
+    tracing::debug!("{:.2} s: merges done", since(started));
     Ok(report)
 }
 
