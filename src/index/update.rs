@@ -44,6 +44,19 @@ impl Owners {
     }
 }
 
+/// Hands the heap's free pages back to the system. The documents and
+/// tantivy's indexing arenas are freed once the segments are written, but
+/// glibc keeps the pages in its per-thread arenas, where the clustering of
+/// the reprises, which comes next, cannot use them: at a million articles
+/// that counted hundreds of megabytes twice in the peak.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Files read at a time: enough to keep every core busy, few enough that
 /// what they leave behind stays small.
 const SCAN_CHUNK: usize = 4096;
@@ -555,6 +568,7 @@ pub fn update_with(
     let since = |at: i64| (scan::now_nanos() - at) as f64 / 1e9;
     tracing::debug!("{:.2} s: files read; tantivy finishes its segments", since(started));
     let mut prepared = writer.prepare_commit()?;
+    release_free_memory();
     tracing::debug!("{:.2} s: segments ready; reprises", since(started));
     save_reprises()?;
     tracing::debug!("{:.2} s: reprises saved", since(started));
