@@ -167,16 +167,20 @@ impl Listing {
     }
 }
 
-fn mtime_nanos(meta: &fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64)
+/// Nanoseconds since the epoch of a time (0 before it).
+fn nanos(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64)
+}
+
+/// A file's or directory's mtime in nanoseconds (0 when unknown), as the
+/// index and the cache store it.
+pub fn mtime_nanos(meta: &fs::Metadata) -> i64 {
+    meta.modified().map_or(0, nanos)
 }
 
 /// Now, in nanoseconds since the epoch.
 pub fn now_nanos() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64)
+    nanos(SystemTime::now())
 }
 
 /// The path of `path` relative to `base`, `/`-separated.

@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use tantivy::schema::Facet;
@@ -97,12 +96,7 @@ struct FileMeta {
 
 impl From<&fs::Metadata> for FileMeta {
     fn from(meta: &fs::Metadata) -> FileMeta {
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64);
-        FileMeta { mtime, size: meta.len() }
+        FileMeta { mtime: scan::mtime_nanos(meta), size: meta.len() }
     }
 }
 
