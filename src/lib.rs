@@ -24,6 +24,8 @@
 //! - [`home`] finds and creates a veille home and holds its lock and run
 //!   log; [`config`] reads its settings files (`veille.toml`,
 //!   `sources.toml`, `themes.toml`).
+//! - [`language`] says which language an article is in (declared or
+//!   detected), which picks the analysis the index gives it.
 //! - [`editor`] hands a text to the person's $EDITOR.
 //! - [`cli`] is one module per command; `main.rs` only parses the command
 //!   line and calls in.
@@ -38,6 +40,7 @@ pub mod editor;
 pub mod extract;
 pub mod home;
 pub mod index;
+pub mod language;
 pub mod publish;
 pub mod tui;
 

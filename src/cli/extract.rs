@@ -129,7 +129,16 @@ fn json(extracted: &Extracted) -> JsonOut<'_> {
         tags: &extracted.tags,
         subtitle: extracted.subtitle.as_deref(),
         kind: extracted.kind.as_str(),
-        lang: extracted.lang.as_deref(),
+        // The page's `lang` unless the text clearly says otherwise, as the crawl decides.
+        lang: Some(
+            crate::language::decide(
+                extracted.lang.as_deref(),
+                &extracted.title,
+                &extracted.body,
+                crate::language::Language::French,
+            )
+            .code(),
+        ),
         links: &extracted.links,
         canonical_url: extracted.canonical_url.as_deref(),
         profile: extracted.profile,
@@ -249,7 +258,9 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| "local".into());
-        out.write_all(extracted.into_article(&site, &url).to_file_string().as_bytes())?;
+        let mut article = extracted.into_article(&site, &url);
+        crate::language::settle(&mut article, None, crate::language::Language::French);
+        out.write_all(article.to_file_string().as_bytes())?;
     }
     Ok(Status::Success)
 }
@@ -290,7 +301,8 @@ fn show_pdf(
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| "local".into());
-        let article = extracted.into_article(&site, url, &pdf::Link::default());
+        let mut article = extracted.into_article(&site, url, &pdf::Link::default());
+        crate::language::settle(&mut article, None, crate::language::Language::French);
         out.write_all(article.to_file_string().as_bytes())?;
     }
     if let Some(problem) = problem {

@@ -158,6 +158,8 @@ fn parse_record(line: &str, options: &Options) -> Result<Article, String> {
         Some(kind) => kind.parse::<Kind>().map_err(|e| format!("`kind`: {e}"))?,
     };
     article.lang = record.lang.filter(|l| !l.trim().is_empty());
+    // Given or not, the language is checked against the text.
+    crate::language::settle(&mut article, None, crate::language::Language::French);
     for (key, value) in record.other {
         if let Some(value) = json_to_toml(value) {
             article.extra.insert(key, value);

@@ -978,7 +978,7 @@ impl SourceCrawl {
         };
         let mut article = extracted.into_article(&self.source.id, response.url.as_str(), &link);
         article.fetched = Some(PubDate::DateTime(chrono::Utc::now().fixed_offset()));
-        article.lang = Some(self.source.lang.clone());
+        crate::language::settle(&mut article, Some(&self.source.lang), source_language(&self.source));
         article.warc = warc.clone();
         if let Some(existing) = self.store().and_then(|s| s.existing(&article.id)) {
             keep_what_did_not_change(&mut article, existing);
@@ -1036,6 +1036,12 @@ fn stamped_now(response: &Response) -> bool {
     }
 }
 
+/// The language a site's text is taken to be in when it says nothing
+/// clear: the one `sources.toml` gives it, else French.
+pub(crate) fn source_language(source: &crate::config::Source) -> crate::language::Language {
+    crate::language::Language::from_code(&source.lang).unwrap_or(crate::language::Language::French)
+}
+
 fn is_pdf_response(response: &Response) -> bool {
     response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("application/pdf"))
         || extract::pdf::is_pdf(&response.body)
@@ -1059,9 +1065,8 @@ pub(crate) fn article_from(
         article.id = crate::corpus::id_from_url(url.as_str());
     }
     article.fetched = Some(fetched);
-    if article.lang.is_none() {
-        article.lang = Some(source.lang.clone());
-    }
+    // The page's `lang`, else its site's, unless the text says otherwise.
+    crate::language::settle(&mut article, Some(&source.lang), source_language(source));
     article.warc = warc;
     article.sha256 = Some(article.body_sha256());
     article

@@ -91,7 +91,7 @@ pub fn reextract(
                 ..Default::default()
             };
             let mut article = extracted.into_article(&source.id, url.as_str(), &link);
-            article.lang = Some(source.lang.clone());
+            crate::language::settle(&mut article, Some(&source.lang), super::source_language(source));
             article.fetched = existing.as_ref().and_then(|a| a.fetched).or(Some(fetched));
             article.warc = existing.as_ref().and_then(|a| a.warc.clone()).or(Some(warc_ref));
             if let Some(existing) = &existing {

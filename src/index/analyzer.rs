@@ -1,34 +1,50 @@
-//! The French analyzer: how text becomes index terms, the same way for
-//! articles and for what people type.
+//! The analyzers: how text becomes index terms, the same way for articles
+//! and for what people type, one analysis per language.
 //!
-//! `FrenchTokenizer` splits words (hyphens split, so `data-center` meets
+//! `WordTokenizer` splits words (hyphens split, so `data-center` meets
 //! `data center`), normalises each word to NFKC (ligatures, full-width forms)
-//! and strips elided articles and pronouns (`l'`, `qu'`, `jusqu'`, with `'` or
-//! `’`) while keeping `aujourd'hui` whole. tantivy's own filters do the rest:
-//! lower case, French stop words, a plural `s` dropped (see [`PluralFilter`]),
-//! the Snowball French stemmer, then ASCII
-//! folding, after stemming so that the stemmer sees the accents it expects
-//! and `energie` still meets `énergie`.
+//! and strips the language's elided articles and pronouns (French `l'`,
+//! `qu'`, `jusqu'`, Italian `dell'`, `un'`, with `'` or `’`) while keeping
+//! `aujourd'hui` whole. tantivy's own filters do the rest: lower case, the
+//! language's stop words, (for French) a plural `s` dropped (see
+//! [`PluralFilter`]), the language's Snowball stemmer, then ASCII folding,
+//! after stemming so that the stemmer sees the accents it expects and
+//! `energie` still meets `énergie`.
+//!
+//! French terms are the words' stems as they are. The terms of every other
+//! language carry its code (`en:center`, `it:sorveglianz`): an English
+//! article's words never meet a French article's by accident (the English
+//! stem of `surveillance` is the French one), each language has its own
+//! word counts, and a query analysed once per language of the archive
+//! matches each article in its own (see [`super::compile`]).
 
 use std::str::CharIndices;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use compact_str::CompactString;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language as Snowball, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+use crate::language::Language;
 
 /// Name of the French analyzer in the index's tokenizer manager.
 pub const FRENCH: &str = "veille_fr";
 /// Name of the analyzer for people's names and tags: no stemming, no stop words.
 pub const NAMES: &str = "veille_names";
 
-/// Elided words, as written before the apostrophe (lower case).
-const ELISIONS: [&str; 13] =
-    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
+/// French elided words, as written before the apostrophe (lower case).
+const FRENCH_ELISIONS: &[&str] =
+    &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
+/// Italian elided articles, prepositions and pronouns (`l'`, `dell'`,
+/// `un'`, `c'`), as written before the apostrophe.
+const ITALIAN_ELISIONS: &[&str] = &[
+    "l", "d", "c", "m", "t", "s", "v", "un", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl",
+    "agl", "dagl", "degl", "negl", "sugl", "quell", "quest", "anch", "nessun", "qual",
+];
 
 /// Tokens longer than this (in bytes) are noise: URLs, hashes, base64.
 const MAX_TOKEN_LEN: usize = 60;
@@ -41,28 +57,55 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() || is_combining_mark(c) }
 }
 
-/// Splits French text into words, NFKC-normalised, elisions removed.
-#[derive(Clone, Default)]
-pub struct FrenchTokenizer {
+/// Splits text into words, NFKC-normalised, a language's elisions removed
+/// (French by default).
+#[derive(Clone)]
+pub struct WordTokenizer {
     token: Token,
+    elisions: &'static [&'static str],
 }
 
-pub struct FrenchTokenStream<'a> {
-    text: &'a str,
-    chars: std::iter::Peekable<CharIndices<'a>>,
-    token: &'a mut Token,
-}
-
-impl Tokenizer for FrenchTokenizer {
-    type TokenStream<'a> = FrenchTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> FrenchTokenStream<'a> {
-        self.token.reset();
-        FrenchTokenStream { text, chars: text.char_indices().peekable(), token: &mut self.token }
+impl Default for WordTokenizer {
+    fn default() -> WordTokenizer {
+        WordTokenizer { token: Token::default(), elisions: FRENCH_ELISIONS }
     }
 }
 
-impl FrenchTokenStream<'_> {
+impl WordTokenizer {
+    /// The tokenizer of a language: its elisions (French and Italian have
+    /// some; in English, `don't` and `people's` stay whole for the stemmer).
+    pub fn of(language: Language) -> WordTokenizer {
+        let elisions = match language {
+            Language::French => FRENCH_ELISIONS,
+            Language::Italian => ITALIAN_ELISIONS,
+            _ => &[],
+        };
+        WordTokenizer { token: Token::default(), elisions }
+    }
+}
+
+pub struct WordTokenStream<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<CharIndices<'a>>,
+    token: &'a mut Token,
+    elisions: &'static [&'static str],
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream {
+            text,
+            chars: text.char_indices().peekable(),
+            token: &mut self.token,
+            elisions: self.elisions,
+        }
+    }
+}
+
+impl WordTokenStream<'_> {
     /// Consumes one word starting at `start` (its first char already taken);
     /// an apostrophe between two word characters stays inside the word.
     fn word_end(&mut self) -> usize {
@@ -89,13 +132,16 @@ impl FrenchTokenStream<'_> {
 /// Removes a leading elision (`l'`, `qu'`, `jusqu'`…), once or twice
 /// (`qu'aujourd'hui` → `aujourd'hui`); returns the byte offset where the
 /// remaining word starts.
-fn strip_elisions(word: &str) -> usize {
+fn strip_elisions(word: &str, elisions: &[&str]) -> usize {
     let mut start = 0;
     for _ in 0..2 {
+        if elisions.is_empty() {
+            break;
+        }
         let rest = &word[start..];
         let Some((index, apostrophe)) = rest.char_indices().find(|&(_, c)| is_apostrophe(c)) else { break };
         let prefix = &rest[..index];
-        if prefix.len() <= 7 && ELISIONS.iter().any(|e| prefix.eq_ignore_ascii_case(e)) {
+        if prefix.len() <= 7 && elisions.iter().any(|e| prefix.eq_ignore_ascii_case(e)) {
             start += index + apostrophe.len_utf8();
         } else {
             break;
@@ -104,7 +150,7 @@ fn strip_elisions(word: &str) -> usize {
     start
 }
 
-impl TokenStream for FrenchTokenStream<'_> {
+impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
         while let Some((start, c)) = self.chars.next() {
             if !is_word_char(c) {
@@ -112,7 +158,7 @@ impl TokenStream for FrenchTokenStream<'_> {
             }
             let end = self.word_end();
             let word = &self.text[start..end];
-            let skip = strip_elisions(word);
+            let skip = strip_elisions(word, self.elisions);
             let word = &word[skip..];
             if word.is_empty() {
                 continue;
@@ -243,6 +289,8 @@ fn loanword(word: &str) -> Option<&'static str> {
 pub struct Memoized {
     words: TextAnalyzer,
     shared: Option<Arc<Mutex<Memo>>>,
+    /// Whether [`LOANWORDS`] keep their own terms (French text).
+    loanwords: bool,
 }
 
 /// Distinct words remembered per analyzer before the memo starts over.
@@ -256,7 +304,7 @@ impl TokenFilter for Memoized {
             Some(shared) => MemoStore::Shared(shared),
             None => MemoStore::Own(Memo::default()),
         };
-        MemoizedWrapper { inner: tokenizer, words: self.words, memo }
+        MemoizedWrapper { inner: tokenizer, words: self.words, memo, loanwords: self.loanwords }
     }
 }
 
@@ -301,6 +349,7 @@ pub struct MemoizedWrapper<T> {
     inner: T,
     words: TextAnalyzer,
     memo: MemoStore,
+    loanwords: bool,
 }
 
 impl<T: Clone> Clone for MemoizedWrapper<T> {
@@ -310,7 +359,12 @@ impl<T: Clone> Clone for MemoizedWrapper<T> {
             MemoStore::Own(_) => MemoStore::Own(Memo::default()),
             MemoStore::Shared(shared) => MemoStore::Shared(Arc::clone(shared)),
         };
-        MemoizedWrapper { inner: self.inner.clone(), words: self.words.clone(), memo }
+        MemoizedWrapper {
+            inner: self.inner.clone(),
+            words: self.words.clone(),
+            memo,
+            loanwords: self.loanwords,
+        }
     }
 }
 
@@ -327,7 +381,12 @@ impl<T: Tokenizer> Tokenizer for MemoizedWrapper<T> {
         if memo.len() > MEMO_LIMIT {
             memo.clear();
         }
-        MemoizedStream { tail: self.inner.token_stream(text), words: &mut self.words, memo }
+        MemoizedStream {
+            tail: self.inner.token_stream(text),
+            words: &mut self.words,
+            memo,
+            loanwords: self.loanwords,
+        }
     }
 }
 
@@ -335,6 +394,7 @@ pub struct MemoizedStream<'a, S> {
     tail: S,
     words: &'a mut TextAnalyzer,
     memo: MemoRef<'a>,
+    loanwords: bool,
 }
 
 impl<S: TokenStream> TokenStream for MemoizedStream<'_, S> {
@@ -344,7 +404,8 @@ impl<S: TokenStream> TokenStream for MemoizedStream<'_, S> {
             let term = match self.memo.get(token.text.as_str()) {
                 Some(term) => term.as_deref(),
                 None => {
-                    let term = match loanword(&token.text) {
+                    let loanword = if self.loanwords { loanword(&token.text) } else { None };
+                    let term = match loanword {
                         Some(stem) => Some(CompactString::from(stem)),
                         None => {
                             let mut stream = self.words.token_stream(&token.text);
@@ -388,21 +449,153 @@ fn french_with(shared: Option<Arc<Mutex<Memo>>>) -> TextAnalyzer {
     let words = TextAnalyzer::builder(RawTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
-        .filter(StopWordFilter::new(Language::French).expect("tantivy ships French stop words"))
+        .filter(StopWordFilter::new(Snowball::French).expect("tantivy ships French stop words"))
         .filter(PluralFilter)
-        .filter(Stemmer::new(Language::French))
+        .filter(Stemmer::new(Snowball::French))
         .filter(AsciiFoldingFilter)
         .build();
-    TextAnalyzer::builder(FrenchTokenizer::default()).filter(Memoized { words, shared }).build()
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Memoized { words, shared, loanwords: true })
+        .build()
 }
 
 /// The analyzer of authors and tags: words matched whole, accents folded.
 pub fn names() -> TextAnalyzer {
-    TextAnalyzer::builder(FrenchTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// What the terms of a language start with: nothing for French, the
+/// archive's own, else the language's code and a colon (`en:`), which no
+/// word holds (the tokenizer splits words at a colon).
+pub fn tag(language: Language) -> &'static str {
+    match language {
+        Language::French => "",
+        Language::English => "en:",
+        Language::German => "de:",
+        Language::Italian => "it:",
+        Language::Spanish => "es:",
+        Language::Portuguese => "pt:",
+        Language::Dutch => "nl:",
+        Language::Danish => "da:",
+        Language::Finnish => "fi:",
+        Language::Hungarian => "hu:",
+        Language::Norwegian => "no:",
+        Language::Russian => "ru:",
+        Language::Swedish => "sv:",
+    }
+}
+
+fn snowball(language: Language) -> Snowball {
+    match language {
+        Language::French => Snowball::French,
+        Language::English => Snowball::English,
+        Language::German => Snowball::German,
+        Language::Italian => Snowball::Italian,
+        Language::Spanish => Snowball::Spanish,
+        Language::Portuguese => Snowball::Portuguese,
+        Language::Dutch => Snowball::Dutch,
+        Language::Danish => Snowball::Danish,
+        Language::Finnish => Snowball::Finnish,
+        Language::Hungarian => Snowball::Hungarian,
+        Language::Norwegian => Snowball::Norwegian,
+        Language::Russian => Snowball::Russian,
+        Language::Swedish => Snowball::Swedish,
+    }
+}
+
+/// The analyzer of titles, subtitles, tags and bodies in `language`: the
+/// French one, or the language's own elisions, stop words and stemmer,
+/// folding, and its tag before each term. English loanwords and the plural
+/// rule are French matters.
+pub fn of_language(language: Language) -> TextAnalyzer {
+    if language == Language::French {
+        return french();
+    }
+    let words = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::new(snowball(language)).expect("tantivy ships stop words for each language"))
+        .filter(Stemmer::new(snowball(language)))
+        .filter(AsciiFoldingFilter)
+        .filter(Tagged(tag(language)))
+        .build();
+    TextAnalyzer::builder(WordTokenizer::of(language))
+        .filter(Memoized { words, shared: None, loanwords: false })
+        .build()
+}
+
+/// The analyzer of authors of an article in `language`: [`names`], its
+/// terms tagged like the article's other terms.
+pub fn names_of(language: Language) -> TextAnalyzer {
+    if language == Language::French {
+        return names();
+    }
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Tagged(tag(language)))
+        .build()
+}
+
+/// Puts a language's tag before each term (see [`tag`]).
+#[derive(Clone, Copy)]
+pub struct Tagged(&'static str);
+
+impl TokenFilter for Tagged {
+    type Tokenizer<T: Tokenizer> = TaggedWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> TaggedWrapper<T> {
+        TaggedWrapper(tokenizer, self.0)
+    }
+}
+
+#[derive(Clone)]
+pub struct TaggedWrapper<T>(T, &'static str);
+
+impl<T: Tokenizer> Tokenizer for TaggedWrapper<T> {
+    type TokenStream<'a> = TaggedStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        TaggedStream(self.0.token_stream(text), self.1)
+    }
+}
+
+pub struct TaggedStream<S>(S, &'static str);
+
+impl<S: TokenStream> TokenStream for TaggedStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        if !self.1.is_empty() {
+            self.0.token_mut().text.insert_str(0, self.1);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
+/// `text` as tokens of `analyzer`, for a field that gets its tokens from
+/// veille rather than from the field's analyzer (an article not in French).
+pub fn pre_tokenized(analyzer: &mut TextAnalyzer, text: &str) -> tantivy::tokenizer::PreTokenizedString {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().clone());
+    }
+    tantivy::tokenizer::PreTokenizedString { text: text.to_string(), tokens }
 }
 
 /// Registers both analyzers on an index.
@@ -414,7 +607,7 @@ pub fn register(index: &tantivy::Index) {
 /// The words of `text` as the tokenizer splits them (hyphens split,
 /// elisions dropped), before any filter: `data-center` gives `data`, `center`.
 pub fn words(text: &str) -> Vec<&str> {
-    let mut tokenizer = FrenchTokenizer::default();
+    let mut tokenizer = WordTokenizer::default();
     let mut stream = tokenizer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -482,6 +675,39 @@ mod tests {
         }
         assert_eq!(analyse("cent"), analyse("cents"), "French words still stem");
         assert_eq!(analyse("big data"), ["big", "data"]);
+    }
+
+    fn analyse_in(language: Language, text: &str) -> Vec<String> {
+        terms(&mut of_language(language), text).into_iter().map(|(_, t)| t).collect()
+    }
+
+    #[test]
+    fn each_language_has_its_own_stems_tagged_with_its_code() {
+        assert_eq!(analyse_in(Language::English, "data centers"), ["en:data", "en:center"]);
+        assert_eq!(analyse_in(Language::English, "the center"), ["en:center"], "English stop words");
+        assert_eq!(analyse_in(Language::English, "computing computers"), ["en:comput", "en:comput"]);
+        assert_eq!(analyse_in(Language::Italian, "dell'acqua"), analyse_in(Language::Italian, "acqua"));
+        assert_eq!(analyse_in(Language::Italian, "un'assemblea"), analyse_in(Language::Italian, "assemblea"));
+        assert_eq!(analyse_in(Language::German, "Überwachung"), analyse_in(Language::German, "uberwachung"));
+        assert_eq!(analyse_in(Language::Spanish, "vigilancia"), ["es:vigil"]);
+        // The same word in two languages gives two terms: an English text
+        // never meets a French one by accident.
+        assert_ne!(analyse_in(Language::English, "surveillance"), analyse("surveillance"));
+        assert_eq!(analyse_in(Language::French, "surveillance"), analyse("surveillance"));
+        let mut names = names_of(Language::English);
+        assert_eq!(
+            terms(&mut names, "Ted Kaczynski").into_iter().map(|(_, t)| t).collect::<Vec<_>>(),
+            ["en:ted", "en:kaczynski"]
+        );
+    }
+
+    #[test]
+    fn pre_tokenized_text_keeps_the_text_and_the_positions() {
+        let mut english = of_language(Language::English);
+        let pre = pre_tokenized(&mut english, "The water of the data center");
+        assert_eq!(pre.text, "The water of the data center");
+        let words: Vec<(usize, &str)> = pre.tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+        assert_eq!(words, [(1, "en:water"), (4, "en:data"), (5, "en:center")]);
     }
 
     #[test]

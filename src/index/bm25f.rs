@@ -33,25 +33,28 @@ pub(crate) const K1: Score = 1.2;
 /// Length normalisation (BM25's usual value, tantivy's and Lucene's).
 const B: Score = 0.75;
 
-/// One word in several fields, each with its weight; each field has the
-/// word as its own analyzer reads it (names are not stemmed).
+/// One word's terms in one language: the word in each field (as the
+/// field's analyzer of that language reads it: names are not stemmed) with
+/// the field's weight.
 #[derive(Clone, Debug)]
-pub struct FieldsTermQuery {
-    terms: Vec<(Term, Score)>,
+pub struct Group {
+    pub terms: Vec<(Term, Score)>,
+    /// The term every article of the language holds (`lang:en`): the word's
+    /// rarity is counted among them. `None`: among all articles (an archive
+    /// in one language).
+    pub population: Option<Term>,
 }
 
-impl FieldsTermQuery {
-    /// `terms`: the word's term in each field and the field's weight.
-    pub fn new(terms: Vec<(Term, Score)>) -> FieldsTermQuery {
-        FieldsTermQuery { terms }
-    }
-}
-
-impl FieldsTermQuery {
-    /// The word's rarity in the archive: BM25's `ln(1 + (N − n + 0.5) / (n + 0.5))`
-    /// with `n` its largest document frequency over the fields.
+impl Group {
+    /// The word's rarity among the articles of its language: BM25's
+    /// `ln(1 + (N − n + 0.5) / (n + 0.5))` with `n` its largest document
+    /// frequency over the fields and `N` the number of those articles.
     fn idf(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
-        let docs = stats.total_num_docs()?.max(1);
+        let docs = match &self.population {
+            Some(term) => stats.doc_freq(term)?,
+            None => stats.total_num_docs()?,
+        }
+        .max(1);
         let mut doc_freq = 0;
         for (term, _) in &self.terms {
             doc_freq = doc_freq.max(stats.doc_freq(term)?);
@@ -59,36 +62,60 @@ impl FieldsTermQuery {
         let doc_freq = doc_freq.min(docs);
         Ok((((docs - doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5)).ln_1p())
     }
+}
+
+/// One word in several fields, each with its weight, in one or several
+/// languages. An article holds the terms of its own language only, so its
+/// score is its language's group's: languages do not add up.
+#[derive(Clone, Debug)]
+pub struct FieldsTermQuery {
+    groups: Vec<Group>,
+}
+
+impl FieldsTermQuery {
+    pub fn new(groups: Vec<Group>) -> FieldsTermQuery {
+        FieldsTermQuery { groups }
+    }
 
     /// The most the word adds to an article's score (its pseudo-frequency
     /// growing without end): what lets a ranked search skip articles.
     pub fn max_score(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
-        Ok(self.idf(stats)? * (K1 + 1.0))
+        let mut max: Score = 0.0;
+        for group in &self.groups {
+            max = max.max(group.idf(stats)? * (K1 + 1.0));
+        }
+        Ok(max)
     }
 }
 
 impl Query for FieldsTermQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let mut fields = Vec::with_capacity(self.terms.len());
-        let mut idf = 1.0;
-        if let EnableScoring::Enabled { statistics_provider: stats, .. } = scoring {
-            let docs = stats.total_num_docs()?.max(1);
-            for (term, weight) in &self.terms {
-                let average = stats.total_num_tokens(term.field())? as Score / docs as Score;
-                fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: norms(average) });
+        let mut groups = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            let mut fields = Vec::with_capacity(group.terms.len());
+            let mut idf = 1.0;
+            if let EnableScoring::Enabled { statistics_provider: stats, .. } = scoring {
+                let docs = stats.total_num_docs()?.max(1);
+                for (term, weight) in &group.terms {
+                    let average = stats.total_num_tokens(term.field())? as Score / docs as Score;
+                    fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: norms(average) });
+                }
+                idf = group.idf(stats)?;
+            } else {
+                for (term, weight) in &group.terms {
+                    fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: [1.0; 256] });
+                }
             }
-            idf = self.idf(stats)?;
-        } else {
-            for (term, weight) in &self.terms {
-                fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: [1.0; 256] });
-            }
+            groups.push(GroupWeight { fields, idf });
         }
-        Ok(Box::new(FieldsTermWeight { fields, idf, scoring: scoring.is_scoring_enabled() }))
+        Ok(Box::new(FieldsTermWeight { groups, scoring: scoring.is_scoring_enabled() }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _) in &self.terms {
-            visitor(term, false);
+        for group in &self.groups {
+            for (term, _) in &group.terms {
+                visitor(term, false);
+            }
         }
     }
 }
@@ -112,28 +139,43 @@ struct FieldWeight {
     norms: [Score; 256],
 }
 
-struct FieldsTermWeight {
+struct GroupWeight {
     fields: Vec<FieldWeight>,
     idf: Score,
+}
+
+struct FieldsTermWeight {
+    groups: Vec<GroupWeight>,
     scoring: bool,
 }
 
 impl FieldsTermWeight {
     fn fields_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<FieldsTermScorer> {
-        let mut fields = Vec::with_capacity(self.fields.len());
-        for field in &self.fields {
-            let index = reader.inverted_index(field.term.field())?;
-            let option = if self.scoring { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
-            let Some(postings) = index.read_postings(&field.term, option)? else { continue };
-            let fieldnorms = match self.scoring {
-                true => reader.fieldnorms_readers().get_field(field.term.field())?,
-                false => None,
-            };
-            let fieldnorms = fieldnorms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-            fields.push(FieldPostings { postings, fieldnorms, weight: field.weight, norms: field.norms });
+        let mut fields = Vec::new();
+        let mut factors = Vec::with_capacity(self.groups.len());
+        for (index, group) in self.groups.iter().enumerate() {
+            factors.push(boost * group.idf * (K1 + 1.0));
+            for field in &group.fields {
+                let inverted = reader.inverted_index(field.term.field())?;
+                let option =
+                    if self.scoring { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
+                let Some(postings) = inverted.read_postings(&field.term, option)? else { continue };
+                let fieldnorms = match self.scoring {
+                    true => reader.fieldnorms_readers().get_field(field.term.field())?,
+                    false => None,
+                };
+                let fieldnorms = fieldnorms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+                fields.push(FieldPostings {
+                    postings,
+                    fieldnorms,
+                    weight: field.weight,
+                    norms: field.norms,
+                    group: index,
+                });
+            }
         }
         let doc = fields.iter().map(|f| f.postings.doc()).min().unwrap_or(TERMINATED);
-        Ok(FieldsTermScorer { fields, doc, factor: boost * self.idf * (K1 + 1.0) })
+        Ok(FieldsTermScorer { fields, doc, factors })
     }
 }
 
@@ -146,8 +188,13 @@ impl Weight for FieldsTermWeight {
         let mut scorer = self.fields_scorer(reader, 1.0)?;
         seek_to(&mut scorer, doc)?;
         let mut explanation = Explanation::new("BM25F", scorer.score());
-        explanation.add_const("idf", self.idf);
-        explanation.add_const("pseudo-frequency", scorer.pseudo_frequency());
+        for (group, weight) in self.groups.iter().enumerate() {
+            let tf = scorer.pseudo_frequency(group);
+            if tf > 0.0 {
+                explanation.add_const("idf", weight.idf);
+                explanation.add_const("pseudo-frequency", tf);
+            }
+        }
         Ok(explanation)
     }
 }
@@ -157,21 +204,24 @@ struct FieldPostings {
     fieldnorms: FieldNormReader,
     weight: Score,
     norms: [Score; 256],
+    /// Which language's group the term is of.
+    group: usize,
 }
 
 /// The articles holding the word in any of its fields, in order.
 struct FieldsTermScorer {
     fields: Vec<FieldPostings>,
     doc: DocId,
-    /// `boost · idf · (k1 + 1)`.
-    factor: Score,
+    /// `boost · idf · (k1 + 1)` of each group.
+    factors: Vec<Score>,
 }
 
 impl FieldsTermScorer {
-    fn pseudo_frequency(&self) -> Score {
+    /// The pseudo-frequency of the word's terms of one group in the current article.
+    fn pseudo_frequency(&self, group: usize) -> Score {
         let mut tf = 0.0;
         for field in &self.fields {
-            if field.postings.doc() == self.doc {
+            if field.group == group && field.postings.doc() == self.doc {
                 let norm = field.norms[field.fieldnorms.fieldnorm_id(self.doc) as usize];
                 tf += field.weight * field.postings.term_freq() as Score / norm;
             }
@@ -245,7 +295,18 @@ impl DocSet for FieldsTermScorer {
 
 impl Scorer for FieldsTermScorer {
     fn score(&mut self) -> Score {
-        let tf = self.pseudo_frequency();
-        self.factor * tf / (K1 + tf)
+        if let [factor] = self.factors[..] {
+            let tf = self.pseudo_frequency(0);
+            return factor * tf / (K1 + tf);
+        }
+        // An article holds one language's terms: one group scores.
+        let mut score = 0.0;
+        for (group, factor) in self.factors.iter().enumerate() {
+            let tf = self.pseudo_frequency(group);
+            if tf > 0.0 {
+                score += factor * tf / (K1 + tf);
+            }
+        }
+        score
     }
 }

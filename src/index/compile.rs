@@ -1,6 +1,9 @@
 //! From a parsed query to a tantivy query.
 //!
-//! Words are analysed with the index's own analyzers and searched in the
+//! Words are analysed with the index's own analyzers, once for each
+//! language the archive holds (an article's terms are its language's: see
+//! [`super::analyzer`]), so that each article is matched in its own language
+//! and all are ranked together; they are searched in the
 //! title, subtitle, lead, tags, authors and body at once, each word scored
 //! as one bag of words over its fields (BM25F, see [`super::bm25f`]). The
 //! same tree compiles three ways: every word required (what filters, counts
@@ -21,9 +24,10 @@ use tantivy::{DateTime, Term};
 
 use super::Fields;
 use super::analyzer;
-use super::bm25f::FieldsTermQuery;
+use super::bm25f::{FieldsTermQuery, Group};
 use super::query::{Node, QueryError, TextField};
 use super::ranked::{BoundedQuery, RankedQuery};
+use crate::language::Language;
 
 /// How plain words combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,10 +72,38 @@ const MAX_PAIRS: usize = 12;
 /// Deepest chain of themes referring to themes.
 const MAX_THEME_DEPTH: usize = 4;
 
+/// A language of the archive and its analyzers.
+pub struct Analysis {
+    pub language: Language,
+    pub text: TextAnalyzer,
+    pub names: TextAnalyzer,
+    /// The term of the articles in this language (`lang:en`), whose number
+    /// is the word counts' population when the archive has several
+    /// languages; `None` when it has one.
+    pub population: Option<Term>,
+}
+
+impl Analysis {
+    /// The analyses of `languages` (French when there is none).
+    pub fn of(fields: Fields, languages: &[Language]) -> Vec<Analysis> {
+        let languages = if languages.is_empty() { &[Language::French][..] } else { languages };
+        let several = languages.len() > 1;
+        languages
+            .iter()
+            .map(|&language| Analysis {
+                language,
+                text: analyzer::of_language(language),
+                names: analyzer::names_of(language),
+                population: several.then(|| Term::from_field_text(fields.lang, language.code())),
+            })
+            .collect()
+    }
+}
+
 pub struct Compiler<'a> {
     pub fields: Fields,
-    pub french: TextAnalyzer,
-    pub names: TextAnalyzer,
+    /// The languages of the archive, French first when it has French.
+    pub languages: Vec<Analysis>,
     pub themes: &'a HashMap<String, Node>,
     pub combine: Combine,
     /// Terms no article holds, each read as the archive's nearest term.
@@ -147,6 +179,10 @@ impl Compiler<'_> {
             Node::Kind(kind) => Some(self.facet(self.fields.kind, kind.as_str())),
             Node::Label(label) => Some(Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.labels, label),
+                IndexRecordOption::Basic,
+            ))),
+            Node::Lang(language) => Some(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.lang, language.code()),
                 IndexRecordOption::Basic,
             ))),
             Node::Read(read) => Some(Box::new(TermQuery::new(
@@ -252,32 +288,36 @@ impl Compiler<'_> {
     /// [`PAIR_BOOST`]: articles where the words of the query stand together
     /// rank above those where they are scattered.
     fn pairs(&mut self, items: &[Node]) -> Vec<Q> {
-        let single: Vec<Option<String>> = items
-            .iter()
-            .filter_map(|item| match item {
-                Node::Word { text, field: None, .. } => {
-                    let mut terms = analyzer::terms(&mut self.french, text);
-                    // A stop word leaves no term, and no break between its neighbours.
-                    match terms.len() {
-                        0 => None,
-                        1 => Some(
-                            terms.pop().map(|(_, term)| self.corrections.get(&term).cloned().unwrap_or(term)),
-                        ),
-                        _ => Some(None),
-                    }
-                }
-                _ => Some(None),
-            })
-            .collect();
+        let body = self.fields.body;
         let mut pairs = Vec::new();
-        for pair in single.windows(2).take(MAX_PAIRS) {
-            if let [Some(first), Some(second)] = pair
-                && first != second
-            {
-                let body = self.fields.body;
-                let (first, second) =
-                    (Term::from_field_text(body, first), Term::from_field_text(body, second));
-                pairs.push(Box::new(BoundedQuery::pair(first, second, PAIR_SLOP, PAIR_BOOST)) as Q);
+        for analysis in &mut self.languages {
+            let single: Vec<Option<String>> = items
+                .iter()
+                .filter_map(|item| match item {
+                    Node::Word { text, field: None, .. } => {
+                        let mut terms = analyzer::terms(&mut analysis.text, text);
+                        // A stop word leaves no term, and no break between its neighbours.
+                        match terms.len() {
+                            0 => None,
+                            1 => Some(
+                                terms
+                                    .pop()
+                                    .map(|(_, term)| self.corrections.get(&term).cloned().unwrap_or(term)),
+                            ),
+                            _ => Some(None),
+                        }
+                    }
+                    _ => Some(None),
+                })
+                .collect();
+            for pair in single.windows(2).take(MAX_PAIRS) {
+                if let [Some(first), Some(second)] = pair
+                    && first != second
+                {
+                    let (first, second) =
+                        (Term::from_field_text(body, first), Term::from_field_text(body, second));
+                    pairs.push(Box::new(BoundedQuery::pair(first, second, PAIR_SLOP, PAIR_BOOST)) as Q);
+                }
             }
         }
         pairs
@@ -288,13 +328,10 @@ impl Compiler<'_> {
         Box::new(TermQuery::new(term, IndexRecordOption::Basic))
     }
 
-    /// A word or phrase in the fields it may be found in.
+    /// A word or phrase in the fields it may be found in, in each language
+    /// of the archive.
     fn text(&mut self, text: &str, field: Option<TextField>) -> Option<Q> {
         let f = self.fields;
-        // A stop word (`des`, `la`) is no search term, not even in names.
-        if field.is_none() && analyzer::terms(&mut self.french, text).is_empty() {
-            return None;
-        }
         let targets: Vec<(Field, f32, bool)> = match field {
             None => vec![
                 (f.title, TITLE_BOOST, false),
@@ -311,69 +348,96 @@ impl Compiler<'_> {
             Some(TextField::Tag) => vec![(f.tags, 1.0, false)],
             Some(TextField::Note) => vec![(f.note, 1.0, false)],
         };
-        if self.combine != Combine::Fuzzy {
-            // A word that is one term in every field: one BM25F score.
-            let mut single = Vec::new();
-            for &(field, weight, names) in &targets {
-                let analyzer = if names { &mut self.names } else { &mut self.french };
-                let mut terms = analyzer::terms(analyzer, text);
-                match terms.len() {
-                    0 => {}
-                    1 => {
-                        let term = terms.pop().expect("one").1;
-                        let term = self.corrections.get(&term).cloned().unwrap_or(term);
-                        single.push((Term::from_field_text(field, &term), weight));
-                    }
-                    _ => {
-                        single.clear();
-                        break;
-                    }
-                }
-            }
-            if !single.is_empty() {
-                return Some(Box::new(FieldsTermQuery::new(single)));
-            }
-        }
-        // Phrases and typo-tolerant words: a query per field, weighed.
+        // The collective's notes are written in the archive's language:
+        // French, whatever the article's.
+        let languages: Vec<usize> = (0..self.languages.len())
+            .filter(|&i| field != Some(TextField::Note) || self.languages[i].language == Language::French)
+            .collect();
+        let languages = if languages.is_empty() && field == Some(TextField::Note) {
+            self.languages.push(Analysis::of(f, &[Language::French]).remove(0));
+            vec![self.languages.len() - 1]
+        } else {
+            languages
+        };
+        let mut groups = Vec::new();
         let mut per_field = Vec::new();
         let mut bound = Vec::new();
-        for (field, weight, names) in targets {
-            let analyzer = if names { &mut self.names } else { &mut self.french };
-            let terms = analyzer::terms(analyzer, text);
-            bound.extend(terms.iter().map(|(_, t)| (Term::from_field_text(field, t), weight)));
-            if let Some(q) = self.terms_query(field, terms, text.chars().count()) {
-                per_field.push(boost(q, weight));
+        let mut single_everywhere = self.combine != Combine::Fuzzy;
+        for i in languages {
+            let analysis = &mut self.languages[i];
+            // A stop word (`des`, `la`) is no search term, not even in names.
+            if field.is_none() && analyzer::terms(&mut analysis.text, text).is_empty() {
+                continue;
+            }
+            let mut single = Vec::new();
+            let mut phrases = Vec::new();
+            for &(field, weight, names) in &targets {
+                let analyzer = if names { &mut analysis.names } else { &mut analysis.text };
+                let mut terms = analyzer::terms(analyzer, text);
+                if terms.len() == 1 {
+                    let term = terms.pop().expect("one").1;
+                    let term = self.corrections.get(&term).cloned().unwrap_or(term);
+                    terms.push((0, term));
+                } else if terms.len() > 1 {
+                    single_everywhere = false;
+                }
+                bound.extend(terms.iter().map(|(_, t)| (Term::from_field_text(field, t), weight)));
+                if terms.len() == 1 {
+                    single.push((Term::from_field_text(field, &terms[0].1), weight));
+                }
+                if let Some(q) = terms_query(self.combine, field, terms, text.chars().count()) {
+                    phrases.push(boost(q, weight));
+                }
+            }
+            if let Some(query) = any_of(phrases) {
+                // A typo-tolerant term of one language must not wander into
+                // another's (`en:center` is one edit from `es:center`).
+                let query = match (&analysis.population, analysis.language, self.combine) {
+                    (Some(population), language, Combine::Fuzzy) if language != Language::French => {
+                        let filter = Box::new(TermQuery::new(population.clone(), IndexRecordOption::Basic));
+                        Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, filter as Q)]))
+                            as Q
+                    }
+                    _ => query,
+                };
+                per_field.push(query);
+            }
+            if !single.is_empty() {
+                groups.push(Group { terms: single, population: analysis.population.clone() });
             }
         }
+        if single_everywhere && !groups.is_empty() {
+            // A word that is one term in every field: one BM25F score.
+            return Some(Box::new(FieldsTermQuery::new(groups)));
+        }
+        // Phrases and typo-tolerant words: a query per field, weighed.
         let query = any_of(per_field)?;
         // What a ranked search needs to skip articles (a fuzzy term's is unknown).
         Some(if self.combine == Combine::Fuzzy { query } else { Box::new(BoundedQuery::new(query, bound)) })
     }
+}
 
-    /// Terms of one field: a term, a phrase when the text gave several
-    /// (`data-center`, `"effet rebond"`), or fuzzy terms in typo mode.
-    fn terms_query(&self, field: Field, terms: Vec<(usize, String)>, typed_len: usize) -> Option<Q> {
-        match terms.len() {
-            0 => None,
-            1 => {
-                let term = Term::from_field_text(field, &terms[0].1);
-                if self.combine == Combine::Fuzzy {
-                    // The typed length decides: stems are shorter than what people type.
-                    let distance = typo_distance(typed_len);
-                    if distance > 0 {
-                        return Some(Box::new(FuzzyTermQuery::new(term, distance, true)));
-                    }
+/// Terms of one field: a term, a phrase when the text gave several
+/// (`data-center`, `"effet rebond"`), or fuzzy terms in typo mode.
+fn terms_query(combine: Combine, field: Field, terms: Vec<(usize, String)>, typed_len: usize) -> Option<Q> {
+    match terms.len() {
+        0 => None,
+        1 => {
+            let term = Term::from_field_text(field, &terms[0].1);
+            if combine == Combine::Fuzzy {
+                // The typed length decides: stems are shorter than what people type.
+                let distance = typo_distance(typed_len);
+                if distance > 0 {
+                    return Some(Box::new(FuzzyTermQuery::new(term, distance, true)));
                 }
-                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
             }
-            _ => {
-                let first = terms[0].0;
-                let terms = terms
-                    .into_iter()
-                    .map(|(pos, t)| (pos - first, Term::from_field_text(field, &t)))
-                    .collect();
-                Some(Box::new(PhraseQuery::new_with_offset(terms)))
-            }
+            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+        }
+        _ => {
+            let first = terms[0].0;
+            let terms =
+                terms.into_iter().map(|(pos, t)| (pos - first, Term::from_field_text(field, &t))).collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
     }
 }

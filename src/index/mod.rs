@@ -2,7 +2,7 @@
 //!
 //! The index lives in `index/` and is derived from `corpus/`: it can be
 //! deleted and rebuilt at any time. It holds one document per article file,
-//! analysed with the French analyzer of [`analyzer`], plus what incremental
+//! analysed in its language with the analyzers of [`analyzer`], plus what incremental
 //! indexing needs (path, file checksum, mtime and size as fast fields) and
 //! what results show (stored title, site, date, body for snippets).
 
@@ -35,7 +35,7 @@ pub use search::{Hit, Mode, Results, SearchOptions, Sort};
 /// Written into each commit; an index with another version is rebuilt.
 /// Bump it when the schema, the analyzers or the text read from the
 /// Markdown (`corpus::text::plain_text`) change.
-const FORMAT: &str = "veille-index-12";
+const FORMAT: &str = "veille-index-13";
 
 /// The reprises' fingerprints, next to the index (derived like it).
 pub const REPRISES_FILE: &str = "reprises.bin";
@@ -76,6 +76,8 @@ pub struct Fields {
     /// The name the article carries for its site (`site_name`), stored only.
     pub site_name: Field,
     pub kind: Field,
+    /// The article's language (ISO 639-1 code), which chose its analysis.
+    pub lang: Field,
     pub authors: Field,
     pub tags: Field,
     pub title: Field,
@@ -116,6 +118,7 @@ fn build_schema() -> (Schema, Fields) {
         site: b.add_facet_field("site", FacetOptions::default().set_stored()),
         site_name: b.add_text_field("site_name", STORED),
         kind: b.add_facet_field("kind", FacetOptions::default().set_stored()),
+        lang: b.add_text_field("lang", STRING | STORED),
         authors: b.add_text_field("authors", text(analyzer::NAMES, true)),
         tags: b.add_text_field("tags", text(analyzer::FRENCH, true)),
         title: b.add_text_field("title", text(analyzer::FRENCH, true)),

@@ -4,7 +4,7 @@
 //! `a OU b` (`OR`), parentheses, and field operators with French names and
 //! English aliases: `titre:`/`title:`, `auteur:`/`author:`, `site:`,
 //! `theme:`, `type:`/`kind:`, `tag:`, `depuis:`/`since:`, `avant:`/`before:`,
-//! `annee:`/`year:`, and the collective's marks: `etiquette:`/`label:`,
+//! `annee:`/`year:`, `langue:`/`lang:` (`langue:en`), and the collective's marks: `etiquette:`/`label:`,
 //! `lu:oui|non` (`read:yes|no`), `note:`.
 //!
 //! Text pasted from an article is a query too, so what is unbalanced is
@@ -60,6 +60,8 @@ pub enum Node {
     Label(String),
     /// Opened by someone (`lu:oui`) or not (`lu:non`).
     Read(bool),
+    /// Written in this language (`langue:en`).
+    Lang(crate::language::Language),
     Theme {
         id: String,
         span: Range<usize>,
@@ -222,6 +224,7 @@ fn field_name(name: &str) -> Option<&'static str> {
         "etiquette" | "étiquette" | "label" => "label",
         "lu" | "read" => "read",
         "note" => "note",
+        "langue" | "lang" | "language" => "lang",
         _ => return None,
     })
 }
@@ -436,6 +439,13 @@ impl Parser {
                 _ => return Err(QueryError::new(format!("lu: takes oui or non, not {value:?}"), span)),
             }),
             "note" => text_field(TextField::Note),
+            "lang" => Node::Lang(crate::language::Language::from_code(value).ok_or_else(|| {
+                let known: Vec<&str> = crate::language::ALL.iter().map(|l| l.code()).collect();
+                QueryError::new(
+                    format!("no language {value:?} (languages: {})", known.join(", ")),
+                    span.clone(),
+                )
+            })?),
             "theme" => Node::Theme { id: value.to_string(), span },
             "kind" => Node::Kind(value.parse::<Kind>().map_err(|e| QueryError::new(e.to_string(), span))?),
             "since" | "before" | "year" => {
@@ -533,6 +543,8 @@ mod tests {
             Node::Phrase { text: "Marchal".into(), field: Some(TextField::Author), span: 0..0 }
         );
         assert_eq!(p("site:la-lime"), Node::Site("la-lime".into()));
+        assert_eq!(p("langue:en"), Node::Lang(crate::language::Language::English));
+        assert_eq!(p("lang:IT"), Node::Lang(crate::language::Language::Italian));
         assert_eq!(p("type:communique"), Node::Kind(Kind::Communique));
         assert_eq!(p("kind:communiqué"), Node::Kind(Kind::Communique));
         assert_eq!(p("theme:eau"), Node::Theme { id: "eau".into(), span: 0..0 });

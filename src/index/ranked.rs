@@ -292,6 +292,7 @@ mod tests {
     use tantivy::{TantivyDocument, doc};
 
     use super::*;
+    use crate::index::bm25f::Group;
 
     /// A pseudo-random index of `docs` documents over a small vocabulary,
     /// in several segments, words drawn with Zipf-like frequencies.
@@ -339,7 +340,7 @@ mod tests {
                 .map(|w| {
                     let terms =
                         vec![(Term::from_field_text(title, w), 3.0), (Term::from_field_text(body, w), 1.0)];
-                    Box::new(FieldsTermQuery::new(terms)) as Box<dyn Query>
+                    Box::new(FieldsTermQuery::new(vec![Group { terms, population: None }])) as Box<dyn Query>
                 })
                 .collect();
             for pair in words.windows(2) {

@@ -21,10 +21,11 @@ use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocSet, IndexReader, Order, TantivyDocument, Term};
 
-use super::compile::{Combine, Compiler};
+use super::compile::{Analysis, Combine, Compiler};
 use super::query::{self, Node};
 use super::{Fields, Index, IndexError, analyzer};
 use crate::config::Theme;
+use crate::language::Language;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
@@ -112,6 +113,8 @@ pub struct Hit {
     /// How the site is shown: its name (see [`crate::config::SiteNames`]).
     pub site_name: String,
     pub kind: String,
+    /// The language it is indexed in (`fr`, `en`…).
+    pub lang: String,
     pub authors: Vec<String>,
     /// `YYYY-MM-DD`, when known.
     pub published: Option<String>,
@@ -347,14 +350,32 @@ impl Searcher {
 
     fn compiler(&self, combine: Combine) -> Compiler<'_> {
         static NONE: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+        let fields = self.index.fields();
         Compiler {
-            fields: self.index.fields(),
-            french: analyzer::french(),
-            names: analyzer::names(),
+            fields,
+            languages: Analysis::of(fields, &self.languages()),
             themes: &self.themes,
             combine,
             corrections: NONE.get_or_init(HashMap::new),
         }
+    }
+
+    /// The languages of the archive's articles, French first: those a
+    /// query is analysed in.
+    pub fn languages(&self) -> Vec<Language> {
+        let searcher = self.reader.searcher();
+        let field = self.index.fields().lang;
+        let mut found = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else { continue };
+            let Ok(mut stream) = inverted.terms().stream() else { continue };
+            while stream.advance() {
+                if let Some(language) = std::str::from_utf8(stream.key()).ok().and_then(Language::from_code) {
+                    found.insert(language);
+                }
+            }
+        }
+        found.into_iter().collect()
     }
 
     /// Compiles a query tree; `None` when it searches nothing (empty, or
@@ -488,9 +509,14 @@ impl Searcher {
         let mut words = Vec::new();
         unqualified_words(node, &mut words);
         let mut french = analyzer::french();
+        let mut others = self.other_languages();
         let mut corrections = HashMap::new();
         for word in words {
             let distance = usize::from(super::compile::typo_distance(word.chars().count()));
+            // A word that articles of another language hold is no typo.
+            if others.iter_mut().any(|analyzer| known_word(&searcher, &f, analyzer, word)) {
+                continue;
+            }
             for (_, term) in analyzer::terms(&mut french, word) {
                 let unknown = [f.title, f.subtitle, f.tags, f.body].into_iter().all(|field| {
                     searcher.doc_freq(&Term::from_field_text(field, &term)).is_ok_and(|n| n == 0)
@@ -537,7 +563,8 @@ impl Searcher {
                 .map_err(|e| IndexError::Tantivy(e.into()))?;
             while stream.advance() {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
-                if candidate.len().abs_diff(term.len()) > distance {
+                // Another language's term (`en:…`) is no spelling of a French one.
+                if candidate.len().abs_diff(term.len()) > distance || candidate.contains(':') {
                     continue;
                 }
                 let edits = strsim::levenshtein(candidate, term);
@@ -567,13 +594,20 @@ impl Searcher {
         let mut words = Vec::new();
         unqualified_words(node, &mut words);
         let mut french = analyzer::french();
+        let mut others = self.other_languages();
         words.into_iter().any(|word| {
             analyzer::terms(&mut french, word).iter().any(|(_, term)| {
                 [f.title, f.subtitle, f.tags, f.body]
                     .into_iter()
                     .all(|field| searcher.doc_freq(&Term::from_field_text(field, term)).is_ok_and(|n| n == 0))
-            })
+            }) && !others.iter_mut().any(|analyzer| known_word(&searcher, &f, analyzer, word))
         })
+    }
+
+    /// The analyzers of the archive's languages other than French.
+    fn other_languages(&self) -> Vec<tantivy::tokenizer::TextAnalyzer> {
+        let languages = self.languages().into_iter().filter(|l| *l != Language::French);
+        languages.map(analyzer::of_language).collect()
     }
 
     /// The index words within typo distance of the words typed, to
@@ -644,17 +678,14 @@ impl Searcher {
             }
         };
         let fields = self.index.fields();
-        let generator = match (options.snippets, terms) {
+        let snippet_terms = match (options.snippets, terms) {
             (false, _) => None,
-            (true, terms) => {
-                let terms = match terms {
-                    Some(terms) => terms,
-                    None => snippet_terms(&searcher, query, fields.body)?,
-                };
-                let analyzer = self.snippets.clone();
-                Some(SnippetGenerator::new(terms, analyzer, fields.body, options.snippet_chars))
-            }
+            (true, Some(terms)) => Some(terms),
+            (true, None) => Some(snippet_terms(&searcher, query, fields.body)?),
         };
+        // One generator per language of the hits: a body is read with its
+        // language's analyzer, so that its words meet the query's terms.
+        let mut generators: HashMap<Language, SnippetGenerator> = HashMap::new();
         let mut hits = Vec::with_capacity(addresses.len());
         let (addresses, folds) = match options.fold_page {
             Some((offset, limit)) => self.fold(&searcher, addresses, offset, limit)?,
@@ -666,7 +697,19 @@ impl Searcher {
         };
         for (n, (score, address)) in addresses.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let snippet = generator.as_ref().map(|g| snippet(g, &doc, &fields, options.snippet_chars));
+            let snippet = snippet_terms.as_ref().map(|terms| {
+                let language = first_text(&doc, fields.lang)
+                    .and_then(|code| Language::from_code(&code))
+                    .unwrap_or(Language::French);
+                let generator = generators.entry(language).or_insert_with(|| {
+                    let analyzer = match language {
+                        Language::French => self.snippets.clone(),
+                        other => analyzer::of_language(other),
+                    };
+                    SnippetGenerator::new(terms.clone(), analyzer, fields.body, options.snippet_chars)
+                });
+                snippet(generator, &doc, &fields, options.snippet_chars)
+            });
             let mut hit = self.hit(&doc, score, snippet);
             hit.partial = partial.contains(&address);
             if let Some(others) = folds.get(n).filter(|o| !o.is_empty()) {
@@ -844,6 +887,23 @@ pub fn query_terms(text: &str) -> Vec<String> {
     terms
 }
 
+/// Whether every term `word` gives with `analyzer` is in some title,
+/// subtitle, tag or body (a stop word, which gives none, is not known).
+fn known_word(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    word: &str,
+) -> bool {
+    let terms = analyzer::terms(analyzer, word);
+    !terms.is_empty()
+        && terms.iter().all(|(_, term)| {
+            [f.title, f.subtitle, f.tags, f.body]
+                .into_iter()
+                .any(|field| searcher.doc_freq(&Term::from_field_text(field, term)).is_ok_and(|n| n > 0))
+        })
+}
+
 /// The plain words typed (not negated, not in themes).
 fn collect_words(node: &Node, out: &mut Vec<String>) {
     match node {
@@ -897,6 +957,7 @@ fn hit(doc: &TantivyDocument, fields: &Fields, score: f32, snippet: Option<Snipp
         site: facet_value(doc, fields.site),
         site_name: String::new(),
         kind: facet_value(doc, fields.kind),
+        lang: first_text(doc, fields.lang).unwrap_or_default(),
         authors: all_texts(doc, fields.authors),
         published,
         url: first_text(doc, fields.url),

@@ -17,8 +17,9 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::manifest::{self, Entry, Lookup};
 use super::scan::{self, DirCache};
-use super::{FORMAT, Fields, Index, IndexError};
+use super::{FORMAT, Fields, Index, IndexError, analyzer};
 use crate::corpus::{Article, Corpus, sha256_hex};
+use crate::language::Language;
 
 /// Which file holds each id in a run: the first in path order. Keyed by
 /// the id's 64-bit hash, and checked against the file on a hit: a million
@@ -170,7 +171,24 @@ fn lead(body: &str) -> &str {
     crate::corpus::text::lead(body, LEAD_CHARS)
 }
 
-/// The index document of an article.
+thread_local! {
+    /// The analyzers of the languages other than French met by this
+    /// indexing thread (each keeps a memo of the words it stemmed).
+    static LANGUAGE_ANALYZERS: std::cell::RefCell<
+        HashMap<Language, (tantivy::tokenizer::TextAnalyzer, tantivy::tokenizer::TextAnalyzer)>,
+    > = Default::default();
+}
+
+/// The language an article is indexed in: its `lang` (settled when it was
+/// extracted or imported, see [`crate::language::decide`]), else what its
+/// text says (a file written before languages were), else French.
+fn article_language(article: &Article, body: &str) -> Language {
+    match article.lang.as_deref() {
+        Some(code) => Language::from_code(code).unwrap_or(Language::French),
+        None => crate::language::decide(None, &article.title, body, Language::French),
+    }
+}
+
 /// The index document of an article whose body's plain text (and page
 /// starts) `body` and `pages` are.
 fn document(
@@ -193,18 +211,43 @@ fn document(
         doc.add_text(fields.site_name, name);
     }
     doc.add_facet(fields.kind, Facet::from_path([article.kind.as_str()]));
-    for author in &article.authors {
-        doc.add_text(fields.authors, author);
+    let language = article_language(article, &body);
+    doc.add_text(fields.lang, language.code());
+    if language == Language::French {
+        // French goes through the fields' own analyzers (registered on the index).
+        for author in &article.authors {
+            doc.add_text(fields.authors, author);
+        }
+        for tag in &article.tags {
+            doc.add_text(fields.tags, tag);
+        }
+        doc.add_text(fields.title, &article.title);
+        if let Some(subtitle) = &article.subtitle {
+            doc.add_text(fields.subtitle, subtitle);
+        }
+        doc.add_text(fields.lead, lead(&body));
+        doc.add_text(fields.body, body);
+    } else {
+        // Another language: its own analysis, its terms given ready-made
+        // (tantivy stores such a value as its plain text).
+        LANGUAGE_ANALYZERS.with_borrow_mut(|analyzers| {
+            let (text, names) = analyzers
+                .entry(language)
+                .or_insert_with(|| (analyzer::of_language(language), analyzer::names_of(language)));
+            for author in &article.authors {
+                doc.add_pre_tokenized_text(fields.authors, analyzer::pre_tokenized(names, author));
+            }
+            for tag in &article.tags {
+                doc.add_pre_tokenized_text(fields.tags, analyzer::pre_tokenized(text, tag));
+            }
+            doc.add_pre_tokenized_text(fields.title, analyzer::pre_tokenized(text, &article.title));
+            if let Some(subtitle) = &article.subtitle {
+                doc.add_pre_tokenized_text(fields.subtitle, analyzer::pre_tokenized(text, subtitle));
+            }
+            doc.add_pre_tokenized_text(fields.lead, analyzer::pre_tokenized(text, lead(&body)));
+            doc.add_pre_tokenized_text(fields.body, analyzer::pre_tokenized(text, &body));
+        });
     }
-    for tag in &article.tags {
-        doc.add_text(fields.tags, tag);
-    }
-    doc.add_text(fields.title, &article.title);
-    if let Some(subtitle) = &article.subtitle {
-        doc.add_text(fields.subtitle, subtitle);
-    }
-    doc.add_text(fields.lead, lead(&body));
-    doc.add_text(fields.body, body);
     if !pages.is_empty() {
         let pages: Vec<String> = pages.iter().map(|(at, page)| format!("{at}:{page}")).collect();
         doc.add_text(fields.pages, pages.join(" "));

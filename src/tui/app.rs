@@ -1120,6 +1120,7 @@ pub(crate) mod tests {
             site: "la-lime".into(),
             site_name: "La Lime".into(),
             kind: "article".into(),
+            lang: "fr".into(),
             authors: vec![],
             published: Some("2025-03-11".into()),
             url: Some(format!("https://lalime.example/{id}")),

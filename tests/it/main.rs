@@ -13,6 +13,7 @@ mod crawl;
 mod demo_corpus;
 mod disk_full;
 mod extract;
+mod languages;
 mod pdf;
 mod reprises;
 mod scale;

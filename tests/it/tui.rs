@@ -36,6 +36,7 @@ fn hit(id: &str, title: &str, site: &str, date: &str, snippet: &str, highlight: 
         }
         .into(),
         kind: "article".into(),
+        lang: "fr".into(),
         authors: vec!["Collectif Le Sablier".into()],
         published: Some(date.into()),
         url: Some(format!("https://{site}.example/spip.php?article{id}")),
