@@ -87,6 +87,26 @@ impl Language {
         Some(found)
     }
 
+    /// tantivy's name of the language (its stop words and Snowball stemmer).
+    pub fn snowball(self) -> tantivy::tokenizer::Language {
+        use tantivy::tokenizer::Language as Snowball;
+        match self {
+            Language::French => Snowball::French,
+            Language::English => Snowball::English,
+            Language::German => Snowball::German,
+            Language::Italian => Snowball::Italian,
+            Language::Spanish => Snowball::Spanish,
+            Language::Portuguese => Snowball::Portuguese,
+            Language::Dutch => Snowball::Dutch,
+            Language::Danish => Snowball::Danish,
+            Language::Finnish => Snowball::Finnish,
+            Language::Hungarian => Snowball::Hungarian,
+            Language::Norwegian => Snowball::Norwegian,
+            Language::Russian => Snowball::Russian,
+            Language::Swedish => Snowball::Swedish,
+        }
+    }
+
     fn whatlang(self) -> whatlang::Lang {
         use whatlang::Lang;
         match self {
@@ -130,22 +150,39 @@ const DETECTED_CHARS: usize = 4_000;
 /// paragraph, a page's or a site's word is worth more.
 const MIN_WORDS: usize = 20;
 
-/// What the detector says of a text: the language and whether it is sure.
-pub fn detect(text: &str) -> Option<(Language, bool)> {
+/// What the detector says of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detected {
+    pub language: Language,
+    /// The text has the [`MIN_WORDS`] a detection needs to be worth anything.
+    pub long_enough: bool,
+    /// And the detector is sure (whatlang's own confidence test).
+    pub sure: bool,
+}
+
+/// What the detector says of a text; `None` when it cannot tell (no letters).
+pub fn detect(text: &str) -> Option<Detected> {
     let end = text.char_indices().nth(DETECTED_CHARS).map_or(text.len(), |(i, _)| i);
     let text = &text[..end];
     let detector = whatlang::Detector::with_allowlist(ALL.iter().map(|l| l.whatlang()).collect());
     let info = detector.detect(text)?;
-    let words = text.split_whitespace().take(MIN_WORDS).count();
-    Some((Language::from_whatlang(info.lang())?, info.is_reliable() && words >= MIN_WORDS))
+    let long_enough = text.split_whitespace().take(MIN_WORDS).count() >= MIN_WORDS;
+    Some(Detected {
+        language: Language::from_whatlang(info.lang())?,
+        long_enough,
+        sure: long_enough && info.is_reliable(),
+    })
 }
 
 /// The language of an article: the declared one (a page's `lang`, else its
-/// site's), unless the text is long enough and the detector sure of another
-/// (a translation a French site publishes under its French `lang`); when
-/// nothing is declared (or a language veille does not analyse), the
-/// detector's if it is sure, else `fallback`, the archive's: a short text's
-/// likeliest language is the archive's.
+/// site's; `fallback`, the archive's, when there is none or it is not a
+/// language veille analyses), unless the detector names another, its word
+/// is worth something (the text is a paragraph at least, and against a
+/// declared language the detector is sure), and the text holds more of that
+/// language's function words than of the expected one's (Grefenstette's
+/// stop-word test: names are no evidence, and a French paragraph full of
+/// Spanish names is French). A translation a French site publishes under
+/// its French `lang` is found; a headline keeps what was declared.
 pub fn decide(declared: Option<&str>, title: &str, body: &str, fallback: Language) -> Language {
     let declared = declared.and_then(Language::from_code);
     let mut text = String::with_capacity(title.len() + 2 + body.len().min(DETECTED_CHARS * 2));
@@ -153,12 +190,37 @@ pub fn decide(declared: Option<&str>, title: &str, body: &str, fallback: Languag
     text.push_str(".\n");
     let end = body.char_indices().nth(DETECTED_CHARS).map_or(body.len(), |(i, _)| i);
     text.push_str(&body[..end]);
-    match (declared, detect(&text)) {
-        (Some(declared), Some((detected, true))) if detected != declared => detected,
-        (Some(declared), _) => declared,
-        (None, Some((detected, true))) => detected,
-        (None, _) => fallback,
+    let expected = declared.unwrap_or(fallback);
+    match detect(&text) {
+        // Another language than expected: the detector's word must be worth
+        // something (a paragraph; sure, against a declared language), and
+        // the text must hold more of its function words than of the
+        // expected language's (names are no evidence: a French paragraph on
+        // Mexican wrestlers is still French).
+        Some(detected)
+            if detected.language != expected
+                && detected.long_enough
+                && (declared.is_none() || detected.sure)
+                && stop_words(&text, detected.language) > stop_words(&text, expected) =>
+        {
+            detected.language
+        }
+        _ => expected,
     }
+}
+
+/// How many of the words of `text` (as far as the detector reads) are stop
+/// words of `language`.
+fn stop_words(text: &str, language: Language) -> usize {
+    use tantivy::tokenizer::{LowerCaser, RawTokenizer, StopWordFilter, TextAnalyzer};
+    let Some(filter) = StopWordFilter::new(language.snowball()) else { return 0 };
+    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(filter).build();
+    let end = text.char_indices().nth(DETECTED_CHARS).map_or(text.len(), |(i, _)| i);
+    text[..end]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .filter(|word| !analyzer.token_stream(word).advance())
+        .count()
 }
 
 /// Sets `article.lang` with [`decide`]: its own `lang`, else `declared`
@@ -198,6 +260,23 @@ mod tests {
         assert_eq!(decide(Some("fr"), "Water", ENGLISH, Language::French), Language::English);
         assert_eq!(decide(Some("en"), "L'eau", FRENCH, Language::French), Language::French);
         assert_eq!(decide(None, "", ENGLISH, Language::French), Language::English);
+    }
+
+    #[test]
+    fn names_do_not_make_a_french_text_spanish() {
+        // French, full of Spanish names: whatlang says Spanish, and is sure.
+        let french = "Au festival de Guadalajara, La Hija del Trueno affronte El Gran Halcón, Los \
+            Hermanos Dinamita, La Sombra Azul y Los Guerreros del Sol dans un combat qui réunit aussi \
+            Rey Escorpión, Niño Fantasma et Dama Plateada pour le Campeonato Nacional de Parejas; elle \
+            perd contre El Señor de los Cielos et ne garde pas le Campeonato Mundial Femenil.";
+        assert_eq!(detect(french).map(|d| d.language), Some(Language::Spanish));
+        assert_eq!(decide(None, "", french, Language::French), Language::French);
+        assert_eq!(decide(Some("fr"), "", french, Language::French), Language::French);
+        // A Spanish text stays Spanish in a French archive.
+        let spanish = "El ayuntamiento ha instalado cámaras cuyas imágenes son analizadas por un \
+            programa que señala los comportamientos considerados anormales, y los vecinos del barrio \
+            han escrito a la prefectura para pedir la retirada del sistema antes del verano.";
+        assert_eq!(decide(None, "", spanish, Language::French), Language::Spanish);
     }
 
     #[test]

@@ -9,7 +9,9 @@ several runs (say, before and after a change of ranking) only search again; pass
 
 Collections: $EVAL/eval/search/{spf,piaf} (EVAL: the evaluation data, --shared) and those built by the scripts beside
 this file into --sets (see README.md here): spf-kw3, piaf-kw3, debian-fr/headline,
-debian-fr/kw3. A missing one is skipped with a line saying how to build it.
+debian-fr/kw3, and in other languages (debian_languages.py) debian-{en,de,it,es,pt}/{headline,kw3}
+and debian-mixed/{fr,en,de,it,es,pt} (one archive of six languages, a query must find its own
+language's description). A missing one is skipped with a line saying how to build it.
 
 Usage: python3 evaluate.py [--veille BIN] [--shared DIR] [--sets DIR] [--homes DIR]
                            [--fresh] [--only NAME,...] [--limit N]
@@ -37,7 +39,13 @@ def main():
                    ("piaf", os.path.join(a.shared, "eval/search/piaf"))]
     collections += [(n, os.path.join(a.sets, n)) for n in
                     ("spf-kw3", "piaf-kw3", "debian-fr/headline", "debian-fr/kw3")]
+    # Other languages (debian_languages.py): each alone, then all in one archive.
+    collections += [(f"debian-{l}/{v}", os.path.join(a.sets, f"debian-{l}", v))
+                    for l in ("en", "de", "it", "es", "pt") for v in ("headline", "kw3")]
+    collections += [(f"debian-mixed/{l}", os.path.join(a.sets, "debian-mixed", l))
+                    for l in ("fr", "en", "de", "it", "es", "pt")]
     only = set(a.only.split(",")) if a.only else None
+    fresh_done = set()
     for name, col in collections:
         if only and name not in only:
             continue
@@ -46,11 +54,13 @@ def main():
             continue
         corpus = os.path.realpath(os.path.join(col, "corpus.jsonl"))
         home = os.path.join(a.homes, corpus.replace("/", "_").strip("_"))
-        if a.fresh or not os.path.isdir(home):
+        # Collections sharing a corpus share its home (made once per run with --fresh).
+        if (a.fresh and home not in fresh_done) or not os.path.isdir(home):
             shutil.rmtree(home, ignore_errors=True)
             score.run([a.veille, "init", home])
             score.run([a.veille, "--home", home, "import", corpus])
             score.run([a.veille, "--home", home, "index"])
+            fresh_done.add(home)
         out, took = score.run([a.veille, "--home", home, "search", "--batch", os.path.join(col, "queries.tsv"),
                                "--limit", a.limit, "--json"], partial_ok=True)
         runs = {}

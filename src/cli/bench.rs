@@ -53,6 +53,12 @@ pub struct BenchArgs {
     /// against pairs of distinct articles sharing a theme
     #[arg(long, conflicts_with = "tui")]
     pub reprises: bool,
+    /// Measure language detection instead, on labelled texts (`code<TAB>text`
+    /// per line): how often the detector names the right language, how often
+    /// it is sure, and what an article without a declared language is given
+    /// (the archive's French when the text is short); needs no home
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["tui", "reprises", "queries"])]
+    pub languages: Option<PathBuf>,
     /// Also list the N slowest queries (median time of each over the passes)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub slowest: usize,
@@ -86,6 +92,60 @@ fn peak_rss_megabytes() -> f64 {
     // SAFETY: getrusage fills the struct we pass; no other memory is touched.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
     usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Detection accuracy per language on `code<TAB>text` lines.
+fn languages(path: &std::path::Path) -> anyhow::Result<Status> {
+    use crate::language::{self, Language};
+    #[derive(Default)]
+    struct Tally {
+        texts: usize,
+        words: usize,
+        detected: usize,
+        sure: usize,
+        sure_right: usize,
+        given: usize,
+    }
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut tallies: std::collections::BTreeMap<Language, Tally> = Default::default();
+    let started = Instant::now();
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
+        let Some((code, text)) = line.split_once('\t') else { continue };
+        let Some(expected) = Language::from_code(code) else {
+            bail!("{}:{}: {code:?} is not a language veille analyses", path.display(), n + 1);
+        };
+        let tally = tallies.entry(expected).or_default();
+        tally.texts += 1;
+        tally.words += text.split_whitespace().count();
+        if let Some(found) = language::detect(text) {
+            tally.detected += usize::from(found.language == expected);
+            tally.sure += usize::from(found.sure);
+            tally.sure_right += usize::from(found.sure && found.language == expected);
+        }
+        tally.given += usize::from(language::decide(None, "", text, Language::French) == expected);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut out = io::stdout().lock();
+    writeln!(out, "lang  texts  words/text  detected  sure  right when sure  given (no lang declared)")?;
+    let mut texts = 0;
+    for (language, t) in &tallies {
+        let pct = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+        texts += t.texts;
+        writeln!(
+            out,
+            "{:4}  {:5}  {:10.1}  {:7.1}%  {:3.0}%  {:14.1}%  {:6.1}%",
+            language.code(),
+            t.texts,
+            t.words as f64 / t.texts.max(1) as f64,
+            pct(t.detected, t.texts),
+            pct(t.sure, t.texts),
+            pct(t.sure_right, t.sure),
+            pct(t.given, t.texts),
+        )?;
+    }
+    writeln!(out, "{texts} texts in {seconds:.2}s ({:.0} µs each)", seconds * 1e6 / texts.max(1) as f64)?;
+    Ok(Status::Success)
 }
 
 fn tui(context: &Context, args: &BenchArgs) -> anyhow::Result<Status> {
@@ -327,6 +387,9 @@ fn reprises(context: &Context) -> anyhow::Result<Status> {
 }
 
 pub fn run(context: &Context, args: BenchArgs) -> anyhow::Result<Status> {
+    if let Some(file) = &args.languages {
+        return languages(file);
+    }
     if args.tui {
         return tui(context, &args);
     }

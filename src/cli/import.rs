@@ -61,7 +61,12 @@ pub fn run(context: &Context, args: ImportArgs) -> anyhow::Result<Status> {
         bar
     });
     let started = Instant::now();
-    let options = Options { default_site: args.site };
+    let default_lang = home
+        .settings()
+        .ok()
+        .and_then(|settings| crate::language::Language::from_code(&settings.archive.lang))
+        .unwrap_or(crate::language::Language::French);
+    let options = Options { default_site: args.site, default_lang };
     let report = import::import(&corpus, input, &options, |report| {
         if let Some(bar) = &bar {
             bar.set_position((report.imported() + report.failed.len()) as u64);

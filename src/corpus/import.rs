@@ -54,11 +54,14 @@ impl Report {
 pub struct Options {
     /// Site given to lines that have none.
     pub default_site: String,
+    /// The language of a short text that declares none (the archive's:
+    /// `[archive] lang` of veille.toml).
+    pub default_lang: crate::language::Language,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { default_site: "import".into() }
+        Options { default_site: "import".into(), default_lang: crate::language::Language::French }
     }
 }
 
@@ -159,7 +162,7 @@ fn parse_record(line: &str, options: &Options) -> Result<Article, String> {
     };
     article.lang = record.lang.filter(|l| !l.trim().is_empty());
     // Given or not, the language is checked against the text.
-    crate::language::settle(&mut article, None, crate::language::Language::French);
+    crate::language::settle(&mut article, None, options.default_lang);
     for (key, value) in record.other {
         if let Some(value) = json_to_toml(value) {
             article.extra.insert(key, value);

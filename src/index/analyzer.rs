@@ -489,24 +489,6 @@ pub fn tag(language: Language) -> &'static str {
     }
 }
 
-fn snowball(language: Language) -> Snowball {
-    match language {
-        Language::French => Snowball::French,
-        Language::English => Snowball::English,
-        Language::German => Snowball::German,
-        Language::Italian => Snowball::Italian,
-        Language::Spanish => Snowball::Spanish,
-        Language::Portuguese => Snowball::Portuguese,
-        Language::Dutch => Snowball::Dutch,
-        Language::Danish => Snowball::Danish,
-        Language::Finnish => Snowball::Finnish,
-        Language::Hungarian => Snowball::Hungarian,
-        Language::Norwegian => Snowball::Norwegian,
-        Language::Russian => Snowball::Russian,
-        Language::Swedish => Snowball::Swedish,
-    }
-}
-
 /// The analyzer of titles, subtitles, tags and bodies in `language`: the
 /// French one, or the language's own elisions, stop words and stemmer,
 /// folding, and its tag before each term. English loanwords and the plural
@@ -518,8 +500,8 @@ pub fn of_language(language: Language) -> TextAnalyzer {
     let words = TextAnalyzer::builder(RawTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
-        .filter(StopWordFilter::new(snowball(language)).expect("tantivy ships stop words for each language"))
-        .filter(Stemmer::new(snowball(language)))
+        .filter(StopWordFilter::new(language.snowball()).expect("tantivy ships stop words for each language"))
+        .filter(Stemmer::new(language.snowball()))
         .filter(AsciiFoldingFilter)
         .filter(Tagged(tag(language)))
         .build();

@@ -43,6 +43,8 @@ pub struct Group {
     /// rarity is counted among them. `None`: among all articles (an archive
     /// in one language).
     pub population: Option<Term>,
+    /// The weight of the group's language for the query (1 in an archive of one language).
+    pub weight: Score,
 }
 
 impl Group {
@@ -82,7 +84,7 @@ impl FieldsTermQuery {
     pub fn max_score(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
         let mut max: Score = 0.0;
         for group in &self.groups {
-            max = max.max(group.idf(stats)? * (K1 + 1.0));
+            max = max.max(group.weight * group.idf(stats)? * (K1 + 1.0));
         }
         Ok(max)
     }
@@ -100,7 +102,7 @@ impl Query for FieldsTermQuery {
                     let average = stats.total_num_tokens(term.field())? as Score / docs as Score;
                     fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: norms(average) });
                 }
-                idf = group.idf(stats)?;
+                idf = group.weight * group.idf(stats)?;
             } else {
                 for (term, weight) in &group.terms {
                     fields.push(FieldWeight { term: term.clone(), weight: *weight, norms: [1.0; 256] });

@@ -24,6 +24,7 @@ use tantivy::{DateTime, Term};
 
 use super::Fields;
 use super::analyzer;
+use super::query_language::MIN_WEIGHT;
 use super::bm25f::{FieldsTermQuery, Group};
 use super::query::{Node, QueryError, TextField};
 use super::ranked::{BoundedQuery, RankedQuery};
@@ -81,6 +82,9 @@ pub struct Analysis {
     /// is the word counts' population when the archive has several
     /// languages; `None` when it has one.
     pub population: Option<Term>,
+    /// How likely the query is to be in this language, relative to the
+    /// likeliest (see [`super::query_language`]): its branch's weight.
+    pub weight: f32,
 }
 
 impl Analysis {
@@ -95,6 +99,7 @@ impl Analysis {
                 text: analyzer::of_language(language),
                 names: analyzer::names_of(language),
                 population: several.then(|| Term::from_field_text(fields.lang, language.code())),
+                weight: 1.0,
             })
             .collect()
     }
@@ -291,6 +296,10 @@ impl Compiler<'_> {
         let body = self.fields.body;
         let mut pairs = Vec::new();
         for analysis in &mut self.languages {
+            if analysis.weight < MIN_WEIGHT {
+                continue;
+            }
+            let boost = PAIR_BOOST * analysis.weight;
             let single: Vec<Option<String>> = items
                 .iter()
                 .filter_map(|item| match item {
@@ -316,7 +325,7 @@ impl Compiler<'_> {
                 {
                     let (first, second) =
                         (Term::from_field_text(body, first), Term::from_field_text(body, second));
-                    pairs.push(Box::new(BoundedQuery::pair(first, second, PAIR_SLOP, PAIR_BOOST)) as Q);
+                    pairs.push(Box::new(BoundedQuery::pair(first, second, PAIR_SLOP, boost)) as Q);
                 }
             }
         }
@@ -365,6 +374,10 @@ impl Compiler<'_> {
         let mut single_everywhere = self.combine != Combine::Fuzzy;
         for i in languages {
             let analysis = &mut self.languages[i];
+            if analysis.weight < MIN_WEIGHT {
+                continue;
+            }
+            let weight_of_language = analysis.weight;
             // A stop word (`des`, `la`) is no search term, not even in names.
             if field.is_none() && analyzer::terms(&mut analysis.text, text).is_empty() {
                 continue;
@@ -386,7 +399,7 @@ impl Compiler<'_> {
                     single.push((Term::from_field_text(field, &terms[0].1), weight));
                 }
                 if let Some(q) = terms_query(self.combine, field, terms, text.chars().count()) {
-                    phrases.push(boost(q, weight));
+                    phrases.push(boost(q, weight * weight_of_language));
                 }
             }
             if let Some(query) = any_of(phrases) {
@@ -403,7 +416,11 @@ impl Compiler<'_> {
                 per_field.push(query);
             }
             if !single.is_empty() {
-                groups.push(Group { terms: single, population: analysis.population.clone() });
+                groups.push(Group {
+                    terms: single,
+                    population: analysis.population.clone(),
+                    weight: weight_of_language,
+                });
             }
         }
         if single_everywhere && !groups.is_empty() {

@@ -13,6 +13,7 @@ mod compile;
 mod directory;
 mod manifest;
 pub mod query;
+mod query_language;
 mod ranked;
 pub mod reprises;
 mod scan;

@@ -348,12 +348,30 @@ impl Searcher {
         self.reader.searcher().num_docs()
     }
 
-    fn compiler(&self, combine: Combine) -> Compiler<'_> {
+    /// A compiler for `node`, its languages weighed by how likely the query
+    /// is to be in each (see [`super::query_language`]).
+    fn compiler(&self, combine: Combine, node: &Node) -> Compiler<'_> {
         static NONE: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
         let fields = self.index.fields();
+        // `langue:en` asks for those articles: the query is then read in
+        // the languages asked for, whatever its words look like.
+        let mut asked = Vec::new();
+        languages_asked(node, &mut asked);
+        let present = self.languages();
+        let languages = match asked.is_empty() {
+            true => present,
+            false => present.into_iter().filter(|l| asked.contains(l)).collect(),
+        };
+        let mut languages = Analysis::of(fields, &languages);
+        if languages.len() > 1 {
+            let mut words = Vec::new();
+            collect_words(node, &mut words);
+            let words: Vec<&str> = words.iter().flat_map(|w| analyzer::words(w)).collect();
+            super::query_language::weigh(&self.reader.searcher(), &fields, &mut languages, &words);
+        }
         Compiler {
             fields,
-            languages: Analysis::of(fields, &self.languages()),
+            languages,
             themes: &self.themes,
             combine,
             corrections: NONE.get_or_init(HashMap::new),
@@ -381,7 +399,7 @@ impl Searcher {
     /// Compiles a query tree; `None` when it searches nothing (empty, or
     /// only stop words).
     pub fn compile(&self, node: &Node, combine: Combine) -> Result<Option<Box<dyn Query>>, IndexError> {
-        Ok(self.compiler(combine).compile(node)?)
+        Ok(self.compiler(combine, node).compile(node)?)
     }
 
     /// Parses and runs a query as typed.
@@ -479,7 +497,7 @@ impl Searcher {
     /// corrector; one with none near is kept and matches nothing.
     fn ranked(&self, node: &Node, options: &SearchOptions) -> Result<Results, IndexError> {
         let corrections = self.corrections(node)?;
-        let mut compiler = self.compiler(Combine::All);
+        let mut compiler = self.compiler(Combine::All, node);
         compiler.corrections = &corrections;
         let Some(all_words) = compiler.compile(node)? else { return Ok(Results::empty()) };
         compiler.combine = Combine::Ranked;
@@ -902,6 +920,15 @@ fn known_word(
                 .into_iter()
                 .any(|field| searcher.doc_freq(&Term::from_field_text(field, term)).is_ok_and(|n| n > 0))
         })
+}
+
+/// The languages a query asks for with `langue:` (not negated).
+fn languages_asked(node: &Node, out: &mut Vec<Language>) {
+    match node {
+        Node::Lang(language) => out.push(*language),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| languages_asked(n, out)),
+        _ => {}
+    }
 }
 
 /// The plain words typed (not negated, not in themes).
