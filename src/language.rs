@@ -214,7 +214,8 @@ pub fn decide(declared: Option<&str>, title: &str, body: &str, fallback: Languag
 fn stop_words(text: &str, language: Language) -> usize {
     use tantivy::tokenizer::{LowerCaser, RawTokenizer, StopWordFilter, TextAnalyzer};
     let Some(filter) = StopWordFilter::new(language.snowball()) else { return 0 };
-    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(filter).build();
+    let mut analyzer =
+        TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(filter).build();
     let end = text.char_indices().nth(DETECTED_CHARS).map_or(text.len(), |(i, _)| i);
     text[..end]
         .split(|c: char| !c.is_alphanumeric())

@@ -18,7 +18,9 @@ const EXAMPLES: &str = "\
 Words are all required; when no article has them all, articles with the most
 of them come first, and when nothing matches, typos are forgiven (the output
 says which). Accents, elisions and plurals do not matter: `energie` finds
-`énergies`, `eau` finds `l'eau`.
+`énergies`, `eau` finds `l'eau`. Each article is read in its own language
+(French, English, Italian, Spanish, German…), and so is the query: `algorithmic
+surveillance` finds the English texts.
 
   \"phrase exacte\"         words in this order (« … » works too)
   -mot                    without this word
@@ -27,15 +29,17 @@ says which). Accents, elisions and plurals do not matter: `energie` finds
   auteur:nom              by this author (author:)
   site:ID  type:communique  theme:ID  tag:mot
   depuis:2024-01  avant:2025-03-01  annee:2025   (since: before: year:)
+  langue:en               written in English (lang:; fr, en, de, it, es, pt…)
 
 Examples:
   veille search data center eau
   veille search '\"effet rebond\" -voiture' --sort date
   veille search 'theme:surveillance-vsa depuis:2025'
+  veille search 'algorithmic surveillance langue:en'
   veille search --json lithium | jq -r .title
   veille search --batch questions.tsv --limit 100 --json";
 
-/// Search the archive in French
+/// Search the archive (each article in its own language)
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct SearchArgs {

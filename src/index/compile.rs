@@ -24,9 +24,9 @@ use tantivy::{DateTime, Term};
 
 use super::Fields;
 use super::analyzer;
-use super::query_language::MIN_WEIGHT;
 use super::bm25f::{FieldsTermQuery, Group};
 use super::query::{Node, QueryError, TextField};
+use super::query_language::MIN_WEIGHT;
 use super::ranked::{BoundedQuery, RankedQuery};
 use crate::language::Language;
 

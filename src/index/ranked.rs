@@ -340,7 +340,8 @@ mod tests {
                 .map(|w| {
                     let terms =
                         vec![(Term::from_field_text(title, w), 3.0), (Term::from_field_text(body, w), 1.0)];
-                    Box::new(FieldsTermQuery::new(vec![Group { terms, population: None, weight: 1.0 }])) as Box<dyn Query>
+                    Box::new(FieldsTermQuery::new(vec![Group { terms, population: None, weight: 1.0 }]))
+                        as Box<dyn Query>
                 })
                 .collect();
             for pair in words.windows(2) {

@@ -892,14 +892,17 @@ fn strip_question_words(node: &Node) -> Node {
 }
 
 /// The analysed terms of the words a query searches for (not the negated
-/// ones, not filters): what a reader highlights in an article.
-pub fn query_terms(text: &str) -> Vec<String> {
+/// ones, not filters), in each of `languages`: what a reader highlights in
+/// an article (read with its own language's analyzer).
+pub fn query_terms(text: &str, languages: &[Language]) -> Vec<String> {
     let Ok(node) = query::parse(text) else { return Vec::new() };
     let mut words = Vec::new();
     collect_words(&node, &mut words);
-    let mut analyzer = super::analyzer::french();
-    let mut terms: Vec<String> =
-        words.iter().flat_map(|w| super::analyzer::terms(&mut analyzer, w)).map(|(_, t)| t).collect();
+    let mut terms: Vec<String> = Vec::new();
+    for &language in if languages.is_empty() { &[Language::French][..] } else { languages } {
+        let mut analyzer = super::analyzer::of_language(language);
+        terms.extend(words.iter().flat_map(|w| super::analyzer::terms(&mut analyzer, w)).map(|(_, t)| t));
+    }
     terms.sort();
     terms.dedup();
     terms

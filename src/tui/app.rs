@@ -156,7 +156,7 @@ pub struct App {
     pub quit: bool,
     generation: u64,
     /// Analyses words to find the searched ones in an article.
-    analyzer: Option<tantivy::tokenizer::TextAnalyzer>,
+    analyzer: Option<(crate::language::Language, tantivy::tokenizer::TextAnalyzer)>,
 }
 
 /// An input of [`App::update`].
@@ -423,7 +423,16 @@ impl App {
         reader.matches = if terms.is_empty() {
             Vec::new()
         } else {
-            let analyzer = self.analyzer.get_or_insert_with(crate::index::analyzer::french);
+            // The article is read with its own language's analyzer, as it was indexed.
+            let language = article
+                .lang
+                .as_deref()
+                .and_then(crate::language::Language::from_code)
+                .unwrap_or(crate::language::Language::French);
+            if self.analyzer.as_ref().is_none_or(|(cached, _)| *cached != language) {
+                self.analyzer = Some((language, crate::index::analyzer::of_language(language)));
+            }
+            let (_, analyzer) = self.analyzer.as_mut().expect("set above");
             rendered
                 .lines
                 .iter()

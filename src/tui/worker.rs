@@ -168,7 +168,7 @@ pub fn answer(sources: &Sources, request: Request) -> Response {
                         mode: results.mode,
                         hits: results.hits,
                         themes,
-                        terms: query_terms(&query),
+                        terms: query_terms(&query, &searcher.languages()),
                     }
                 }
                 Err(e) => Response::SearchFailed { generation, message: e.to_string() },
