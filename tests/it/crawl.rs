@@ -1002,3 +1002,86 @@ fn a_page_stamped_now_and_a_nonce_do_not_pass_for_news() {
         assert_eq!(home.articles().len(), 3);
     }
 }
+
+/// An article page of the language test's site, declared French whatever its text.
+fn page(title: &str, paragraphs: &[&str]) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta property=\"article:published_time\" content=\"2026-03-02T10:00:00+01:00\"></head>\
+         <body><article><h1>{title}</h1>\n{body}</article></body></html>"
+    )
+}
+
+#[test]
+fn a_translation_under_a_french_lang_is_indexed_in_its_own_language() {
+    let rt = runtime();
+    let site = Site::start(&rt, "", "traductions.test");
+    let base = site.base();
+    let item = |path: &str, title: &str| {
+        format!(
+            "<item><title>{title}</title><link>{base}{path}</link><pubDate>Mon, 02 Mar 2026 10:00:00 +0100</pubDate></item>"
+        )
+    };
+    site.set(
+        "/feed.xml",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Traductions</title><link>{base}/</link>{}{}</channel></rss>",
+            item("/vsa.html", "La vidéosurveillance algorithmique"),
+            item("/vsa-en.html", "Algorithmic video surveillance"),
+        ),
+    );
+    site.set(
+        "/",
+        "text/html",
+        format!("<html lang=\"fr\"><body><a href=\"{base}/vsa.html\">VSA</a></body></html>"),
+    );
+    site.set(
+        "/vsa.html",
+        "text/html",
+        page(
+            "La vidéosurveillance algorithmique",
+            &[
+                "La mairie a installé des caméras dont les images sont analysées par un logiciel qui \
+             signale les comportements jugés anormaux, et chaque passant devient un suspect.",
+                "Les habitants du quartier ont écrit à la préfecture pour demander le retrait du \
+             dispositif, et une réunion publique aura lieu jeudi soir à la bourse du travail.",
+            ],
+        ),
+    );
+    site.set(
+        "/vsa-en.html",
+        "text/html",
+        page(
+            "Algorithmic video surveillance",
+            &[
+                "The town hall has installed cameras whose footage is analysed by software that flags \
+             behaviour it considers abnormal, and every passer-by becomes a suspect.",
+                "People in the neighbourhood have written to the prefecture asking for the system to \
+             be removed, and a public meeting will be held on Thursday evening at the union hall.",
+            ],
+        ),
+    );
+    let sources = format!(
+        "[[source]]\nid = \"traductions\"\nname = \"Traductions\"\nhomepage = \"{base}/\"\nfeeds = [\"{base}/feed.xml\"]\nlang = \"fr\"\n"
+    );
+    let home = Home::new(FAST, &sources, &[&site]);
+    home.crawl(&["-q"]).success();
+    let languages: BTreeMap<String, Option<String>> =
+        home.articles().into_iter().map(|(_, a)| (a.title.clone(), a.lang.clone())).collect();
+    assert_eq!(
+        languages.get("La vidéosurveillance algorithmique"),
+        Some(&Some("fr".to_string())),
+        "{languages:?}"
+    );
+    assert_eq!(
+        languages.get("Algorithmic video surveillance"),
+        Some(&Some("en".to_string())),
+        "{languages:?}"
+    );
+    let out = veille(home.path()).args(["search", "--json", "camera footage langue:en"]).output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("Algorithmic video surveillance"), "{out}");
+}
