@@ -100,7 +100,7 @@ struct Record<'a> {
     links: &'a [String],
     sha256: String,
     body: &'a str,
-    /// The terms veille's French analyzer gives each field, space-separated.
+    /// The terms veille's analyzer of the article's language gives each field, space-separated.
     title_stems: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     subtitle_stems: Option<String>,
@@ -113,7 +113,9 @@ struct Record<'a> {
     collective: &'a Annotations,
 }
 
-/// The terms of `text` as veille's index holds them, space-separated.
+/// The terms of `text` as veille's index holds them, space-separated; the
+/// tag of a language other than French written `en_` rather than `en:`,
+/// which Quickwit's query language would read as a field name.
 pub fn stems(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> String {
     let terms = crate::index::analyzer::terms(analyzer, text);
     let mut out = String::with_capacity(text.len() / 2);
@@ -121,7 +123,14 @@ pub fn stems(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Str
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&term);
+        match term.split_once(':') {
+            Some((tag, stem)) => {
+                out.push_str(tag);
+                out.push('_');
+                out.push_str(stem);
+            }
+            None => out.push_str(&term),
+        }
     }
     out
 }
@@ -251,9 +260,19 @@ pub fn run(context: &Context, args: ExportArgs) -> anyhow::Result<Status> {
             }
         }
         Format::Ndjson => {
-            let mut analyzer = crate::index::analyzer::french();
+            let mut analyzers = std::collections::HashMap::new();
             for stored in &articles {
-                serde_json::to_writer(&mut out, &record(&stored.article, &names, &mut analyzer))?;
+                // Each article's terms in its own language, as the index holds them.
+                let language = stored
+                    .article
+                    .lang
+                    .as_deref()
+                    .and_then(crate::language::Language::from_code)
+                    .unwrap_or(crate::language::Language::French);
+                let analyzer = analyzers
+                    .entry(language)
+                    .or_insert_with(|| crate::index::analyzer::of_language(language));
+                serde_json::to_writer(&mut out, &record(&stored.article, &names, analyzer))?;
                 writeln!(out)?;
             }
         }

@@ -101,3 +101,29 @@ fn snippets_highlight_words_in_their_own_language() {
         .collect();
     assert!(words.iter().any(|w| w.to_lowercase().starts_with("sorveglianz")), "{words:?}");
 }
+
+#[test]
+fn export_and_analyze_give_each_article_its_language_terms() {
+    let home = mixed_home();
+    let output = veille(home.path()).args(["export", "--format", "ndjson"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let records: Vec<Value> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let english = records.iter().find(|r| r["id"] == "en-datacenter").expect("exported");
+    assert_eq!(english["lang"], "en");
+    // Quickwit reads `en:` as a field name: the export writes `en_`.
+    assert!(english["title_stems"].as_str().unwrap().contains("en_center"), "{}", english["title_stems"]);
+    let analyzed = veille(home.path())
+        .args(["analyze", "--langue", "en"])
+        .arg(english["title"].as_str().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&analyzed.stdout).trim(), english["title_stems"].as_str().unwrap());
+    let french = records.iter().find(|r| r["id"] == "fr-datacenter").expect("exported");
+    assert!(french["body_stems"].as_str().unwrap().split(' ').all(|t| !t.contains('_')), "French terms bare");
+    veille(home.path())
+        .args(["analyze", "--langue", "xx", "mot"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no language \"xx\""));
+}
