@@ -190,6 +190,10 @@ fn hit_lines<'a>(hit: &Hit, app: &App, width: usize, selected: bool, number: Opt
         meta.push(date.clone());
     }
     meta.push(hit.kind.clone());
+    // A text in another language than French says so (`en`, `it`…).
+    if !hit.lang.is_empty() && hit.lang != "fr" {
+        meta.push(sanitize_line(&hit.lang).into_owned());
+    }
     if hit.reprises > 0 {
         meta.push(format!("+{} {}", hit.reprises, i18n::REPRISES.get(app.lang).to_lowercase()));
     }
