@@ -180,7 +180,7 @@ pub struct Links {
     pub documents: Vec<DocumentLink>,
 }
 
-/// A link to a PDF file.
+/// A link to a document: a PDF, ODT, DOCX or EPUB file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLink {
     pub url: Url,
@@ -191,8 +191,11 @@ pub struct DocumentLink {
     pub cahier: bool,
 }
 
-fn is_pdf_path(url: &Url) -> bool {
-    url.path().to_ascii_lowercase().ends_with(".pdf")
+/// Links to the documents veille reads, by their extension (answers are
+/// told by their type or their bytes; these are the links worth following).
+fn is_document_path(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [".pdf", ".odt", ".docx", ".epub"].iter().any(|e| path.ends_with(e))
 }
 
 /// Words by which a site says a PDF is an imposed booklet rather than the
@@ -220,8 +223,7 @@ fn is_binary_path(url: &Url) -> bool {
         ".rar", ".exe", ".dmg", ".iso", ".css", ".js",
     ];
     let path = url.path().to_ascii_lowercase();
-    // PDFs are texts this field publishes; the crawler keeps them out until it reads them.
-    SKIP.iter().any(|ext| path.ends_with(ext)) || path.ends_with(".pdf") || path.ends_with(".epub")
+    SKIP.iter().any(|ext| path.ends_with(ext))
 }
 
 /// Feed addresses linked from pages ("RSS des commentaires", WordPress's
@@ -264,7 +266,7 @@ pub fn links(html: &str, page: &Url) -> Links {
         let Some(url) = base.join(href.trim()).ok().and_then(|u| canonical::clean(u.as_str())) else {
             continue;
         };
-        if is_pdf_path(&url) {
+        if is_document_path(&url) {
             if seen.insert(url.to_string()) {
                 let text = a.text();
                 let label = clean_label(&text, a.attr("title").as_deref());
