@@ -844,7 +844,7 @@ mod tests {
                 at += size * 0.3;
             }
         }
-        Page { width: 400.0, height: 600.0, glyphs, has_images: false }
+        Page { width: 400.0, height: 600.0, glyphs, has_images: false, image_dpi: None }
     }
 
     #[test]

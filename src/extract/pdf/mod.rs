@@ -219,7 +219,8 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
         }
     };
     let pages = read.page_count.min(limits.max_pages);
-    let read_pages = match engine.read(bytes, pages, deadline) {
+    let dpis: Vec<Option<f32>> = read.pages.iter().take(pages).map(|p| p.image_dpi).collect();
+    let read_pages = match engine.read(bytes, &dpis, deadline) {
         Ok(read_pages) => read_pages,
         Err(e) => {
             out.status = Status::ImageOnly(format!("OCR failed: {e}"));
@@ -241,8 +242,8 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
     out.body = markdown;
     out.status = match read_pages.stopped {
         Some(why) => Status::Partial(why),
-        None if pages < read.page_count => {
-            Status::Partial(format!("stopped after {pages} of {} pages", read.page_count))
+        None if dpis.len() < read.page_count => {
+            Status::Partial(format!("stopped after {} of {} pages", dpis.len(), read.page_count))
         }
         None => Status::Ok,
     };
