@@ -372,9 +372,21 @@ mod tests {
         let html = r#"<html><head><link rel="alternate" type="application/rss+xml" href="spip.php?page=backend"></head>
             <body><a href="spip.php?article3#forum">a</a><a href="/spip.php?article3">dup</a>
             <a href="mailto:x@y.z">m</a><a href="img.jpg">i</a><a href="../doc.pdf">p</a>
+            <a href="IMG/tract.ODT">Le tract</a><a href="IMG/t.docx">w</a><a href="livre.epub">e</a><a href="a.zip">z</a>
             <a rel="nofollow" href="/login">l</a><a href="http://b.test/x?utm_medium=y">b</a></body></html>"#;
         let page = Url::parse("http://a.test/spip.php?page=plan").unwrap();
         let found = links(html, &page);
+        let documents: Vec<_> = found.documents.iter().map(|d| d.url.as_str()).collect();
+        assert_eq!(
+            documents,
+            [
+                "http://a.test/doc.pdf",
+                "http://a.test/IMG/tract.ODT",
+                "http://a.test/IMG/t.docx",
+                "http://a.test/livre.epub"
+            ]
+        );
+        assert_eq!(found.documents[1].label, "Le tract");
         let urls: Vec<_> = found.pages.iter().map(Url::as_str).collect();
         assert_eq!(urls, ["http://a.test/spip.php?article3", "http://b.test/x"]);
         assert_eq!(found.feeds[0].as_str(), "http://a.test/spip.php?page=backend");

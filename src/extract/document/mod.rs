@@ -53,6 +53,16 @@ impl Format {
         }
     }
 
+    /// The file name extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Odt => "odt",
+            Format::Docx => "docx",
+            Format::Epub => "epub",
+            Format::Ole => "doc",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Odt => "ODT",

@@ -405,6 +405,15 @@ mod tests {
     }
 
     #[test]
+    fn a_program_still_running_at_the_deadline_is_killed() {
+        let mut sleep = Command::new("sleep");
+        sleep.arg("30");
+        let started = Instant::now();
+        assert!(matches!(run_until(sleep, started + Duration::from_millis(200)), Err(RunError::Deadline)));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
     fn a_missing_program_says_what_to_install() {
         let missing = Engine::look_up(Path::new("/nonexistent/tesseract")).unwrap_err();
         assert_eq!(
