@@ -133,8 +133,9 @@ impl Walker<'_> {
                 "p" => self.paragraph(child),
                 // A table of contents repeats the headings.
                 "sdt" if is_table_of_contents(child) => {}
-                // Deleted text of tracked changes; section properties.
-                "del" | "sectPr" => {}
+                // Deleted text of tracked changes; section properties; the
+                // fallback copy of a text box (its `Choice` was read).
+                "del" | "sectPr" | "Fallback" => {}
                 // Tables, rows, cells, content controls, inserted text: their paragraphs in order.
                 _ => self.blocks(child),
             }
@@ -193,9 +194,10 @@ impl Walker<'_> {
                         }
                     }
                 }
-                // Paragraph properties, field codes, deleted text, comments' marks.
+                // Paragraph properties, field codes, deleted text, comments' marks,
+                // the fallback copy of a drawing or text box (its `Choice` is read).
                 "pPr" | "rPr" | "instrText" | "delText" | "del" | "commentReference" | "footnoteRef"
-                | "endnoteRef" => {}
+                | "endnoteRef" | "Fallback" => {}
                 // Runs, hyperlinks, inserted text, smart tags, simple fields, inline content controls.
                 _ => self.inline_into(child, out),
             }
@@ -256,10 +258,11 @@ mod tests {
             "<w:body><w:p><w:pPr><w:pStyle w:val=\"Titre1\"/></w:pPr><w:r><w:t>Un</w:t></w:r></w:p>\
              <w:p><w:pPr><w:pStyle w:val=\"Mon\"/></w:pPr><w:r><w:t>Trois</w:t></w:r></w:p>\
              <w:p><w:r><w:t xml:space=\"preserve\">Gardé </w:t></w:r><w:del><w:r><w:delText>ôté</w:delText></w:r></w:del>\
-             <w:r><w:instrText>PAGE</w:instrText><w:t>texte</w:t></w:r></w:p></w:body>",
+             <w:r><w:instrText>PAGE</w:instrText><w:t>texte</w:t></w:r>\
+             <mc:AlternateContent><mc:Choice><w:t> encadré</w:t></mc:Choice><mc:Fallback><w:t> encadré</w:t></mc:Fallback></mc:AlternateContent></w:p></w:body>",
         )
         .unwrap();
         walker.blocks(&body);
-        assert_eq!(walker.blocks.markdown(), "# Un\n\n### Trois\n\nGardé texte");
+        assert_eq!(walker.blocks.markdown(), "# Un\n\n### Trois\n\nGardé texte encadré");
     }
 }

@@ -146,8 +146,9 @@ impl Walker<'_> {
                         }
                     }
                     name if SKIP.contains(&name) => {}
-                    // A ruby's annotation would run into its base.
-                    "ruby-text" => {}
+                    // A ruby's annotation would run into its base; a picture's
+                    // title and description are no running text.
+                    "ruby-text" | "title" | "desc" => {}
                     _ => self.inline_into(e, out),
                 },
             }

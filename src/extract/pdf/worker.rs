@@ -45,8 +45,15 @@ fn in_process(bytes: &[u8], limits: &Limits) -> Extracted {
             crate::extract::document::extract(bytes, &limits)
         }
     };
-    std::panic::catch_unwind(|| read(bytes))
-        .unwrap_or_else(|panic| Extracted::failed(Status::Malformed(panic_message(&panic))))
+    std::panic::catch_unwind(|| read(bytes)).unwrap_or_else(|panic| {
+        let why = panic_message(&panic);
+        match crate::extract::document::Format::sniff(bytes) {
+            Some(format) => {
+                Extracted::failed(Status::Unreadable(format!("malformed {}: {why}", format.name())))
+            }
+            None => Extracted::failed(Status::Malformed(why)),
+        }
+    })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
