@@ -229,7 +229,10 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
     };
     let markdown = ocr::markdown(&read_pages.texts);
     if markdown.trim().is_empty() {
-        out.status = Status::ImageOnly("OCR found no text".into());
+        out.status = match read_pages.stopped {
+            Some(why) => Status::Partial(why),
+            None => Status::ImageOnly("OCR found no text".into()),
+        };
         return out;
     }
     out.ocr = true;
