@@ -65,13 +65,13 @@ pub struct ExtractArgs {
     /// Read file paths on standard input, print one JSON line each
     #[arg(long, conflicts_with = "file")]
     pub batch: bool,
-    /// Internal: extract the PDF on standard input as a limited child process
+    /// Internal: extract the document on standard input as a limited child process
     #[arg(long, hide = true, conflicts_with_all = ["file", "batch"])]
     pub pdf_worker: bool,
-    /// Pages of a PDF read at most
+    /// Pages of a PDF read at most (by OCR too)
     #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages)]
     pub max_pages: usize,
-    /// Time limit for one PDF, in seconds
+    /// Time limit for one document (PDF, ODT, DOCX, EPUB; OCR included), in seconds
     #[arg(long, value_name = "S", default_value_t = pdf::Limits::default().seconds)]
     pub seconds: f64,
     /// Leave scanned PDF pages unread instead of reading them by OCR
