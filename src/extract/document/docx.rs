@@ -109,12 +109,14 @@ impl Walker<'_> {
         if let Some(level) = own_level.filter(|l| *l < 9) {
             return Role::Heading(level + 1);
         }
+        if self.styles.get(id).is_some_and(|s| s.name == "title") {
+            return Role::Title;
+        }
+        // Headings are inherited through `basedOn`; the title is not (pandoc
+        // bases its Author and Date styles on it).
         let mut current = self.styles.get(id);
         for _ in 0..10 {
             let Some(style) = current else { break };
-            if style.name == "title" {
-                return Role::Title;
-            }
             if let Some(n) = style.name.strip_prefix("heading ").and_then(|n| n.trim().parse::<usize>().ok())
             {
                 return Role::Heading(n);

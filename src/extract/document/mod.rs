@@ -143,8 +143,21 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     } else {
         Status::Ok
     };
+    let (body, printed) = without_title_block(&read.body, &read.authors);
+    // A day printed under the title is the publication's, where a word
+    // processor's creation date is the file's; an EPUB's `dc:date` is its
+    // publication date by definition.
+    let published = match format {
+        Format::Epub => read.published.or(printed),
+        _ => printed.or(read.published),
+    };
     let title = read.title.filter(|t| pdf::is_real_title(t));
-    let body = pdf::strip_title(&read.body, title.as_deref());
+    // An EPUB may print its title twice: on its title page and over its first chapter.
+    let mut body = pdf::strip_title(&body, title.as_deref());
+    let again = pdf::strip_title(&body, title.as_deref());
+    if again.len() < body.len() {
+        body = again;
+    }
     // Without a title in the metadata, a first heading is the title.
     let (title, body) = match title {
         Some(title) => (Some(title), body),
@@ -160,12 +173,50 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
         status,
         title,
         authors: read.authors,
-        published: read.published,
+        published,
         body,
         pages: 0,
         producer: read.producer,
         ocr: false,
     }
+}
+
+/// The body without the title block a word processor or pandoc sets above
+/// the text (the authors' names, the date, each a paragraph of its own, as
+/// the metadata already holds them), and the day that block prints.
+fn without_title_block(markdown: &str, authors: &[String]) -> (String, Option<String>) {
+    let names: Vec<String> = authors.iter().map(|a| a.to_lowercase()).collect();
+    let is_names = |text: &str| {
+        let parts: Vec<String> = text
+            .split([',', ';', '&'])
+            .flat_map(|p| p.split(" et "))
+            .map(|p| p.trim().to_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        !parts.is_empty() && parts.iter().all(|p| names.contains(p))
+    };
+    let mut blocks: Vec<&str> = markdown.split("\n\n").collect();
+    let mut printed = None;
+    let mut at = 0;
+    while at < blocks.len().min(4) {
+        let block = blocks[at].trim();
+        let plain = block.replace('\\', "");
+        let day = (plain.chars().count() <= 40 && !plain.contains('\n'))
+            .then(|| super::dates::parse_human(&plain))
+            .flatten()
+            .map(|d| d.to_string().chars().take(10).collect::<String>());
+        if block.starts_with('#') {
+            at += 1;
+        } else if is_names(&plain) {
+            blocks.remove(at);
+        } else if let Some(day) = day.filter(|_| printed.is_none()) {
+            printed = Some(day);
+            blocks.remove(at);
+        } else {
+            break;
+        }
+    }
+    (blocks.join("\n\n"), printed)
 }
 
 /// The text of a heading opening `markdown`, unescaped.
@@ -292,6 +343,16 @@ mod tests {
             blocks.markdown(),
             "# Le titre\n\nUn texte[^1] avec \\*étoiles\\*.\n\n- un\n- deux\n\n[^1]: Une note."
         );
+    }
+
+    #[test]
+    fn the_title_block_leaves_the_body_and_gives_its_day() {
+        let authors = ["Anselme Perret".to_string(), "Ana Lima".to_string()];
+        let (body, day) =
+            without_title_block("Anselme Perret et Ana Lima\n\n22 mai 2024\n\n# Titre\n\nTexte.", &authors);
+        assert_eq!((body.as_str(), day.as_deref()), ("# Titre\n\nTexte.", Some("2024-05-22")));
+        let (body, day) = without_title_block("Anselme Perret écrit.\n\n2024-05-22", &authors);
+        assert_eq!((body.as_str(), day), ("Anselme Perret écrit.\n\n2024-05-22", None));
     }
 
     #[test]
