@@ -31,6 +31,7 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
     let document = part(package, "word/document.xml")?
         .ok_or_else(|| PackageError::Entry("word/document.xml".into(), "missing".into()))?;
     let styles = part(package, "word/styles.xml")?.map(|s| styles(&s)).unwrap_or_default();
+    let numbering = part(package, "word/numbering.xml")?.map(|n| numbering(&n)).unwrap_or_default();
     let mut notes = HashMap::new();
     for (file, kind) in [("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote")] {
         if let Some(root) = part(package, file)? {
@@ -58,7 +59,14 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
     let body = document
         .find("body")
         .ok_or_else(|| PackageError::Entry("word/document.xml".into(), "no w:body".into()))?;
-    let mut walker = Walker { styles: &styles, notes: &notes, blocks: Blocks::default(), title: None };
+    let mut walker = Walker {
+        styles: &styles,
+        notes: &notes,
+        numbering: &numbering,
+        counters: HashMap::new(),
+        blocks: Blocks::default(),
+        title: None,
+    };
     walker.blocks(body);
     if out.title.is_none() {
         out.title = walker.title.take();
@@ -88,6 +96,35 @@ fn styles(root: &Element) -> HashMap<String, Style> {
         .collect()
 }
 
+/// The numbering definitions: for each `numId` and level, whether its
+/// items are numbered (`decimal`, `lowerLetter`…) rather than bulleted.
+fn numbering(root: &Element) -> HashMap<(String, String), bool> {
+    let abstracts: HashMap<&str, Vec<(String, bool)>> = root
+        .elements()
+        .filter(|e| e.name == "abstractNum")
+        .filter_map(|a| {
+            let levels = a
+                .elements()
+                .filter(|l| l.name == "lvl")
+                .filter_map(|l| {
+                    let format = l.elements().find(|e| e.name == "numFmt").and_then(|f| f.attr("val"))?;
+                    Some((l.attr("ilvl")?.to_string(), !matches!(format, "bullet" | "none")))
+                })
+                .collect();
+            Some((a.attr("abstractNumId")?, levels))
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for num in root.elements().filter(|e| e.name == "num") {
+        let Some(id) = num.attr("numId") else { continue };
+        let abstract_id = num.elements().find(|e| e.name == "abstractNumId").and_then(|a| a.attr("val"));
+        for (level, numbered) in abstract_id.and_then(|a| abstracts.get(a)).into_iter().flatten() {
+            out.insert((id.to_string(), level.clone()), *numbered);
+        }
+    }
+    out
+}
+
 /// What a paragraph style makes of a paragraph.
 #[derive(Debug, PartialEq)]
 enum Role {
@@ -99,6 +136,9 @@ enum Role {
 struct Walker<'a> {
     styles: &'a HashMap<String, Style>,
     notes: &'a HashMap<(&'static str, String), Element>,
+    numbering: &'a HashMap<(String, String), bool>,
+    /// The last number given at each level of each numbering.
+    counters: HashMap<(String, usize), usize>,
     blocks: Blocks,
     title: Option<String>,
 }
@@ -154,7 +194,13 @@ impl Walker<'_> {
             .and_then(|pr| pr.elements().find(|e| e.name == "outlineLvl"))
             .and_then(|o| o.attr("val"))
             .and_then(|v| v.parse().ok());
-        let listed = properties.is_some_and(|pr| pr.elements().any(|e| e.name == "numPr"));
+        let numbered = properties.and_then(|pr| pr.elements().find(|e| e.name == "numPr"));
+        let list = numbered.and_then(|n| {
+            let id = n.elements().find(|e| e.name == "numId").and_then(|i| i.attr("val"))?;
+            let level = n.elements().find(|e| e.name == "ilvl").and_then(|i| i.attr("val")).unwrap_or("0");
+            // numId 0 takes a paragraph out of a list.
+            (id != "0").then(|| (id.to_string(), level.to_string()))
+        });
         let mut text = String::new();
         self.inline_into(p, &mut text);
         match self.role(style, own_level) {
@@ -165,7 +211,19 @@ impl Walker<'_> {
                 self.blocks.heading(1, &text);
             }
             Role::Heading(level) => self.blocks.heading(level, &text),
-            Role::Text if listed => self.blocks.item(&text),
+            Role::Text if list.is_some() => {
+                let (id, level) = list.expect("checked");
+                let number =
+                    self.numbering.get(&(id.clone(), level.clone())).copied().unwrap_or(false).then(|| {
+                        let depth: usize = level.parse().unwrap_or(0);
+                        // A new item at a level starts its sublevels again.
+                        self.counters.retain(|(i, d), _| i != &id || *d <= depth);
+                        let n = self.counters.entry((id, depth)).or_insert(0);
+                        *n += 1;
+                        *n
+                    });
+                self.blocks.item(&text, number)
+            }
             Role::Text => self.blocks.paragraph(&text),
         }
     }
@@ -185,6 +243,8 @@ impl Walker<'_> {
                             let mut inner = Walker {
                                 styles: self.styles,
                                 notes: self.notes,
+                                numbering: self.numbering,
+                                counters: HashMap::new(),
                                 blocks: Blocks::default(),
                                 title: None,
                             };
@@ -246,6 +306,35 @@ mod tests {
     }
 
     #[test]
+    fn numbered_items_count_per_level_and_bullets_stay_bullets() {
+        let numbering = numbering(
+            &xml::parse(
+                "<w:numbering><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/></w:lvl>\
+                 <w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"bullet\"/></w:lvl></w:abstractNum>\
+                 <w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>",
+            )
+            .unwrap(),
+        );
+        let (styles, notes) = (HashMap::new(), HashMap::new());
+        let mut walker = Walker {
+            styles: &styles,
+            notes: &notes,
+            numbering: &numbering,
+            counters: HashMap::new(),
+            blocks: Blocks::default(),
+            title: None,
+        };
+        let item = |level: u8, text: &str| {
+            format!(
+                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+            )
+        };
+        let body = format!("<w:body>{}{}{}</w:body>", item(0, "un"), item(1, "puce"), item(0, "deux"));
+        walker.blocks(&xml::parse(&body).unwrap());
+        assert_eq!(walker.blocks.markdown(), "1. un\n- puce\n2. deux");
+    }
+
+    #[test]
     fn headings_by_outline_level_name_and_basis_and_no_deleted_text() {
         let styles = xml::parse(
             "<w:styles><w:style w:type=\"paragraph\" w:styleId=\"Titre1\"><w:name w:val=\"heading 1\"/></w:style>\
@@ -255,7 +344,15 @@ mod tests {
         .unwrap();
         let styles = super::styles(&styles);
         let notes = HashMap::new();
-        let mut walker = Walker { styles: &styles, notes: &notes, blocks: Blocks::default(), title: None };
+        let numbering = HashMap::new();
+        let mut walker = Walker {
+            styles: &styles,
+            notes: &notes,
+            numbering: &numbering,
+            counters: HashMap::new(),
+            blocks: Blocks::default(),
+            title: None,
+        };
         let body = xml::parse(
             "<w:body><w:p><w:pPr><w:pStyle w:val=\"Titre1\"/></w:pPr><w:r><w:t>Un</w:t></w:r></w:p>\
              <w:p><w:pPr><w:pStyle w:val=\"Mon\"/></w:pPr><w:r><w:t>Trois</w:t></w:r></w:p>\

@@ -258,34 +258,43 @@ fn authors(raw: &[String]) -> Vec<String> {
 #[derive(Debug, Default)]
 struct Blocks {
     blocks: Vec<String>,
+    /// Which blocks are list items (they follow each other without a blank line).
+    items: Vec<bool>,
     notes: Vec<String>,
 }
 
 impl Blocks {
+    fn push(&mut self, block: String, item: bool) {
+        self.blocks.push(block);
+        self.items.push(item);
+    }
+
     fn heading(&mut self, level: usize, raw: &str) {
         let text = inline(raw);
         if !text.is_empty() {
-            self.blocks.push(format!("{} {text}", "#".repeat(level.clamp(1, 6))));
+            self.push(format!("{} {text}", "#".repeat(level.clamp(1, 6))), false);
         }
     }
 
     fn paragraph(&mut self, raw: &str) {
         let text = inline(raw);
         if !text.is_empty() {
-            self.blocks.push(text);
+            self.push(text, false);
         }
     }
 
-    fn item(&mut self, raw: &str) {
+    /// A list item: numbered (`1.`) when `number` is given, else `-`.
+    fn item(&mut self, raw: &str, number: Option<usize>) {
         let text = inline(raw);
         if !text.is_empty() {
-            self.blocks.push(format!("- {text}"));
+            let mark = number.map_or_else(|| "-".to_string(), |n| format!("{n}."));
+            self.push(format!("{mark} {text}"), true);
         }
     }
 
     /// A block already in Markdown (an EPUB chapter).
     fn raw(&mut self, markdown: String) {
-        self.blocks.push(markdown);
+        self.push(markdown, false);
     }
 
     /// Registers a note's text; returns the call to put where it is called.
@@ -300,7 +309,7 @@ impl Blocks {
         let mut out = String::new();
         for (i, block) in self.blocks.iter().enumerate() {
             if i > 0 {
-                let list = block.starts_with("- ") && self.blocks[i - 1].starts_with("- ");
+                let list = self.items[i] && self.items[i - 1];
                 out.push_str(if list { "\n" } else { "\n\n" });
             }
             out.push_str(block);
@@ -337,11 +346,14 @@ mod tests {
         blocks.heading(1, "Le  titre");
         let call = blocks.note("Une   note.");
         blocks.paragraph(&format!("Un texte{call} avec *étoiles*."));
-        blocks.item("un");
-        blocks.item("deux");
+        blocks.item("un", None);
+        blocks.item("deux", None);
+        blocks.paragraph("Puis :");
+        blocks.item("premier", Some(1));
+        blocks.item("second", Some(2));
         assert_eq!(
             blocks.markdown(),
-            "# Le titre\n\nUn texte[^1] avec \\*étoiles\\*.\n\n- un\n- deux\n\n[^1]: Une note."
+            "# Le titre\n\nUn texte[^1] avec \\*étoiles\\*.\n\n- un\n- deux\n\nPuis :\n\n1. premier\n2. second\n\n[^1]: Une note."
         );
     }
 

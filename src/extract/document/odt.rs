@@ -40,6 +40,14 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
         .ok_or_else(|| PackageError::Entry("content.xml".into(), "missing".into()))?;
     let root = xml::parse(&content).map_err(|e| PackageError::Entry("content.xml".into(), e))?;
     let styles = paragraph_styles(&root);
+    let mut lists = list_styles(&root);
+    if let Some(named) = package.text("styles.xml")?
+        && let Ok(named) = xml::parse(&named)
+    {
+        for (name, levels) in list_styles(&named) {
+            lists.entry(name).or_insert(levels);
+        }
+    }
     let mut out = Read::default();
     if let Some(meta) = package.text("meta.xml")?
         && let Ok(meta) = xml::parse(&meta)
@@ -56,7 +64,14 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
     let Some(text) = root.find("body").and_then(|b| b.find("text")) else {
         return Err(PackageError::Entry("content.xml".into(), "no office:text body".into()));
     };
-    let mut walker = Walker { styles: &styles, blocks: Blocks::default(), title: None };
+    let mut walker = Walker {
+        styles: &styles,
+        lists: &lists,
+        list_styles: Vec::new(),
+        number: None,
+        blocks: Blocks::default(),
+        title: None,
+    };
     walker.blocks(text, false);
     if out.title.is_none() {
         out.title = walker.title.take();
@@ -78,8 +93,33 @@ fn paragraph_styles(root: &Element) -> HashMap<String, String> {
         .collect()
 }
 
+/// List styles (automatic ones and the named ones of `styles.xml`): for
+/// each level from 1, whether its items are numbered.
+fn list_styles(root: &Element) -> HashMap<String, Vec<bool>> {
+    let mut found = Vec::new();
+    root.find_all("list-style", &mut found);
+    found
+        .into_iter()
+        .filter_map(|style| {
+            let mut levels = vec![false; 10];
+            for level in style.elements() {
+                let n: usize = level.attr("level").and_then(|l| l.parse().ok()).unwrap_or(1);
+                if (1..=10).contains(&n) {
+                    levels[n - 1] = level.name == "list-level-style-number";
+                }
+            }
+            Some((style.attr("name")?.to_string(), levels))
+        })
+        .collect()
+}
+
 struct Walker<'a> {
     styles: &'a HashMap<String, String>,
+    lists: &'a HashMap<String, Vec<bool>>,
+    /// The style of each list the walk is in (a nested list without one takes its parent's).
+    list_styles: Vec<Option<String>>,
+    /// The number of the list item whose first paragraph comes next, in a numbered list.
+    number: Option<usize>,
     blocks: Blocks,
     /// The text of the first paragraph styled `Title`.
     title: Option<String>,
@@ -109,16 +149,34 @@ impl Walker<'_> {
                         }
                         self.blocks.heading(1, &text);
                     } else if in_list {
-                        self.blocks.item(&text);
+                        let number = self.number.take();
+                        self.blocks.item(&text, number);
                     } else {
                         self.blocks.paragraph(&text);
                     }
                 }
                 "list" => {
+                    let style = child
+                        .attr("style-name")
+                        .map(str::to_string)
+                        .or_else(|| self.list_styles.last().cloned().flatten());
+                    self.list_styles.push(style.clone());
+                    let level = self.list_styles.len();
+                    let numbered = style
+                        .and_then(|s| self.lists.get(&s))
+                        .and_then(|levels| levels.get(level - 1).copied())
+                        .unwrap_or(false);
+                    let mut n = 0;
                     for item in child.elements().filter(|e| e.name == "list-item" || e.name == "list-header")
                     {
+                        if item.name == "list-item" {
+                            n += 1;
+                        }
+                        self.number = numbered.then_some(n);
                         self.blocks(item, true);
                     }
+                    self.number = None;
+                    self.list_styles.pop();
                 }
                 // Sections, tables, rows, cells, frames: their paragraphs in order.
                 _ => self.blocks(child, in_list),
