@@ -18,9 +18,11 @@ Prints the article file veille would write for the page (front matter and
 Markdown body), or with --markdown the body only, or with --json the fields
 {\"title\", \"text\", \"date\", \"author\", \"authors\", …}. A page that is no
 article (a listing, a tag page, an empty page) is reported as such (exit 1).
-A PDF file gives a `document` (its status says when the text could not be
-read: encrypted, image only, imposed booklet, malformed, over a limit); it is
-read in a child process under a time and memory limit.
+A PDF, ODT, DOCX or EPUB file gives a `document` (its status says when the
+text could not be read: encrypted, image only, imposed booklet, malformed,
+over a limit); it is read in a child process under a time and memory limit.
+Scanned PDF pages are read by OCR when tesseract and its French data are
+installed (apt install tesseract-ocr tesseract-ocr-fra poppler-utils).
 
 Examples:
   veille extract page.html --url https://ricochets.cc/spip.php?article123
@@ -28,6 +30,7 @@ Examples:
   veille extract --source mon-site page.html     (its profile and selectors)
   veille extract https://ricochets.cc/spip.php?article123   (as archived by crawl)
   veille extract brochure.pdf --markdown
+  veille extract tract.odt --json        (also .docx and .epub)
   find pages -name '*.html' | veille extract --batch --json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,15 +65,18 @@ pub struct ExtractArgs {
     /// Read file paths on standard input, print one JSON line each
     #[arg(long, conflicts_with = "file")]
     pub batch: bool,
-    /// Internal: extract the PDF on standard input as a limited child process
+    /// Internal: extract the document on standard input as a limited child process
     #[arg(long, hide = true, conflicts_with_all = ["file", "batch"])]
     pub pdf_worker: bool,
-    /// Pages of a PDF read at most
+    /// Pages of a PDF read at most (by OCR too)
     #[arg(long, value_name = "N", default_value_t = pdf::Limits::default().max_pages)]
     pub max_pages: usize,
-    /// Time limit for one PDF, in seconds
+    /// Time limit for one document (PDF, ODT, DOCX, EPUB; OCR included), in seconds
     #[arg(long, value_name = "S", default_value_t = pdf::Limits::default().seconds)]
     pub seconds: f64,
+    /// Leave scanned PDF pages unread instead of reading them by OCR
+    #[arg(long)]
+    pub no_ocr: bool,
 }
 
 #[derive(Serialize)]
@@ -101,6 +107,7 @@ struct PdfJsonOut<'a> {
     pages: usize,
     status: Option<String>,
     producer: Option<&'a str>,
+    ocr: bool,
     markdown: &'a str,
 }
 
@@ -115,6 +122,7 @@ fn pdf_json(extracted: &pdf::Extracted) -> PdfJsonOut<'_> {
         pages: extracted.pages,
         status: extracted.status.describe(),
         producer: extracted.producer.as_deref(),
+        ocr: extracted.ocr,
         markdown: &extracted.body,
     }
 }
@@ -206,7 +214,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
                 continue;
             }
             let value = match fs::read(path.trim()) {
-                Ok(bytes) if pdf::is_pdf(&bytes) => {
+                Ok(bytes) if extract::document::is_document(&bytes) => {
                     serde_json::to_value(pdf_json(&pdf::worker::extract(&bytes, &limits)))?
                 }
                 Ok(bytes) => match extract::extract(&bytes, &options) {
@@ -235,7 +243,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
         }
         None => (fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?, options, None),
     };
-    if pdf::is_pdf(&bytes) {
+    if extract::document::is_document(&bytes) {
         let url = args.url.clone().or(archived_url).unwrap_or_else(|| format!("file://{}", file.display()));
         return show_pdf(pdf::worker::extract(&bytes, &limits), &args, &file, &url);
     }
@@ -265,7 +273,7 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-/// The PDF limits: the home's settings when there is a home, the command line's otherwise.
+/// The document limits: the home's settings when there is a home, the command line's otherwise.
 fn pdf_limits(context: &Context, args: &ExtractArgs) -> pdf::Limits {
     let mut limits = context
         .home()
@@ -279,6 +287,9 @@ fn pdf_limits(context: &Context, args: &ExtractArgs) -> pdf::Limits {
     }
     if args.seconds != defaults.seconds {
         limits.seconds = args.seconds;
+    }
+    if args.no_ocr {
+        limits.ocr = false;
     }
     limits
 }

@@ -81,7 +81,7 @@ pub struct Crawl {
     pub listing_days: u32,
     /// Size at which a WARC file is closed and the next one started.
     pub warc_file_megabytes: u64,
-    /// Largest PDF kept (texts published as PDF).
+    /// Largest document kept (PDF, ODT, DOCX, EPUB: the `pdf_` keys are older than the other formats).
     pub pdf_max_megabytes: u64,
     /// Pages of a PDF read at most.
     pub pdf_max_pages: usize,
@@ -89,6 +89,8 @@ pub struct Crawl {
     pub pdf_seconds: f64,
     /// Memory to read one PDF (the child process's data segment).
     pub pdf_memory_megabytes: u64,
+    /// Scanned pages read by OCR (tesseract) when it is installed.
+    pub ocr: bool,
 }
 
 impl Default for Crawl {
@@ -110,6 +112,7 @@ impl Default for Crawl {
             pdf_max_pages: 2_000,
             pdf_seconds: 60.0,
             pdf_memory_megabytes: 1_024,
+            ocr: true,
         }
     }
 }

@@ -547,6 +547,12 @@ fn prepare(mut article: Article, placement: Placement) -> Result<Prepared, Error
         let text = fs::read_to_string(prev).map_err(|e| Error::io(prev, e))?;
         let existing = Article::parse(&text).map_err(|error| Error::Format { path: prev.clone(), error })?;
         let mut extra = existing.extra;
+        if article.kind == Kind::Document {
+            // How a document was read is said afresh by each reading: the
+            // status of a scan read before tesseract was installed goes.
+            extra.remove("status");
+            extra.remove("ocr");
+        }
         extra.extend(std::mem::take(&mut article.extra));
         article.extra = extra;
         // The collective's marks are the collective's: a crawl or an

@@ -180,7 +180,7 @@ pub struct Links {
     pub documents: Vec<DocumentLink>,
 }
 
-/// A link to a PDF file.
+/// A link to a document: a PDF, ODT, DOCX or EPUB file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLink {
     pub url: Url,
@@ -191,8 +191,11 @@ pub struct DocumentLink {
     pub cahier: bool,
 }
 
-fn is_pdf_path(url: &Url) -> bool {
-    url.path().to_ascii_lowercase().ends_with(".pdf")
+/// Links to the documents veille reads, by their extension (answers are
+/// told by their type or their bytes; these are the links worth following).
+fn is_document_path(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [".pdf", ".odt", ".docx", ".epub"].iter().any(|e| path.ends_with(e))
 }
 
 /// Words by which a site says a PDF is an imposed booklet rather than the
@@ -220,8 +223,7 @@ fn is_binary_path(url: &Url) -> bool {
         ".rar", ".exe", ".dmg", ".iso", ".css", ".js",
     ];
     let path = url.path().to_ascii_lowercase();
-    // PDFs are texts this field publishes; the crawler keeps them out until it reads them.
-    SKIP.iter().any(|ext| path.ends_with(ext)) || path.ends_with(".pdf") || path.ends_with(".epub")
+    SKIP.iter().any(|ext| path.ends_with(ext))
 }
 
 /// Feed addresses linked from pages ("RSS des commentaires", WordPress's
@@ -264,7 +266,7 @@ pub fn links(html: &str, page: &Url) -> Links {
         let Some(url) = base.join(href.trim()).ok().and_then(|u| canonical::clean(u.as_str())) else {
             continue;
         };
-        if is_pdf_path(&url) {
+        if is_document_path(&url) {
             if seen.insert(url.to_string()) {
                 let text = a.text();
                 let label = clean_label(&text, a.attr("title").as_deref());
@@ -370,9 +372,21 @@ mod tests {
         let html = r#"<html><head><link rel="alternate" type="application/rss+xml" href="spip.php?page=backend"></head>
             <body><a href="spip.php?article3#forum">a</a><a href="/spip.php?article3">dup</a>
             <a href="mailto:x@y.z">m</a><a href="img.jpg">i</a><a href="../doc.pdf">p</a>
+            <a href="IMG/tract.ODT">Le tract</a><a href="IMG/t.docx">w</a><a href="livre.epub">e</a><a href="a.zip">z</a>
             <a rel="nofollow" href="/login">l</a><a href="http://b.test/x?utm_medium=y">b</a></body></html>"#;
         let page = Url::parse("http://a.test/spip.php?page=plan").unwrap();
         let found = links(html, &page);
+        let documents: Vec<_> = found.documents.iter().map(|d| d.url.as_str()).collect();
+        assert_eq!(
+            documents,
+            [
+                "http://a.test/doc.pdf",
+                "http://a.test/IMG/tract.ODT",
+                "http://a.test/IMG/t.docx",
+                "http://a.test/livre.epub"
+            ]
+        );
+        assert_eq!(found.documents[1].label, "Le tract");
         let urls: Vec<_> = found.pages.iter().map(Url::as_str).collect();
         assert_eq!(urls, ["http://a.test/spip.php?article3", "http://b.test/x"]);
         assert_eq!(found.feeds[0].as_str(), "http://a.test/spip.php?page=backend");

@@ -96,7 +96,7 @@ struct Ctx {
     cancelled: Arc<AtomicBool>,
     progress: Option<Progress>,
     max_body: u64,
-    /// Cap on a PDF's size.
+    /// Cap on a document's size (PDF, ODT, DOCX, EPUB).
     max_pdf: u64,
     pdf_limits: extract::pdf::Limits,
 }
@@ -645,7 +645,7 @@ impl SourceCrawl {
                     self.forget(item);
                     return Ok(Visit::Done);
                 }
-                return if item.role == Role::Document || is_pdf_response(&response) {
+                return if item.role == Role::Document || is_document_response(&response) {
                     self.read_document(item, key, response, warc, state).await
                 } else {
                     self.read_page(item, key, response, warc, state, known_links).await
@@ -939,8 +939,9 @@ impl SourceCrawl {
         Ok(Visit::Done)
     }
 
-    /// A PDF: read in a child process under limits; stored as a `document`
-    /// article, with a status when its text could not be read.
+    /// A document (PDF, ODT, DOCX, EPUB): read in a child process under
+    /// limits; stored as a `document` article, with a status when its text
+    /// could not be read.
     async fn read_document(
         &mut self,
         item: &Item,
@@ -949,10 +950,10 @@ impl SourceCrawl {
         warc: Option<WarcRef>,
         mut state: UrlState,
     ) -> Result<Visit, Refusal> {
-        if !is_pdf_response(&response) {
+        if !is_document_response(&response) {
             let kind = response.header("content-type").unwrap_or("no content type").to_string();
             self.ctx.counters.not_articles.fetch_add(1, Ordering::Relaxed);
-            state.note = Some(format!("not a PDF ({kind})"));
+            state.note = Some(format!("not a PDF, ODT, DOCX or EPUB document ({kind})"));
             state.warc = warc.as_ref().map(Into::into);
             if let Some(mut store) = self.store() {
                 store.url(key, state);
@@ -964,7 +965,9 @@ impl SourceCrawl {
         let body = response.body;
         let extracted = tokio::task::spawn_blocking(move || extract::pdf::worker::extract(&body, &limits))
             .await
-            .map_err(|e| Refusal::Fetch(fetch::FetchError::Other(format!("PDF extraction failed: {e}"))))?;
+            .map_err(|e| {
+                Refusal::Fetch(fetch::FetchError::Other(format!("document extraction failed: {e}")))
+            })?;
         if let Some(status) = extracted.status.describe() {
             tracing::info!("{}: {status}", response.url);
         }
@@ -1020,7 +1023,6 @@ fn keep_what_did_not_change(article: &mut crate::corpus::Article, existing: crat
     }
 }
 
-/// A response that is a PDF file, by its type or its first bytes.
 /// Whether the answer's Last-Modified is its own Date: a page stamped
 /// with the time it was generated (SPIP does it for every page) tells
 /// nothing about when it changed, and such a server answers a conditional
@@ -1042,9 +1044,10 @@ pub(crate) fn source_language(source: &crate::config::Source) -> crate::language
     crate::language::Language::from_code(&source.lang).unwrap_or(crate::language::Language::French)
 }
 
-fn is_pdf_response(response: &Response) -> bool {
-    response.header("content-type").is_some_and(|t| t.to_ascii_lowercase().contains("application/pdf"))
-        || extract::pdf::is_pdf(&response.body)
+/// A response that is a document (PDF, ODT, DOCX, EPUB), by its type or its bytes.
+fn is_document_response(response: &Response) -> bool {
+    response.header("content-type").is_some_and(extract::document::is_document_type)
+        || extract::document::is_document(&response.body)
 }
 
 /// The corpus article of an extracted page.

@@ -82,7 +82,7 @@ pub fn reextract(
             .map(|d| PubDate::DateTime(d.fixed_offset()))
             .expect("a unix time in range");
         let warc_ref = WarcRef { file: at.file.clone(), offset: at.offset };
-        if extract::pdf::is_pdf(&body) {
+        if extract::document::is_document(&body) {
             let extracted = extract::pdf::worker::extract(&body, pdf_limits);
             let parent = existing.as_ref().and_then(|a| a.extra.get("parent")).and_then(|p| p.as_str());
             let link = extract::pdf::Link {

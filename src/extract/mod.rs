@@ -12,6 +12,7 @@ mod around;
 pub mod charset;
 mod css;
 pub mod dates;
+pub mod document;
 mod dom;
 mod guards;
 mod lead;

@@ -254,13 +254,15 @@ fn run_effect(
     Ok(())
 }
 
-/// A document's PDF as archived, written to the temporary directory so
-/// that it opens offline; `None` when it is not in the raw archive.
+/// A document (PDF, ODT, DOCX, EPUB) as archived, written to the temporary
+/// directory under its format's extension so that it opens offline; `None`
+/// when it is not in the raw archive.
 fn archived_copy(dirs: &Dirs, path: &str) -> Option<std::path::PathBuf> {
     let article = crate::corpus::Corpus::read(&dirs.corpus.join(path)).ok()?;
     let at = article.warc.as_ref()?;
     let page = crate::archive::read_page(&dirs.raw, &at.file, at.offset, u64::MAX).ok()?;
-    let file = std::env::temp_dir().join(format!("veille-{}.pdf", article.id));
+    let extension = crate::extract::document::Format::sniff(&page.body).map_or("pdf", |f| f.extension());
+    let file = std::env::temp_dir().join(format!("veille-{}.{extension}", article.id));
     std::fs::write(&file, &page.body).ok()?;
     Some(file)
 }

@@ -12,6 +12,7 @@ mod collective;
 mod crawl;
 mod demo_corpus;
 mod disk_full;
+mod documents;
 mod extract;
 mod languages;
 mod pdf;

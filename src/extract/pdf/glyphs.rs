@@ -27,6 +27,9 @@ pub struct Page {
     pub glyphs: Vec<Glyph>,
     /// The page draws at least one image.
     pub has_images: bool,
+    /// The resolution of its biggest image across the page (a scan's), in
+    /// dots per inch: OCR renders the page at it.
+    pub image_dpi: Option<f32>,
 }
 
 /// The document information dictionary, as far as veille uses it.
@@ -97,8 +100,14 @@ pub fn read(bytes: &[u8], max_pages: usize, deadline: Option<Instant>) -> Result
             tracing::debug!("page {number}: {e}");
         }
         let mut page = collector.page;
-        page.has_images =
-            doc.get_page_images(id).is_ok_and(|images| !images.is_empty()) || has_xobject_image(&doc, id);
+        let images = doc.get_page_images(id).unwrap_or_default();
+        let side = page.width.max(page.height) / 72.0;
+        page.image_dpi = images
+            .iter()
+            .max_by_key(|i| i.width.saturating_mul(i.height))
+            .map(|i| i.width.max(i.height) as f32 / side)
+            .filter(|dpi| dpi.is_finite() && *dpi > 0.0);
+        page.has_images = !images.is_empty() || has_xobject_image(&doc, id);
         read.pages.push(page);
     }
     Ok(read)

@@ -191,7 +191,7 @@ mod tests {
             put(200.0, 560.0, l);
             put(620.0, 560.0, r);
         }
-        Page { width: 842.0, height: 595.0, glyphs, has_images: false }
+        Page { width: 842.0, height: 595.0, glyphs, has_images: false, image_dpi: None }
     }
 
     #[test]

@@ -513,7 +513,7 @@ fn note_calls(markdown: &str, notes: &HashSet<String>) -> String {
 }
 
 /// How a row starts a block.
-fn list_item(text: &str) -> Option<String> {
+pub(super) fn list_item(text: &str) -> Option<String> {
     for bullet in ['•', '◦', '▪', '‣', '●', '■', '–', '—', '-', '*'] {
         if let Some(rest) = text.strip_prefix(bullet)
             && rest.starts_with(char::is_whitespace)
@@ -532,7 +532,7 @@ fn list_item(text: &str) -> Option<String> {
 }
 
 /// Escapes what Markdown would read as markup in plain text.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '#') {
@@ -844,7 +844,7 @@ mod tests {
                 at += size * 0.3;
             }
         }
-        Page { width: 400.0, height: 600.0, glyphs, has_images: false }
+        Page { width: 400.0, height: 600.0, glyphs, has_images: false, image_dpi: None }
     }
 
     #[test]

@@ -5,13 +5,16 @@
 //!
 //! `glyphs` reads the file (the only user of the PDF parser), `layout`
 //! restores reading order and paragraphs, `imposition` tells an imposed
-//! booklet from other landscape sheets, `worker` runs all of it in a child
-//! process under time and memory limits, because a PDF parser meets files
-//! built to exhaust it.
+//! booklet from other landscape sheets, `ocr` reads scanned pages with
+//! tesseract, `worker` runs all of it in a child process under time and
+//! memory limits, because a PDF parser meets files built to exhaust it.
+//! The other documents a site links (ODT, DOCX, EPUB: `extract::document`)
+//! share this module's [`Extracted`], [`Status`] and [`Limits`], and its worker.
 
 pub mod glyphs;
 mod imposition;
 pub mod layout;
+pub mod ocr;
 pub mod worker;
 
 use std::time::{Duration, Instant};
@@ -30,11 +33,13 @@ pub struct Limits {
     pub seconds: f64,
     /// Memory the extraction may use (the child process's data segment).
     pub memory_megabytes: u64,
+    /// Scanned pages are read by OCR when tesseract is installed.
+    pub ocr: bool,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_pages: 2_000, seconds: 60.0, memory_megabytes: 1_024 }
+        Limits { max_pages: 2_000, seconds: 60.0, memory_megabytes: 1_024, ocr: true }
     }
 }
 
@@ -44,6 +49,7 @@ impl From<&crate::config::settings::Crawl> for Limits {
             max_pages: crawl.pdf_max_pages,
             seconds: crawl.pdf_seconds,
             memory_megabytes: crawl.pdf_memory_megabytes,
+            ocr: crawl.ocr,
         }
     }
 }
@@ -58,12 +64,16 @@ pub enum Status {
     Partial(String),
     /// An imposed booklet (cahier): its pages are out of reading order.
     Imposed,
-    /// Scanned pages: images, no text layer (veille does no OCR).
-    ImageOnly,
+    /// Scanned pages: images, no text layer, and no OCR: the detail says
+    /// why (tesseract missing, OCR turned off, OCR found no text).
+    ImageOnly(String),
     /// No text and no image.
     Empty,
     Encrypted,
     Malformed(String),
+    /// A document of another format that cannot be read; the detail names
+    /// the format and the fault (`malformed DOCX: no word/document.xml`).
+    Unreadable(String),
     TimedOut,
     OutOfMemory,
     /// The extraction failed otherwise (the child process died).
@@ -84,10 +94,11 @@ impl Status {
             Status::Imposed => {
                 "imposed booklet (cahier): pages out of reading order, text not extracted".into()
             }
-            Status::ImageOnly => "image only, no text (scanned pages; no OCR)".into(),
+            Status::ImageOnly(why) => format!("image only, no text (scanned pages): {why}"),
             Status::Empty => "empty: no text and no image".into(),
             Status::Encrypted => "encrypted: a password is needed to read it".into(),
             Status::Malformed(why) => format!("malformed PDF: {why}"),
+            Status::Unreadable(why) => why.clone(),
             Status::TimedOut => "extraction stopped: time limit reached".into(),
             Status::OutOfMemory => "extraction stopped: memory limit reached".into(),
             Status::Failed(why) => format!("extraction failed: {why}"),
@@ -108,6 +119,9 @@ pub struct Extracted {
     pub body: String,
     pub pages: usize,
     pub producer: Option<String>,
+    /// The text was read from images of the pages by OCR.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 impl Extracted {
@@ -120,6 +134,7 @@ impl Extracted {
             body: String::new(),
             pages: 0,
             producer: None,
+            ocr: false,
         }
     }
 }
@@ -140,12 +155,16 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
         Err(glyphs::ReadError::Malformed(why)) => return Extracted::failed(Status::Malformed(why)),
     };
     let layout = layout::layout(&read.pages);
+    let scanned = layout.chars == 0 && !layout.imposed && read.pages.iter().any(|p| p.has_images);
+    if scanned {
+        return by_ocr(bytes, &read, limits, deadline);
+    }
     let status = if layout.imposed {
         Status::Imposed
     } else if let (0, Some(why)) = (layout.chars, &read.stopped) {
         Status::Partial(why.clone())
     } else if layout.chars == 0 {
-        if read.pages.iter().any(|p| p.has_images) { Status::ImageOnly } else { Status::Empty }
+        Status::Empty
     } else if let Some(why) = &read.stopped {
         Status::Partial(why.clone())
     } else {
@@ -171,11 +190,71 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
         body,
         pages: read.page_count,
         producer: read.info.producer,
+        ocr: false,
     }
 }
 
+/// A scanned file (images, no text layer): its pages read by OCR, or a
+/// status saying why they were not.
+fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant) -> Extracted {
+    let mut out = Extracted {
+        status: Status::Ok,
+        title: read.info.title.as_deref().filter(|t| is_real_title(t)).map(str::to_string),
+        authors: read.info.author.as_deref().map(split_authors).unwrap_or_default(),
+        published: read.info.created.clone(),
+        body: String::new(),
+        pages: read.page_count,
+        producer: read.info.producer.clone(),
+        ocr: false,
+    };
+    if !limits.ocr {
+        out.status = Status::ImageOnly("OCR is turned off (`ocr = false` in veille.toml's [crawl])".into());
+        return out;
+    }
+    let engine = match ocr::Engine::find() {
+        Ok(engine) => engine,
+        Err(missing) => {
+            out.status = Status::ImageOnly(missing.to_string());
+            return out;
+        }
+    };
+    let pages = read.page_count.min(limits.max_pages);
+    let dpis: Vec<Option<f32>> = read.pages.iter().take(pages).map(|p| p.image_dpi).collect();
+    let read_pages = match engine.read(bytes, &dpis, deadline) {
+        Ok(read_pages) => read_pages,
+        Err(e) => {
+            out.status = Status::ImageOnly(format!("OCR failed: {e}"));
+            return out;
+        }
+    };
+    let markdown = ocr::markdown(&read_pages.texts);
+    if markdown.trim().is_empty() {
+        out.status = match read_pages.stopped {
+            Some(why) => Status::Partial(why),
+            None => Status::ImageOnly("OCR found no text".into()),
+        };
+        return out;
+    }
+    out.ocr = true;
+    out.published = markdown
+        .lines()
+        .take(30)
+        .find_map(dates::parse_human)
+        .map(|d| d.to_string().chars().take(10).collect())
+        .or(out.published);
+    out.body = markdown;
+    out.status = match read_pages.stopped {
+        Some(why) => Status::Partial(why),
+        None if dpis.len() < read.page_count => {
+            Status::Partial(format!("stopped after {} of {} pages", dpis.len(), read.page_count))
+        }
+        None => Status::Ok,
+    };
+    out
+}
+
 /// Metadata titles that are no title: empty, "untitled", a file name.
-fn is_real_title(title: &str) -> bool {
+pub(crate) fn is_real_title(title: &str) -> bool {
     let t = title.trim().to_lowercase();
     !t.is_empty()
         && !["untitled", "sans titre", "titre", "document", "title", "microsoft word"].contains(&t.as_str())
@@ -209,7 +288,7 @@ fn split_authors(raw: &str) -> Vec<String> {
 }
 
 /// Takes the title off the body when the body starts with it.
-fn strip_title(markdown: &str, title: Option<&str>) -> String {
+pub(crate) fn strip_title(markdown: &str, title: Option<&str>) -> String {
     let Some(title) = title else { return markdown.to_string() };
     let norm =
         |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
@@ -259,6 +338,9 @@ impl Extracted {
         }
         if let Some(status) = self.status.describe() {
             article.extra.insert("status".into(), toml::Value::String(status));
+        }
+        if self.ocr {
+            article.extra.insert("ocr".into(), toml::Value::Boolean(true));
         }
         article
     }

@@ -6,6 +6,8 @@
 //!
 //! The child is veille itself (`veille extract --pdf-worker`): the PDF on
 //! its standard input, the [`Extracted`] as JSON on its standard output.
+//! The other documents (ODT, DOCX, EPUB: `extract::document`) go through
+//! the same worker, which tells them apart by their bytes.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -25,7 +27,7 @@ fn worker_program() -> Option<PathBuf> {
     (name == "veille").then_some(exe)
 }
 
-/// Extracts a PDF in a child process under `limits`.
+/// Extracts a PDF (or an ODT, DOCX or EPUB file) in a child process under `limits`.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     match worker_program() {
         Some(program) => run(&program, bytes, limits),
@@ -36,8 +38,22 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
 /// The fallback without a worker program: panics caught, time checked between pages.
 fn in_process(bytes: &[u8], limits: &Limits) -> Extracted {
     let limits = *limits;
-    std::panic::catch_unwind(|| super::extract(bytes, &limits))
-        .unwrap_or_else(|panic| Extracted::failed(Status::Malformed(panic_message(&panic))))
+    let read = |bytes: &[u8]| {
+        if super::is_pdf(bytes) {
+            super::extract(bytes, &limits)
+        } else {
+            crate::extract::document::extract(bytes, &limits)
+        }
+    };
+    std::panic::catch_unwind(|| read(bytes)).unwrap_or_else(|panic| {
+        let why = panic_message(&panic);
+        match crate::extract::document::Format::sniff(bytes) {
+            Some(format) => {
+                Extracted::failed(Status::Unreadable(format!("malformed {}: {why}", format.name())))
+            }
+            None => Extracted::failed(Status::Malformed(why)),
+        }
+    })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -56,6 +72,7 @@ fn run(program: &PathBuf, bytes: &[u8], limits: &Limits) -> Extracted {
         .arg(limits.max_pages.to_string())
         .arg("--seconds")
         .arg(limits.seconds.to_string())
+        .args((!limits.ocr).then_some("--no-ocr"))
         .env("RUST_LOG", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -147,7 +164,7 @@ fn run(program: &PathBuf, bytes: &[u8], limits: &Limits) -> Extracted {
     Extracted::failed(Status::Failed(format!("{status}: {last}")))
 }
 
-/// The child's side: reads a PDF on standard input, writes the JSON answer.
+/// The child's side: reads a document on standard input, writes the JSON answer.
 pub fn serve(limits: &Limits) -> std::io::Result<()> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes)?;
