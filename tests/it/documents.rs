@@ -190,6 +190,8 @@ fn documents_linked_from_a_page_are_archived_extracted_and_found_and_scans_read_
             doc.body
         );
         assert!(doc.body.contains(&format!("Version {format} de ce tract")), "{file}: {}", doc.body);
+        // The DOCX declares `en-US` (LibreOffice's locale): its French text overrules it.
+        assert_eq!(doc.lang.as_deref(), Some("fr"), "{file}");
     }
     let scan = by_file(&all, "scan.pdf");
     assert_eq!(

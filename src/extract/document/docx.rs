@@ -52,6 +52,7 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
         out.title = field("title");
         out.authors = authors(&field("creator").into_iter().collect::<Vec<_>>());
         out.published = field("created").and_then(|d| iso_day(&d));
+        out.lang = field("language");
     }
     if let Some(app) = part(package, "docProps/app.xml")? {
         out.producer = app.find("Application").map(Element::text).filter(|t| !t.is_empty());
@@ -291,6 +292,7 @@ mod tests {
         let bytes = include_bytes!("../../../tests/fixtures/documents/tract.docx");
         let read = read(&mut Package::open(bytes, 1 << 24).unwrap()).unwrap();
         assert_eq!(read.title.as_deref(), Some("L’eau des data centers"));
+        assert_eq!(read.lang.as_deref(), Some("en-US"), "LibreOffice's locale, not the text's");
         assert_eq!(read.authors, ["Collectif Rivière Claire"]);
         assert_eq!(read.published.as_deref(), Some("2025-03-14"));
         assert!(

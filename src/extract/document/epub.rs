@@ -32,6 +32,7 @@ pub(super) fn read(bytes: &[u8], max_inflated: u64, deadline: Instant) -> Result
         title: metadata.title().map(|t| t.value().trim().to_string()).filter(|t| !t.is_empty()),
         authors: authors(&metadata.creators().map(|c| c.value().to_string()).collect::<Vec<_>>()),
         published: metadata.published_entry().and_then(|d| iso_day(d.value())),
+        lang: metadata.language().map(|l| l.value().trim().to_string()).filter(|l| !l.is_empty()),
         ..Read::default()
     };
     let mut chapters = Vec::new();
@@ -209,6 +210,7 @@ mod fixture {
         let bytes = include_bytes!("../../../tests/fixtures/documents/tract.epub");
         let read = read(bytes, 1 << 24, Instant::now() + std::time::Duration::from_secs(60)).unwrap();
         assert_eq!(read.title.as_deref(), Some("L’eau des data centers"));
+        assert_eq!(read.lang.as_deref(), Some("fr"));
         assert_eq!(read.authors, ["Collectif Rivière Claire"]);
         assert_eq!(read.published.as_deref(), Some("2025-03-14"));
         assert!(

@@ -100,6 +100,8 @@ struct Read {
     published: Option<String>,
     body: String,
     producer: Option<String>,
+    /// The `dc:language` of the file's metadata.
+    lang: Option<String>,
     /// Why reading stopped early (a time limit between chapters).
     stopped: Option<String>,
 }
@@ -178,6 +180,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
         pages: 0,
         producer: read.producer,
         ocr: false,
+        lang: read.lang,
     }
 }
 

@@ -60,6 +60,7 @@ pub(super) fn read(package: &mut Package) -> Result<Read, PackageError> {
             .and_then(|d| iso_day(&d))
             .or_else(|| field("date").and_then(|d| iso_day(&d)));
         out.producer = field("generator");
+        out.lang = field("language");
     }
     let Some(text) = root.find("body").and_then(|b| b.find("text")) else {
         return Err(PackageError::Entry("content.xml".into(), "no office:text body".into()));

@@ -122,6 +122,10 @@ pub struct Extracted {
     /// The text was read from images of the pages by OCR.
     #[serde(default)]
     pub ocr: bool,
+    /// The language the file declares (an ODT's, DOCX's or EPUB's
+    /// `dc:language`), which its text may overrule (see [`crate::language`]).
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 impl Extracted {
@@ -135,6 +139,7 @@ impl Extracted {
             pages: 0,
             producer: None,
             ocr: false,
+            lang: None,
         }
     }
 }
@@ -191,6 +196,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
         pages: read.page_count,
         producer: read.info.producer,
         ocr: false,
+        lang: None,
     }
 }
 
@@ -206,6 +212,7 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
         pages: read.page_count,
         producer: read.info.producer.clone(),
         ocr: false,
+        lang: None,
     };
     if !limits.ocr {
         out.status = Status::ImageOnly("OCR is turned off (`ocr = false` in veille.toml's [crawl])".into());
@@ -342,6 +349,7 @@ impl Extracted {
         if self.ocr {
             article.extra.insert("ocr".into(), toml::Value::Boolean(true));
         }
+        article.lang = self.lang.filter(|l| !l.trim().is_empty());
         article
     }
 }
