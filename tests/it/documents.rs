@@ -316,4 +316,56 @@ fn extract_reads_each_format_and_says_how_to_read_a_scan() {
     assert_eq!(json["status"], serde_json::Value::Null);
     let score = accuracy(SCANNED, json["text"].as_str().unwrap());
     assert!(score >= 0.97, "character accuracy {score:.3}: {}", json["text"]);
+
+    // A typeset cover before scanned pages: the cover read as text, the
+    // scans by OCR, in page order (pdfunite, from poppler-utils, joins them).
+    use crate::support::pdf::{Page, Pdf, line};
+    let cover = dir.path().join("couverture.pdf");
+    let cover_page = Page::a4(vec![
+        line(72.0, 700.0, 28.0, "Brochure de la coordination"),
+        line(72.0, 640.0, 11.0, "Textes choisis et recopiés pour la réunion de printemps."),
+    ]);
+    fs::write(&cover, Pdf { pages: vec![cover_page], ..Default::default() }.bytes()).unwrap();
+    let mixed = dir.path().join("brochure.pdf");
+    match std::process::Command::new("pdfunite").arg(&cover).arg(&scan).arg(&scan).arg(&mixed).status() {
+        Ok(status) if status.success() => {}
+        _ => {
+            eprintln!("skipped: a cover before scanned pages needs pdfunite (poppler-utils)");
+            return;
+        }
+    }
+    let out = veille(dir.path())
+        .args(["extract", "--json"])
+        .arg(&mixed)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["ocr"], true);
+    assert_eq!(json["title"], "Brochure de la coordination");
+    let markdown = json["markdown"].as_str().unwrap();
+    let cover_at = markdown.find("Textes choisis et recopiés").expect("the cover's text");
+    let page2 = markdown.find("<!-- page 2 -->").expect("page 2 marked");
+    let page3 = markdown.find("<!-- page 3 -->").expect("page 3 marked");
+    assert!(cover_at < page2 && page2 < page3, "{markdown}");
+    let scanned = &markdown[page2..page3];
+    let score = accuracy(SCANNED, &veille::corpus::text::plain_text(scanned));
+    assert!(score >= 0.90, "page 2 read by OCR ({score:.3}): {scanned}");
+
+    // Most pages typeset, one a picture: a text with an illustration, not a scan.
+    let illustrated = dir.path().join("illustre.pdf");
+    let joined = std::process::Command::new("pdfunite")
+        .arg(&cover)
+        .arg(&scan)
+        .arg(&cover)
+        .arg(&illustrated)
+        .status()
+        .unwrap();
+    assert!(joined.success());
+    let out = veille(dir.path()).args(["extract", "--json"]).arg(&illustrated).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(json["ocr"], true, "{json}");
+    assert!(json["markdown"].as_str().unwrap().contains("Textes choisis"), "{json}");
 }

@@ -162,7 +162,24 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     let layout = layout::layout(&read.pages);
     let scanned = layout.chars == 0 && !layout.imposed && read.pages.iter().any(|p| p.has_images);
     if scanned {
-        return by_ocr(bytes, &read, limits, deadline);
+        return by_ocr(bytes, &read, None, limits, deadline);
+    }
+    // A scan with a few pages typeset (a cover, a colophon): its text
+    // pages are read as text, its scanned pages by OCR. A text with a few
+    // full-page pictures is not one (most of its pages hold text): OCR
+    // would read the pictures into noise.
+    let scanned_pages = read.pages.iter().filter(|p| is_scanned_page(p)).count();
+    if !layout.imposed && scanned_pages > 0 && scanned_pages * 2 > read.pages.len() {
+        let texts = read.pages.iter().map(|page| {
+            (!is_scanned_page(page)).then(|| layout::layout(std::slice::from_ref(page)).markdown)
+        });
+        let mut out = by_ocr(bytes, &read, Some(texts.collect()), limits, deadline);
+        if out.ocr {
+            // The cover's big type is the title, as in a typeset file.
+            out.title = out.title.or_else(|| layout.title.clone());
+            out.body = strip_title(&out.body, out.title.as_deref());
+        }
+        return out;
     }
     let status = if layout.imposed {
         Status::Imposed
@@ -200,9 +217,22 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Extracted {
     }
 }
 
+/// A page that draws images and holds no text: a scanned page.
+fn is_scanned_page(page: &glyphs::Page) -> bool {
+    page.has_images && page.glyphs.iter().all(|g| g.text.trim().is_empty())
+}
+
 /// A scanned file (images, no text layer): its pages read by OCR, or a
-/// status saying why they were not.
-fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant) -> Extracted {
+/// status saying why they were not. `typeset`: the text of each page that
+/// has a text layer (`None` for a page to read by OCR), when only some are
+/// scanned.
+fn by_ocr(
+    bytes: &[u8],
+    read: &glyphs::Read,
+    typeset: Option<Vec<Option<String>>>,
+    limits: &Limits,
+    deadline: Instant,
+) -> Extracted {
     let mut out = Extracted {
         status: Status::Ok,
         title: read.info.title.as_deref().filter(|t| is_real_title(t)).map(str::to_string),
@@ -225,16 +255,33 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
             return out;
         }
     };
-    let pages = read.page_count.min(limits.max_pages);
-    let dpis: Vec<Option<f32>> = read.pages.iter().take(pages).map(|p| p.image_dpi).collect();
-    let read_pages = match engine.read(bytes, &dpis, deadline) {
+    let pages = read.page_count.min(limits.max_pages).min(read.pages.len());
+    let typeset = typeset.unwrap_or_else(|| vec![None; pages]);
+    let asked: Vec<(usize, Option<f32>)> = (0..pages)
+        .filter(|&i| typeset.get(i).is_none_or(Option::is_none))
+        .map(|i| (i + 1, read.pages[i].image_dpi))
+        .collect();
+    let read_pages = match engine.read(bytes, &asked, deadline) {
         Ok(read_pages) => read_pages,
         Err(e) => {
             out.status = Status::ImageOnly(format!("OCR failed: {e}"));
             return out;
         }
     };
-    let markdown = ocr::markdown(&read_pages.texts);
+    // Every page in order: its own text, or what OCR read of it (pages
+    // past where OCR stopped are left out).
+    let mut ocr_texts = read_pages.texts.iter();
+    let mut texts = Vec::with_capacity(pages);
+    for text in typeset.iter().take(pages) {
+        match text {
+            Some(text) => texts.push(ocr::PageText::Typeset(text.clone())),
+            None => match ocr_texts.next() {
+                Some(text) => texts.push(ocr::PageText::Read(text.clone())),
+                None => break,
+            },
+        }
+    }
+    let markdown = ocr::markdown_of(&texts);
     if markdown.trim().is_empty() {
         out.status = match read_pages.stopped {
             Some(why) => Status::Partial(why),
@@ -252,8 +299,8 @@ fn by_ocr(bytes: &[u8], read: &glyphs::Read, limits: &Limits, deadline: Instant)
     out.body = markdown;
     out.status = match read_pages.stopped {
         Some(why) => Status::Partial(why),
-        None if dpis.len() < read.page_count => {
-            Status::Partial(format!("stopped after {} of {} pages", dpis.len(), read.page_count))
+        None if texts.len() < read.page_count => {
+            Status::Partial(format!("stopped after {} of {} pages", texts.len(), read.page_count))
         }
         None => Status::Ok,
     };

@@ -95,24 +95,30 @@ impl Engine {
         Ok(Engine { tesseract: tesseract.to_path_buf(), renderer })
     }
 
-    /// Reads the pages of the PDF `bytes` whose scans' resolutions are
-    /// `dpis` (the first `dpis.len()` pages), one at a time, until
-    /// `deadline`: a page not done by then is killed and left out.
-    pub fn read(&self, bytes: &[u8], dpis: &[Option<f32>], deadline: Instant) -> Result<Pages, OcrError> {
-        let pages = dpis.len();
+    /// Reads the pages of the PDF `bytes` given as (page number from 1, its
+    /// scan's resolution), one at a time, until `deadline`: a page not done
+    /// by then is killed and left out. `texts` holds one text per page read,
+    /// in the order asked.
+    pub fn read(
+        &self,
+        bytes: &[u8],
+        asked: &[(usize, Option<f32>)],
+        deadline: Instant,
+    ) -> Result<Pages, OcrError> {
+        let pages = asked.len();
         let dir = tempfile::Builder::new().prefix("veille-ocr-").tempdir().map_err(OcrError::TempDir)?;
         let pdf = dir.path().join("scan.pdf");
         std::fs::write(&pdf, bytes).map_err(OcrError::TempDir)?;
         let image = dir.path().join("page");
         let png = dir.path().join("page.png");
         let mut out = Pages::default();
-        for page in 1..=pages {
-            let stopped = || format!("time limit reached after {} of {pages} pages (OCR)", page - 1);
+        for (done, &(page, dpi)) in asked.iter().enumerate() {
+            let stopped = || format!("time limit reached after {done} of {pages} pages (OCR)");
             if Instant::now() > deadline {
                 out.stopped = Some(stopped());
                 break;
             }
-            let dpi = dpis[page - 1].map_or(DPI, |d| d.clamp(DPI_RANGE.0, DPI_RANGE.1)).round();
+            let dpi = dpi.map_or(DPI, |d| d.clamp(DPI_RANGE.0, DPI_RANGE.1)).round();
             let mut render = Command::new(&self.renderer);
             render
                 .arg("-r")
@@ -227,10 +233,39 @@ fn run_until(mut command: Command, deadline: Instant) -> Result<Done, RunError> 
 /// runs on to the next page (no full stop, a lower-case start) stays one
 /// paragraph, with the page mark inside it, as the PDF text reader does.
 pub fn markdown(pages: &[String]) -> String {
-    let words = vocabulary(pages);
+    let pages: Vec<PageText> = pages.iter().map(|text| PageText::Read(text.clone())).collect();
+    markdown_of(&pages)
+}
+
+/// One page of a scan: what OCR read of it, or the Markdown of its own
+/// text layer (a typeset cover among scanned pages), kept as it is.
+#[derive(Debug, Clone)]
+pub enum PageText {
+    Read(String),
+    Typeset(String),
+}
+
+/// [`markdown`] of pages some of which are typeset.
+pub fn markdown_of(pages: &[PageText]) -> String {
+    let read: Vec<String> = pages
+        .iter()
+        .filter_map(|p| match p {
+            PageText::Read(text) => Some(text.clone()),
+            PageText::Typeset(_) => None,
+        })
+        .collect();
+    let words = vocabulary(&read);
     let mut out = String::new();
-    for (index, text) in pages.iter().enumerate() {
-        let paragraphs = paragraphs(text, &words);
+    for (index, page) in pages.iter().enumerate() {
+        let paragraphs = match page {
+            PageText::Read(text) => paragraphs(text, &words),
+            PageText::Typeset(markdown) => markdown
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty() && !p.starts_with("<!-- page "))
+                .map(str::to_string)
+                .collect(),
+        };
         let mut rest = paragraphs.iter();
         if index > 0 {
             let mark = format!("<!-- page {} -->", index + 1);
