@@ -11,6 +11,7 @@
 //! The other documents a site links (ODT, DOCX, EPUB: `extract::document`)
 //! share this module's [`Extracted`], [`Status`] and [`Limits`], and its worker.
 
+mod child;
 pub mod glyphs;
 mod imposition;
 pub mod layout;

@@ -11,7 +11,6 @@
 //! deadline.
 
 use std::collections::HashSet;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -197,34 +196,14 @@ fn run_until(mut command: Command, deadline: Instant) -> Result<Done, RunError> 
     // One thread per program: the crawl runs several workers at once, and
     // tesseract's OpenMP threads would fight over the same cores.
     command.env("OMP_THREAD_LIMIT", "1").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(RunError::Start)?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stdout.read_to_end(&mut out);
-        out
-    });
-    let stderr = child.stderr.take().expect("piped");
-    let errors = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stderr.take(64 * 1024).read_to_end(&mut out);
-        out
-    });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RunError::Deadline);
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(RunError::Start(e)),
-        }
-    };
-    let stdout = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
-    Ok(Done { success: status.success(), stdout, stderr })
+    let child = command.spawn().map_err(RunError::Start)?;
+    let finished = super::child::wait(child, deadline).map_err(RunError::Start)?;
+    let Some(status) = finished.status else { return Err(RunError::Deadline) };
+    Ok(Done {
+        success: status.success(),
+        stdout: String::from_utf8_lossy(&finished.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&finished.stderr).into_owned(),
+    })
 }
 
 /// The pages' OCR text as Markdown: tesseract's blocks as paragraphs (the

@@ -112,35 +112,17 @@ fn run(program: &PathBuf, bytes: &[u8], limits: &Limits) -> Extracted {
         // The child may stop reading (a limit): a broken pipe is no error of ours.
         let _ = stdin.write_all(&input);
     });
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stdout.read_to_end(&mut out);
-        out
-    });
-    let stderr = child.stderr.take().expect("piped");
-    let errors = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stderr.take(64 * 1024).read_to_end(&mut out);
-        out
-    });
     // The child checks its own time between pages; this deadline is for a page that never ends.
     let deadline = Instant::now() + Duration::from_secs_f64(limits.seconds * 1.5 + 2.0);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Extracted::failed(Status::Failed(e.to_string())),
-        }
-    };
+    let finished = super::child::wait(child, deadline);
     let _ = writer.join();
-    let out = reader.join().unwrap_or_default();
-    let err = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
+    let finished = match finished {
+        Ok(finished) => finished,
+        Err(e) => return Extracted::failed(Status::Failed(e.to_string())),
+    };
+    let out = finished.stdout;
+    let err = String::from_utf8_lossy(&finished.stderr).into_owned();
+    let status = finished.status;
     let Some(status) = status else { return Extracted::failed(Status::TimedOut) };
     if status.success() {
         return serde_json::from_slice(&out)
