@@ -71,18 +71,15 @@ def keywords(text, n):
     return out[:n]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("translation")
-    ap.add_argument("out")
-    ap.add_argument("--queries", type=int, default=1500)
-    ap.add_argument("--seed", type=int, default=7)
-    a = ap.parse_args()
+def documents(path, lang="fr"):
+    """(name, short, body) of each package described in `lang`: a package translated
+    twice (two versions in the release) kept once, short bodies and headlines left out,
+    and packages whose long descriptions share an opening (foo, foo-data, foo-doc) kept
+    once, the first in name order."""
     seen_open, seen_name, docs = set(), set(), []
-    for r in sorted(records(a.translation), key=lambda r: r.get("Package", "")):
-        name, short = r.get("Package"), r.get("Description-fr", "")
+    for r in sorted(records(path), key=lambda r: r.get("Package", "")):
+        name, short = r.get("Package"), r.get(f"Description-{lang}", "")
         body = body_of(r["long"])
-        # A package translated twice (two versions in the release) is kept once.
         if not name or name in seen_name or len(body) < 200 or len(short.split()) < 4:
             continue
         opening = re.sub(r"\W+", " ", body[:160].lower())
@@ -91,6 +88,17 @@ def main():
         seen_open.add(opening)
         seen_name.add(name)
         docs.append((name, short, body))
+    return docs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("translation")
+    ap.add_argument("out")
+    ap.add_argument("--queries", type=int, default=1500)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    docs = documents(a.translation)
     rng = random.Random(a.seed)
     shorts = {}
     for name, short, _ in docs:

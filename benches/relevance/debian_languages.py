@@ -19,7 +19,7 @@ LISTS_DIR holds Translation-<lang> files, decompressed from /var/lib/apt/lists a
 """
 import argparse, json, os, random, re
 
-from debian_fr import records, body_of
+from debian_fr import documents
 
 # Function words a person leaves out when typing keywords, per language (short lists:
 # articles, prepositions, conjunctions, pronouns, auxiliaries); the engine has its own.
@@ -50,23 +50,6 @@ def keywords(text, n, lang):
         if w and w not in STOP[lang] and not w.isdigit():
             out.append(w)
     return out[:n]
-
-
-def documents(path, lang):
-    """(name, short, body) of each package described in `lang`, as debian_fr.py keeps them."""
-    seen_open, seen_name, docs = set(), set(), []
-    for r in sorted(records(path), key=lambda r: r.get("Package", "")):
-        name, short = r.get("Package"), r.get(f"Description-{lang}", "")
-        body = body_of(r["long"])
-        if not name or name in seen_name or len(body) < 200 or len(short.split()) < 4:
-            continue
-        opening = re.sub(r"\W+", " ", body[:160].lower())
-        if opening in seen_open:
-            continue
-        seen_open.add(opening)
-        seen_name.add(name)
-        docs.append((name, short, body))
-    return docs
 
 
 def unique_shorts(docs):
