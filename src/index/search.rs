@@ -195,6 +195,9 @@ pub struct Searcher {
     snippets: tantivy::tokenizer::TextAnalyzer,
     /// The sites' names of sources.toml, given to hits.
     names: crate::config::SiteNames,
+    /// The languages of the loaded commit's articles (read once per load:
+    /// every query asks for them several times).
+    languages: std::sync::RwLock<Vec<Language>>,
 }
 
 /// Theme queries, parsed; a theme whose query does not parse is reported
@@ -228,7 +231,17 @@ impl Searcher {
         });
         let folds = !reprises.clusters().is_empty();
         let snippets = analyzer::french_shared_memo();
-        Ok(Searcher { index, reader, themes, reprises, folds, snippets, names: Default::default() })
+        let languages = std::sync::RwLock::new(languages_of(&reader.searcher(), index.fields().lang));
+        Ok(Searcher {
+            index,
+            reader,
+            themes,
+            reprises,
+            folds,
+            snippets,
+            names: Default::default(),
+            languages,
+        })
     }
 
     /// Hits show sites by these names (and by the names their articles
@@ -336,7 +349,10 @@ impl Searcher {
 
     /// Sees the last commit (after `veille index` ran elsewhere).
     pub fn reload(&self) -> Result<(), IndexError> {
-        Ok(self.reader.reload()?)
+        self.reader.reload()?;
+        let languages = languages_of(&self.reader.searcher(), self.index.fields().lang);
+        *self.languages.write().unwrap_or_else(|e| e.into_inner()) = languages;
+        Ok(())
     }
 
     /// The tantivy searcher on the last loaded commit.
@@ -381,19 +397,7 @@ impl Searcher {
     /// The languages of the archive's articles, French first: those a
     /// query is analysed in.
     pub fn languages(&self) -> Vec<Language> {
-        let searcher = self.reader.searcher();
-        let field = self.index.fields().lang;
-        let mut found = std::collections::BTreeSet::new();
-        for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else { continue };
-            let Ok(mut stream) = inverted.terms().stream() else { continue };
-            while stream.advance() {
-                if let Some(language) = std::str::from_utf8(stream.key()).ok().and_then(Language::from_code) {
-                    found.insert(language);
-                }
-            }
-        }
-        found.into_iter().collect()
+        self.languages.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Compiles a query tree; `None` when it searches nothing (empty, or
@@ -923,6 +927,22 @@ fn known_word(
                 .into_iter()
                 .any(|field| searcher.doc_freq(&Term::from_field_text(field, term)).is_ok_and(|n| n > 0))
         })
+}
+
+/// The languages of the articles a searcher sees (the terms of the `lang`
+/// field; a handful per segment), in [`Language`]'s order: French first.
+fn languages_of(searcher: &tantivy::Searcher, field: tantivy::schema::Field) -> Vec<Language> {
+    let mut found = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else { continue };
+        let Ok(mut stream) = inverted.terms().stream() else { continue };
+        while stream.advance() {
+            if let Some(language) = std::str::from_utf8(stream.key()).ok().and_then(Language::from_code) {
+                found.insert(language);
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// The languages a query asks for with `langue:` (not negated).
