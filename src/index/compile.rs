@@ -357,23 +357,22 @@ impl Compiler<'_> {
             Some(TextField::Tag) => vec![(f.tags, 1.0, false)],
             Some(TextField::Note) => vec![(f.note, 1.0, false)],
         };
-        // The collective's notes are written in the archive's language:
-        // French, whatever the article's.
-        let languages: Vec<usize> = (0..self.languages.len())
-            .filter(|&i| field != Some(TextField::Note) || self.languages[i].language == Language::French)
-            .collect();
-        let languages = if languages.is_empty() && field == Some(TextField::Note) {
-            self.languages.push(Analysis::of(f, &[Language::French]).remove(0));
-            vec![self.languages.len() - 1]
+        let (combine, corrections) = (self.combine, self.corrections);
+        // The collective's notes are written in the archive's language,
+        // French, whatever the article's: read in French alone, over every
+        // article, whatever the query's words look like.
+        let mut french_alone;
+        let analyses: &mut [Analysis] = if field == Some(TextField::Note) {
+            french_alone = Analysis::of(f, &[Language::French]);
+            &mut french_alone
         } else {
-            languages
+            &mut self.languages
         };
         let mut groups = Vec::new();
         let mut per_field = Vec::new();
         let mut bound = Vec::new();
-        let mut single_everywhere = self.combine != Combine::Fuzzy;
-        for i in languages {
-            let analysis = &mut self.languages[i];
+        let mut single_everywhere = combine != Combine::Fuzzy;
+        for analysis in analyses.iter_mut() {
             if analysis.weight < MIN_WEIGHT {
                 continue;
             }
@@ -389,7 +388,7 @@ impl Compiler<'_> {
                 let mut terms = analyzer::terms(analyzer, text);
                 if terms.len() == 1 {
                     let term = terms.pop().expect("one").1;
-                    let term = self.corrections.get(&term).cloned().unwrap_or(term);
+                    let term = corrections.get(&term).cloned().unwrap_or(term);
                     terms.push((0, term));
                 } else if terms.len() > 1 {
                     single_everywhere = false;
@@ -398,14 +397,14 @@ impl Compiler<'_> {
                 if terms.len() == 1 {
                     single.push((Term::from_field_text(field, &terms[0].1), weight));
                 }
-                if let Some(q) = terms_query(self.combine, field, terms, text.chars().count()) {
+                if let Some(q) = terms_query(combine, field, terms, text.chars().count()) {
                     phrases.push(boost(q, weight * weight_of_language));
                 }
             }
             if let Some(query) = any_of(phrases) {
                 // A typo-tolerant term of one language must not wander into
                 // another's (`en:center` is one edit from `es:center`).
-                let query = match (&analysis.population, analysis.language, self.combine) {
+                let query = match (&analysis.population, analysis.language, combine) {
                     (Some(population), language, Combine::Fuzzy) if language != Language::French => {
                         let filter = Box::new(TermQuery::new(population.clone(), IndexRecordOption::Basic));
                         Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, filter as Q)]))

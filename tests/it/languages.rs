@@ -127,3 +127,19 @@ fn export_and_analyze_give_each_article_its_language_terms() {
         .failure()
         .stderr(predicate::str::contains("no language \"xx\""));
 }
+
+#[test]
+fn the_collectives_notes_are_read_in_french_whatever_the_articles_language() {
+    let home = mixed_home();
+    let home = home.path();
+    veille(home)
+        .args(["-q", "note", "en-datacenter", "Pour la revue : cloud, streaming et pompage."])
+        .assert()
+        .success();
+    veille(home).args(["-q", "index"]).assert().success();
+    // English-looking words, a French note on an English article.
+    for query in ["note:pompage", "note:cloud", "note:\"cloud, streaming\""] {
+        let hits = search(home, query);
+        assert_eq!(hits, vec![("en-datacenter".to_string(), "en".to_string())], "{query}");
+    }
+}
