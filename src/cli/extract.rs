@@ -250,7 +250,17 @@ pub fn run(context: &Context, args: ExtractArgs) -> anyhow::Result<Status> {
     let extracted = match extract::extract(&bytes, &options) {
         Ok(extracted) => extracted,
         Err(reason) => {
-            eprintln!("veille: {}: {reason}", file.display());
+            // A file named as a document whose bytes are no such document
+            // (a truncated download) is told as that, not as a bad web page.
+            let named = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            match named.as_deref() {
+                Some(format @ ("pdf" | "odt" | "docx" | "epub")) => eprintln!(
+                    "veille: {}: not a readable {} file (damaged or cut short?)",
+                    file.display(),
+                    format.to_ascii_uppercase()
+                ),
+                _ => eprintln!("veille: {}: {reason}", file.display()),
+            }
             return Ok(Status::Partial);
         }
     };

@@ -299,6 +299,15 @@ fn extract_reads_each_format_and_says_how_to_read_a_scan() {
         stderr.starts_with("veille: ") && stderr.contains("casse.docx: malformed DOCX: word/document.xml"),
         "{stderr}"
     );
+    // A download cut short (no zip directory at all) is named as the document it should be.
+    let cut = dir.path().join("coupe.epub");
+    fs::write(&cut, &fixture("tract.epub")[..200]).unwrap();
+    let out = veille(dir.path()).arg("extract").arg(&cut).assert().code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!("veille: {}: not a readable EPUB file (damaged or cut short?)", cut.display())
+    );
 
     if !ocr_here() {
         return;
