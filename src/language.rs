@@ -228,8 +228,29 @@ fn stop_words(text: &str, language: Language) -> usize {
 /// (its site's), checked against its text.
 pub fn settle(article: &mut crate::corpus::Article, declared: Option<&str>, fallback: Language) {
     let declared = article.lang.as_deref().or(declared);
-    let lang = decide(declared, &article.title, &article.body, fallback);
-    article.lang = Some(lang.code().to_string());
+    article.lang = Some(code_of(declared, &article.title, &article.body, fallback));
+}
+
+/// The `lang` an article is given: [`decide`]'s language, or a declared
+/// language veille does not analyse (`pl`, `ar`, `br`), kept as declared:
+/// the detector, which knows only veille's languages, would name the
+/// nearest of them (Polish as Portuguese). Such an article is indexed with
+/// the French analysis.
+pub fn code_of(declared: Option<&str>, title: &str, body: &str, fallback: Language) -> String {
+    if let Some(code) = declared.and_then(other_language) {
+        return code;
+    }
+    decide(declared, title, body, fallback).code().to_string()
+}
+
+/// The primary subtag of a language code veille does not analyse (`pl`
+/// of `pl-PL`); `None` for one of veille's, or for what is no code.
+fn other_language(code: &str) -> Option<String> {
+    if Language::from_code(code).is_some() {
+        return None;
+    }
+    let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (matches!(primary.len(), 2 | 3) && primary.bytes().all(|b| b.is_ascii_lowercase())).then_some(primary)
 }
 
 #[cfg(test)]
@@ -278,6 +299,15 @@ mod tests {
             programa que señala los comportamientos considerados anormales, y los vecinos del barrio \
             han escrito a la prefectura para pedir la retirada del sistema antes del verano.";
         assert_eq!(decide(None, "", spanish, Language::French), Language::Spanish);
+    }
+
+    #[test]
+    fn a_language_veille_does_not_analyse_is_kept_as_declared() {
+        let polish = "Mieszkańcy dzielnicy napisali do prefektury z prośbą o usunięcie systemu, a w \
+            czwartek wieczorem w domu związkowym odbędzie się zebranie publiczne w tej sprawie.";
+        assert_eq!(code_of(Some("pl-PL"), "", polish, Language::French), "pl");
+        assert_eq!(code_of(Some("fr"), "", ENGLISH, Language::French), "en");
+        assert_eq!(code_of(Some("not a code"), "", FRENCH, Language::French), "fr");
     }
 
     #[test]

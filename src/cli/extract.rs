@@ -89,7 +89,7 @@ struct JsonOut<'a> {
     tags: &'a [String],
     subtitle: Option<&'a str>,
     kind: &'a str,
-    lang: Option<&'a str>,
+    lang: Option<String>,
     links: &'a [String],
     canonical_url: Option<&'a str>,
     profile: &'a str,
@@ -138,15 +138,12 @@ fn json(extracted: &Extracted) -> JsonOut<'_> {
         subtitle: extracted.subtitle.as_deref(),
         kind: extracted.kind.as_str(),
         // The page's `lang` unless the text clearly says otherwise, as the crawl decides.
-        lang: Some(
-            crate::language::decide(
-                extracted.lang.as_deref(),
-                &extracted.title,
-                &extracted.body,
-                crate::language::Language::French,
-            )
-            .code(),
-        ),
+        lang: Some(crate::language::code_of(
+            extracted.lang.as_deref(),
+            &extracted.title,
+            &extracted.body,
+            crate::language::Language::French,
+        )),
         links: &extracted.links,
         canonical_url: extracted.canonical_url.as_deref(),
         profile: extracted.profile,
