@@ -164,7 +164,10 @@ pub struct Detected {
 pub fn detect(text: &str) -> Option<Detected> {
     let end = text.char_indices().nth(DETECTED_CHARS).map_or(text.len(), |(i, _)| i);
     let text = &text[..end];
-    let detector = whatlang::Detector::with_allowlist(ALL.iter().map(|l| l.whatlang()).collect());
+    // Built once: every page a crawl extracts is detected.
+    static DETECTOR: std::sync::OnceLock<whatlang::Detector> = std::sync::OnceLock::new();
+    let detector = DETECTOR
+        .get_or_init(|| whatlang::Detector::with_allowlist(ALL.iter().map(|l| l.whatlang()).collect()));
     let info = detector.detect(text)?;
     let long_enough = text.split_whitespace().take(MIN_WORDS).count() >= MIN_WORDS;
     Some(Detected {
